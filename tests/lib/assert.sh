@@ -1,0 +1,57 @@
+# assert.sh - sourced by end-to-end tests. Every check appends one line to
+# $TALLY; a failed check prints what was expected and makes the script fail.
+#
+#   . "$(dirname "$0")/../lib/assert.sh"
+#   run_convex stats --pair A/B ...     # sets $out, $err, $rc
+#   expect_rc 65; expect_err 'prices.csv:3: ...'; expect_out '"a":"SBI"'
+#   check "description" test-command...
+#   finish                              # exits non-zero when a check failed
+set -u
+export LC_ALL=C TZ=UTC
+: "${CONVEX:?CONVEX must point at the binary}"
+: "${TALLY:=/dev/null}"
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
+TESTS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+REPO=$(cd "$TESTS_DIR/.." && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-$TEST_NAME.XXXXXX")
+_failed=0
+_cleanup_hooks=""
+at_exit() { _cleanup_hooks="$_cleanup_hooks
+$*"; }
+_on_exit() { eval "$_cleanup_hooks"; rm -rf "$TMP"; }
+trap _on_exit EXIT
+trap 'exit 130' INT TERM
+
+_pass() { echo "pass e2e:$TEST_NAME: $1" >> "$TALLY"; echo "ok   - $1"; }
+_fail() { echo "fail e2e:$TEST_NAME: $1" >> "$TALLY"; echo "FAIL - $1"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; _failed=1; }
+
+# run_convex ARGS...: run the binary, capture stdout/stderr/exit status.
+run_convex() {
+  "$CONVEX" "$@" > "$TMP/.out" 2> "$TMP/.err"; rc=$?
+  out=$(cat "$TMP/.out"); err=$(cat "$TMP/.err")
+}
+
+check() {
+  desc=$1; shift
+  if "$@"; then _pass "$desc"; else _fail "$desc" "command: $*"; fi
+}
+expect_rc() {
+  if [ "$rc" -eq "$1" ]; then _pass "${2:-exit status $1}"
+  else _fail "${2:-exit status $1}" "got $rc" "stderr: $err"; fi
+}
+# expect_err TEXT [DESC]: stderr contains TEXT (fixed string)
+expect_err() {
+  if printf '%s' "$err" | grep -qF -- "$1"; then _pass "${2:-stderr has: $1}"
+  else _fail "${2:-stderr has: $1}" "stderr: $err"; fi
+}
+expect_out() {
+  if printf '%s' "$out" | grep -qF -- "$1"; then _pass "${2:-stdout has: $1}"
+  else _fail "${2:-stdout has: $1}" "stdout: $(printf '%s' "$out" | head -c 2000)"; fi
+}
+# expect_one_line: stderr is exactly one line (the error contract)
+expect_one_line() {
+  n=$(printf '%s\n' "$err" | grep -c .)
+  if [ "$n" -eq 1 ]; then _pass "${1:-one line on stderr}"
+  else _fail "${1:-one line on stderr}" "got $n lines: $err"; fi
+}
+finish() { exit $_failed; }

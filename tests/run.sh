@@ -1,0 +1,60 @@
+#!/bin/sh
+# run.sh - run test programs and keep a tally in $TALLY.
+#
+#   tests/run.sh unit|asan PROGRAM...   cmocka binaries
+#   tests/run.sh e2e SCRIPT...          end-to-end scripts (tests/lib/assert.sh)
+#   tests/run.sh summary                print "N passed, N failed" from $TALLY
+#
+# Each tally line is "pass NAME" or "fail NAME". A cmocka binary adds one line
+# per test case; an e2e script adds one per assertion (see tests/lib/assert.sh),
+# plus a "fail" when the script itself exits non-zero.
+set -u
+: "${TALLY:?TALLY must name the tally file}"
+export TALLY LC_ALL=C TZ=UTC
+mode=$1; shift
+here=$(cd "$(dirname "$0")" && pwd)
+status=0
+
+case "$mode" in
+unit|asan)
+  for t in "$@"; do
+    name=$(basename "$t")
+    out=$("$t" 2>&1); rc=$?
+    printf '%s\n' "$out" | grep -E '^\[ +(OK|FAILED|PASSED|ERROR) +\]' | sed "s/^/[$mode] /" | grep -v ' OK ' || true
+    printf '%s\n' "$out" | grep -E '^\[  ERROR   \]|runtime error|AddressSanitizer|LeakSanitizer' && rc=1
+    npass=$(printf '%s\n' "$out" | grep -c '^\[       OK \]')
+    nfail=$(printf '%s\n' "$out" | grep -c '^\[  FAILED  \] [a-z_0-9]')
+    i=0; while [ "$i" -lt "$npass" ]; do echo "pass $mode:$name" >> "$TALLY"; i=$((i+1)); done
+    i=0; while [ "$i" -lt "$nfail" ]; do echo "fail $mode:$name" >> "$TALLY"; i=$((i+1)); done
+    if [ "$rc" -ne 0 ]; then
+      [ "$nfail" -eq 0 ] && echo "fail $mode:$name (exit $rc)" >> "$TALLY"
+      printf '%s\n' "$out" | tail -40
+      echo "FAIL $mode $name"; status=1
+    else
+      echo "ok   $mode $name ($npass cases)"
+    fi
+  done ;;
+e2e)
+  for t in "$@"; do
+    name=$(basename "$t" .sh)
+    log="${BUILD:-.}/e2e-$name.log"
+    start=$(date +%s)
+    TEST_NAME=$name "$t" > "$log" 2>&1; rc=$?
+    secs=$(( $(date +%s) - start ))
+    if [ "$rc" -ne 0 ]; then
+      echo "fail e2e:$name (exit $rc)" >> "$TALLY"
+      tail -30 "$log"
+      echo "FAIL e2e $name (${secs}s, log: $log)"; status=1
+    else
+      echo "ok   e2e $name (${secs}s)"
+    fi
+  done ;;
+summary)
+  p=$(grep -c '^pass ' "$TALLY" 2>/dev/null); f=$(grep -c '^fail ' "$TALLY" 2>/dev/null)
+  [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
+  if [ "$f" -gt 0 ]; then echo "failures:"; grep '^fail ' "$TALLY" | sort | uniq -c; fi
+  echo "$p passed, $f failed"
+  [ "$f" -eq 0 ] && [ "$p" -gt 0 ] || status=1 ;;
+*) echo "usage: tests/run.sh unit|asan|e2e|summary ..." >&2; exit 64 ;;
+esac
+exit $status
