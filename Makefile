@@ -14,7 +14,7 @@ CFLAGS  ?= $(OPT)
 LDFLAGS ?=
 
 # Every library but libharu, which Debian ships without a pkg-config file.
-PKGS := cairo freetype2 libcurl libxml-2.0 libxslt libexslt sqlite3 jansson gmime-3.0 libpng zlib
+PKGS := cairo freetype2 libcurl libxml-2.0 libxslt libexslt sqlite3 jansson gmime-3.0 glib-2.0 libpng zlib
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
