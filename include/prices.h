@@ -66,6 +66,14 @@ int prices_load_buffer(struct prices *p, const char *name, const char *data,
 		       size_t len, const struct prices_opts *opts,
 		       struct cx_error *e);
 
+/* Add rows for one symbol from another source (the HTTP price store):
+ * `n` dates with their closes, in any order; the same rules as a file
+ * (non-positive or non-finite closes dropped with a warning, conflicting
+ * duplicates an error naming `source`). Returns 0 or -1 with `e` set. */
+int prices_add(struct prices *p, const char *symbol, const cx_date *dates,
+	       const double *close, size_t n, const char *source,
+	       struct cx_error *e);
+
 /* Symbols in order of first appearance. */
 size_t prices_count(const struct prices *p);
 const struct series *prices_at(const struct prices *p, size_t i);
