@@ -19,7 +19,8 @@ BUILD_PKGS="build-essential pkg-config
   icc-profiles-free ca-certificates"
 
 TEST_PKGS="libcmocka-dev python3 python3-pandas python3-numpy python3-aiosmtpd
-  nginx-light libpdfbox2-java default-jre-headless poppler-utils
+  nginx-light libpdfbox2-java libactivation-java libjaxb-api-java
+  default-jre-headless poppler-utils
   xsltproc libxml2-utils sqlite3 openssl chromium
   clang libclang-rt-14-dev valgrind cppcheck clang-tidy hyperfine time"
 

@@ -74,7 +74,9 @@ char *date_format(cx_date d, char buf[DATE_STR_SIZE])
 {
 	int y, m, day;
 	date_to_ymd(d, &y, &m, &day);
-	snprintf(buf, DATE_STR_SIZE, "%04d-%02d-%02d", y % 10000, m, day);
+	/* unsigned and bounded so the compiler can see it fits */
+	snprintf(buf, DATE_STR_SIZE, "%04u-%02u-%02u", (unsigned)y % 10000u,
+		 (unsigned)m % 100u, (unsigned)day % 100u);
 	return buf;
 }
 

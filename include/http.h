@@ -1,0 +1,86 @@
+/* http.h - concurrent HTTP(S) GET requests (the only libcurl user for HTTP).
+ *
+ * All requests of one http_perform run at once on a curl multi handle, with
+ * at most `max_host_connections` connections to one host. Every request is
+ * bounded: connect and total timeouts, a maximum body size (enforced while
+ * the body arrives), a limited number of redirects, only http and https
+ * (also after a redirect), TLS peers and host names verified, any
+ * Content-Encoding curl knows (gzip) accepted. Conditional requests send
+ * If-None-Match / If-Modified-Since; the response's ETag and Last-Modified
+ * are captured.
+ *
+ * Transient failures (HTTP 5xx and 429, timeouts, refused or reset
+ * connections, a body cut short) are retried `retries` times with a backoff
+ * that doubles from `backoff_ms`. Messages name requests by their
+ * display_url, never by the real URL, so a key in the query never shows.
+ */
+#ifndef CONVEX_HTTP_H
+#define CONVEX_HTTP_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Defaults (http_opts_init). */
+#define HTTP_CONNECT_TIMEOUT_MS 10000
+#define HTTP_TIMEOUT_MS         60000
+#define HTTP_BODY_MAX           (64L << 20)  /* 64 MiB: decades of daily OHLC */
+#define HTTP_HOST_CONNECTIONS   4            /* be polite to one service */
+#define HTTP_REDIRECTS_MAX      5
+#define HTTP_RETRIES            3
+#define HTTP_BACKOFF_MS         500
+#define HTTP_BACKOFF_MAX_MS     8000         /* one wait never exceeds this */
+/* Bytes kept of a captured response header value; longer ones are dropped. */
+#define HTTP_HEADER_VALUE_MAX   256
+
+struct http_opts {
+	long connect_timeout_ms;
+	long timeout_ms;             /* whole transfer, per attempt */
+	long max_body;               /* bytes after decoding */
+	long max_host_connections;
+	long max_redirects;
+	int retries;                 /* extra attempts after a transient failure */
+	long backoff_ms;             /* wait before the first retry */
+};
+
+/* Fill `o` with the defaults above. */
+void http_opts_init(struct http_opts *o);
+
+struct http_request {
+	/* Set by the caller; borrowed, must outlive http_perform. */
+	const char *url;             /* the real URL (may carry a key) */
+	const char *display_url;     /* the URL for messages (key redacted) */
+	const char *if_none_match;   /* ETag to revalidate, or NULL/"" */
+	const char *if_modified_since; /* HTTP date, or NULL/"" */
+	const char *extra_header;    /* "Name: value" (an API key), or NULL */
+
+	/* Set by http_perform. */
+	long status;                 /* final HTTP status, 0 without a response */
+	char *body;                  /* malloc'd, NUL-terminated; NULL when empty */
+	size_t len;
+	char etag[HTTP_HEADER_VALUE_MAX];          /* "" when absent */
+	char last_modified[HTTP_HEADER_VALUE_MAX];
+	char content_type[HTTP_HEADER_VALUE_MAX];
+	int attempts;
+	/* CX_OK when a 200 or 304 came back. Otherwise one line naming
+	 * display_url: CX_EUNAVAILABLE (unreachable, timeout, 5xx, 4xx),
+	 * CX_ENOPERM (401, 403), CX_EDATA (body past max_body),
+	 * CX_EPROTOCOL (too many redirects, other statuses, bad protocol). */
+	struct cx_error err;
+};
+
+/* Run the `n` requests concurrently (retrying transient failures), each
+ * one's outcome in its own fields. Returns 0 when they ran (some may have
+ * failed: look at each err), or -1 with `e` set (CX_ESOFTWARE) when curl
+ * could not be set up. Call http_request_release on each afterwards. */
+int http_perform(struct http_request *reqs, size_t n,
+		 const struct http_opts *o, struct cx_error *e);
+
+/* Free what http_perform put into `r` (the body). */
+void http_request_release(struct http_request *r);
+
+/* Percent-encode `s` for a URL query. Returns a malloc'd string (caller
+ * frees); aborts on out-of-memory. */
+char *http_escape(const char *s);
+
+#endif

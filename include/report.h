@@ -1,0 +1,77 @@
+/* report.h - the result of a run, as one model written two ways:
+ * report.xml (docs/report-xml.md; the input of the mail templates) and
+ * report.json (the same content for scripts). Both writers are
+ * deterministic: the same model gives the same bytes (no times, no
+ * addresses, pairs in watchlist order, the ranking in rank order).
+ */
+#ifndef CONVEX_REPORT_H
+#define CONVEX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+#include "err.h"
+#include "job.h"
+#include "rank.h"
+#include "stats.h"
+
+/* Longest reason a pair was skipped. */
+#define REPORT_REASON_MAX 512
+/* Longest file name inside a run directory ("charts/ID-rolling@2x.png"). */
+#define REPORT_FILE_MAX (sizeof ((struct job_pair *)0)->id + 32)
+
+struct report_asset {
+	const struct job_asset *asset;
+	bool has_prices;
+	cx_date first, last;    /* first/last price on or before the run date */
+	bool stale;             /* last price more than stale_days before as-of */
+	int days;               /* as-of minus last, calendar days */
+};
+
+struct report_pair {
+	const struct job_pair *jp;
+	const struct job_asset *a, *b;
+	bool ok;                /* statistics computed */
+	char reason[REPORT_REASON_MAX]; /* why not, when !ok */
+	struct pair_stats st;   /* valid when ok; released by the owner */
+	struct rank_item rank;  /* ranking fields; valid when ok */
+	size_t *related;        /* indices of ok pairs sharing a symbol; owned */
+	size_t nrelated;
+};
+
+struct report {
+	const struct job *job;
+	cx_date as_of;          /* the run's date */
+	double alpha;           /* BH level */
+	struct report_asset *assets;  /* the watchlist's symbols, job order */
+	size_t nassets;
+	struct report_pair *pairs;    /* every watchlist pair, job order */
+	size_t npairs;
+	size_t *order;          /* indices of ok pairs in rank order */
+	size_t nranked;
+	size_t tests;           /* pairs with a z (BH's m) */
+};
+
+/* File names inside the run directory (relative), into buf. `kind`:
+ * "pdf", "rolling", "rolling@2x", "scatter", "years". Returns buf. */
+char *report_pair_file(const struct report_pair *p, const char *kind,
+		       char *buf, size_t size);
+#define REPORT_DIGEST_PDF   "pdf/digest.pdf"
+#define REPORT_SHIFTS_PNG   "charts/shifts.png"
+#define REPORT_HEATMAP_PNG  "charts/heatmap.png"
+
+/* The heatmap's symbols: the assets that appear in an ok pair, job order,
+ * at most CHART_HEATMAP_MAX. Writes indices into r->assets to idx and
+ * returns their count. */
+size_t report_heatmap_symbols(const struct report *r, size_t *idx, size_t max);
+/* The heatmap cell of assets i and j (indices into r->assets): the 1Y r of
+ * the watchlist pair of those symbols, when there is one with a value. */
+bool report_heatmap_cell(const struct report *r, size_t i, size_t j, double *out);
+
+/* Write report.xml / report.json to `path`. Returns 0, or -1 with `e` set
+ * (CX_ECANTCREAT, CX_EIO, CX_ESOFTWARE). */
+int report_xml_write(const struct report *r, const char *path, struct cx_error *e);
+int report_json_write(const struct report *r, const char *path, struct cx_error *e);
+
+#endif

@@ -1,0 +1,63 @@
+/* template.h - XSLT 1.0 stylesheets (the .xsl files in templates/) applied to report.xml.
+ *
+ * The only module that includes libxslt. Values for a stylesheet are passed
+ * as string parameters and quoted by libxslt (xsltQuoteUserParams), never
+ * pasted into XML or XPath text, so a subscriber's name cannot change what a
+ * template does. libxml2/libxslt types stay inside template.c.
+ */
+#ifndef CONVEX_TEMPLATE_H
+#define CONVEX_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Most bytes read from a report or produced by one transformation: a digest
+ * for thousands of pairs stays far below; beyond, something is wrong. */
+#define TEMPLATE_DOC_MAX    (256u << 20)
+#define TEMPLATE_OUTPUT_MAX (64u << 20)
+/* Most string parameters one application takes. */
+#define TEMPLATE_PARAMS_MAX 32
+
+struct template;      /* a compiled stylesheet */
+struct template_doc;  /* a parsed XML document (report.xml) */
+
+/* Compile the stylesheet at `path` (xsl:include/import relative to it).
+ * Returns NULL with `e` set: CX_ENOINPUT when it cannot be read, CX_ECONFIG
+ * when it is not a valid stylesheet (message names the file and line).
+ * Caller frees with template_free. */
+struct template *template_load(const char *path, struct cx_error *e);
+void template_free(struct template *t);
+
+/* Parse the XML file at `path` (no network, no entity expansion from
+ * outside). NULL with `e` set: CX_ENOINPUT unreadable, CX_EDATA malformed.
+ * Caller frees with template_doc_free. */
+struct template_doc *template_doc_load(const char *path, struct cx_error *e);
+/* The same from `len` bytes in memory; `name` stands for it in messages. */
+struct template_doc *template_doc_parse(const char *name, const char *data,
+					size_t len, struct cx_error *e);
+void template_doc_free(struct template_doc *d);
+
+/* Apply `t` to `d` with string parameters `params`: name, value, name,
+ * value, ..., NULL (at most TEMPLATE_PARAMS_MAX pairs; values taken
+ * literally). On success *out is a malloc'd NUL-terminated result of *len
+ * bytes (caller frees). Errors: CX_ESOFTWARE when the transformation fails
+ * (xsl:message terminate, runtime error), CX_EDATA when the result exceeds
+ * TEMPLATE_OUTPUT_MAX. */
+int template_apply(const struct template *t, const struct template_doc *d,
+		   const char *const *params, char **out, size_t *len,
+		   struct cx_error *e);
+
+/* The XPath 1.0 string value of `expr` evaluated on `d` ("" when it
+ * selects nothing). Returns a malloc'd string (caller frees), NULL when
+ * the expression is invalid. */
+char *template_doc_string(const struct template_doc *d, const char *expr);
+
+/* The string values of every node `expr` selects, in document order, as a
+ * malloc'd array of *n malloc'd strings (free with template_strings_free).
+ * Returns 0, or -1 with `e` set (CX_ESOFTWARE) for an invalid expression. */
+int template_doc_strings(const struct template_doc *d, const char *expr,
+			 char ***out, size_t *n, struct cx_error *e);
+void template_strings_free(char **v, size_t n);
+
+#endif

@@ -1,0 +1,213 @@
+/* chart_png.c - the cairo backend of struct canvas: charts as PNG in memory.
+ *
+ * The only file that includes cairo.h. Fonts are the files in fonts/ loaded
+ * with FreeType (no fontconfig lookup), so a PNG uses the very glyphs the
+ * PDF embeds; text goes through the text layer (UTF-8 -> CP1252 -> UTF-8)
+ * so it prints the same characters as the PDF. Metrics hinting is off so
+ * that text widths scale linearly and match the PDF's.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-ft.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include "chart.h"
+#include "paths.h"
+#include "text.h"
+
+/* The faces are loaded once per process and kept: cairo caches scaled fonts
+ * beyond the life of any one surface, so the FT_Faces must outlive them. */
+static struct {
+	pthread_once_t once;
+	FT_Library lib;
+	FT_Face face[2];
+	cairo_font_face_t *cface[2];
+	struct cx_error err;
+} fonts = {PTHREAD_ONCE_INIT, NULL, {NULL, NULL}, {NULL, NULL}, {CX_OK, ""}};
+
+static const char *const font_files[2] = {CHART_FONT_REGULAR, CHART_FONT_BOLD};
+
+static void fonts_load(void)
+{
+	if (FT_Init_FreeType(&fonts.lib) != 0) {
+		cx_fail(&fonts.err, CX_ESOFTWARE, "freetype: cannot initialise");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		char path[4096];
+		if (paths_data_file(font_files[i], path, sizeof path) == NULL) {
+			cx_fail(&fonts.err, CX_ENOINPUT, "%s: path too long", font_files[i]);
+			return;
+		}
+		if (FT_New_Face(fonts.lib, path, 0, &fonts.face[i]) != 0) {
+			cx_fail(&fonts.err, CX_ENOINPUT,
+				"%s: cannot load the font (missing or not TrueType)", path);
+			return;
+		}
+		fonts.cface[i] = cairo_ft_font_face_create_for_ft_face(fonts.face[i], 0);
+		if (cairo_font_face_status(fonts.cface[i]) != CAIRO_STATUS_SUCCESS) {
+			cx_fail(&fonts.err, CX_ESOFTWARE, "%s: cairo cannot use the font", path);
+			return;
+		}
+	}
+}
+
+/* ---- the canvas operations ------------------------------------------------ */
+
+static cairo_t *cr_of(void *impl) { return impl; }
+
+static void op_move_to(void *impl, double x, double y) { cairo_move_to(cr_of(impl), x, y); }
+static void op_line_to(void *impl, double x, double y) { cairo_line_to(cr_of(impl), x, y); }
+static void op_curve_to(void *impl, double x1, double y1, double x2, double y2,
+			double x3, double y3)
+{
+	cairo_curve_to(cr_of(impl), x1, y1, x2, y2, x3, y3);
+}
+static void op_close_path(void *impl) { cairo_close_path(cr_of(impl)); }
+static void op_rect(void *impl, double x, double y, double w, double h)
+{
+	cairo_rectangle(cr_of(impl), x, y, w, h);
+}
+static void op_fill(void *impl) { cairo_fill(cr_of(impl)); }
+static void op_stroke(void *impl) { cairo_stroke(cr_of(impl)); }
+static void op_save(void *impl) { cairo_save(cr_of(impl)); }
+static void op_restore(void *impl) { cairo_restore(cr_of(impl)); }
+static void op_clip(void *impl) { cairo_clip(cr_of(impl)); }
+static void op_set_rgb(void *impl, double r, double g, double b)
+{
+	cairo_set_source_rgb(cr_of(impl), r, g, b);
+}
+static void op_set_line_width(void *impl, double w) { cairo_set_line_width(cr_of(impl), w); }
+static void op_set_dash(void *impl, const double *dashes, int n)
+{
+	cairo_set_dash(cr_of(impl), dashes, n, 0.0);
+}
+static void op_set_font(void *impl, enum canvas_font font, double size)
+{
+	cairo_set_font_face(cr_of(impl), fonts.cface[font == CANVAS_BOLD ? 1 : 0]);
+	cairo_set_font_size(cr_of(impl), size);
+}
+
+/* The UTF-8 the PDF would print for `utf8` (see text.h). */
+static void printable(const char *utf8, char *out, size_t size)
+{
+	text_normalize(utf8, out, size, NULL);
+}
+
+static double op_text_width(void *impl, const char *utf8)
+{
+	char buf[TEXT_MAX * TEXT_UTF8_PER_CP1252];
+	cairo_text_extents_t ext;
+	printable(utf8, buf, sizeof buf);
+	cairo_text_extents(cr_of(impl), buf, &ext);
+	return ext.x_advance;
+}
+
+static void op_show_text(void *impl, double x, double y, const char *utf8)
+{
+	char buf[TEXT_MAX * TEXT_UTF8_PER_CP1252];
+	printable(utf8, buf, sizeof buf);
+	cairo_move_to(cr_of(impl), x, y);
+	cairo_show_text(cr_of(impl), buf);
+	cairo_new_path(cr_of(impl));
+}
+
+static const struct canvas_ops cairo_ops = {
+	op_move_to, op_line_to, op_curve_to, op_close_path, op_rect, op_fill,
+	op_stroke, op_save, op_restore, op_clip, op_set_rgb, op_set_line_width,
+	op_set_dash, op_set_font, op_text_width, op_show_text,
+};
+
+/* ---- PNG in memory ---------------------------------------------------------- */
+
+struct png_buf {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static cairo_status_t png_write(void *closure, const unsigned char *data,
+				unsigned int len)
+{
+	struct png_buf *b = closure;
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + len)
+			cap *= 2;
+		unsigned char *p = realloc(b->data, cap);
+		if (p == NULL)
+			return CAIRO_STATUS_NO_MEMORY;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void set_font_options(cairo_t *cr)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	cairo_set_font_options(cr, fo);
+	cairo_font_options_destroy(fo);
+}
+
+int chart_png_render(const struct chart_spec *spec, double width_pt,
+		     double height_pt, double scale, unsigned char **png,
+		     size_t *len, struct cx_error *e)
+{
+	*png = NULL;
+	*len = 0;
+	if (!(scale >= 0.25 && scale <= 8.0) || !(width_pt >= 1 && height_pt >= 1) ||
+	    width_pt * scale > CHART_PNG_MAX_PX || height_pt * scale > CHART_PNG_MAX_PX)
+		return cx_fail(e, CX_EUSAGE,
+			       "chart size %.0fx%.0f pt at scale %g is out of range",
+			       width_pt, height_pt, scale);
+	pthread_once(&fonts.once, fonts_load);
+	if (fonts.err.code != CX_OK) {
+		if (e != NULL)
+			*e = fonts.err;
+		return -1;
+	}
+	int wpx = (int)ceil(width_pt * scale), hpx = (int)ceil(height_pt * scale);
+	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
+	cairo_t *cr = cairo_create(surf);
+	struct png_buf buf = {NULL, 0, 0};
+	int rc = -1;
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, scale, scale);
+	set_font_options(cr);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	struct canvas cv = {&cairo_ops, cr, width_pt, height_pt};
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	op_set_font(cr, CANVAS_REGULAR, CHART_FONT_LABEL);
+	chart_draw(&cv, spec, 0, 0, width_pt, height_pt);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+		cx_fail(e, CX_ESOFTWARE, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
+		goto done;
+	}
+	cairo_surface_flush(surf);
+	cairo_status_t st = cairo_surface_write_to_png_stream(surf, png_write, &buf);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		cx_fail(e, CX_ESOFTWARE, "cairo: cannot write the PNG: %s",
+			cairo_status_to_string(st));
+		goto done;
+	}
+	*png = buf.data;
+	*len = buf.len;
+	buf.data = NULL;
+	rc = 0;
+done:
+	free(buf.data);
+	cairo_destroy(cr);
+	cairo_surface_destroy(surf);
+	return rc;
+}

@@ -1,0 +1,470 @@
+/* cmd_stats.c - `convex stats`: the correlation deep dive of one pair, as
+ * text for a terminal or as JSON (see stats_json.h), or every pair of the
+ * loaded symbols as JSON Lines.
+ *
+ * Stages: options -> prices (prices.c) -> pair(s) -> stats (stats.c) ->
+ * text or JSON on stdout. Errors are one line through cmd_fail(). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "date.h"
+#include "err.h"
+#include "log.h"
+#include "prices.h"
+#include "stats.h"
+#include "stats_json.h"
+
+/* Symbols listed in an "unknown symbol" message before it says "...". */
+#define UNKNOWN_LIST_MAX 20
+#define LOOKBACK_MAX 50
+
+struct stats_args {
+	const char **prices;    /* the --prices arguments, in order */
+	size_t nprices;
+	const char *pair;       /* "A/B" or "all" */
+	struct stats_opts opts;
+	bool json;
+};
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"Usage: convex stats --prices [SYMBOL=]FILE [--prices ...] --pair A/B\n"
+		"                    [--as-of YYYY-MM-DD] [--lookback-years N] [--json]\n"
+		"Print the correlation deep dive of the pair A/B: 30-day, 90-day, 1-year and\n"
+		"5-year correlations of daily log returns with their 95%% confidence intervals,\n"
+		"the 1-year regression details, the recent-vs-long-run shift, the year-by-year\n"
+		"correlations and the rolling 90-day extremes.\n\n"
+		"Options:\n"
+		"  --prices [SYMBOL=]FILE  a CSV price file (wide, per-symbol OHLC or long);\n"
+		"                          repeatable. SYMBOL names the symbol of a per-symbol\n"
+		"                          file (default: the file name without extension)\n"
+		"  --pair A/B|all          the pair; \"all\" prints every pair of the loaded\n"
+		"                          symbols as JSON Lines\n"
+		"  --as-of YYYY-MM-DD      use the last shared date on or before this day\n"
+		"                          (default: the last shared date)\n"
+		"  --lookback-years N      years of history, 1..%d (default 5)\n"
+		"  --json                  print one JSON object instead of text\n"
+		"  -h, --help              show this help and exit\n\n"
+		"Exit status: 0 ok, 3 some pairs of --pair all skipped, 64 usage,\n"
+		"65 bad data, 66 missing file or symbol, 74 I/O error.\n",
+		LOOKBACK_MAX);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static int parse_lookback(const char *s, int *out, struct cx_error *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > LOOKBACK_MAX)
+		return cx_fail(e, CX_EUSAGE, "--lookback-years \"%s\" is not a "
+			       "whole number from 1 to %d", s, LOOKBACK_MAX);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct stats_args *a,
+		      struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"prices", required_argument, NULL, 'P'},
+		{"pair", required_argument, NULL, 'p'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"lookback-years", required_argument, NULL, 'y'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	a->opts.lookback_years = 5;
+	/* --prices can appear at most argc times */
+	a->prices = calloc((size_t)argc, sizeof *a->prices);
+	if (a->prices == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory");
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'P': a->prices[a->nprices++] = optarg; break;
+		case 'p': a->pair = optarg; break;
+		case 'j': a->json = true; break;
+		case 'h': help(stdout); return 1;
+		case 'a':
+			if (!date_parse(optarg, strlen(optarg), &a->opts.as_of))
+				return cx_fail(e, CX_EUSAGE, "--as-of \"%s\" is not a "
+					       "date (YYYY-MM-DD)", optarg);
+			break;
+		case 'y':
+			if (parse_lookback(optarg, &a->opts.lookback_years, e) != 0)
+				return -1;
+			break;
+		case ':':
+			return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; "
+				       "try 'convex stats --help'", argv[optind - 1]);
+		default:
+			return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try "
+				       "'convex stats --help'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cx_fail(e, CX_EUSAGE, "unexpected argument \"%s\"; try "
+			       "'convex stats --help'", argv[optind]);
+	if (a->nprices == 0)
+		return cx_fail(e, CX_EUSAGE, "no price file; give --prices FILE");
+	if (a->pair == NULL)
+		return cx_fail(e, CX_EUSAGE, "no pair; give --pair A/B or --pair all");
+	return 0;
+}
+
+/* ---- prices ------------------------------------------------------------ */
+
+static bool looks_like_symbol(const char *s, size_t len)
+{
+	if (len == 0 || len >= PRICES_SYMBOL_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z') && !(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && !strchr("._^-", s[i]))
+			return false;
+	return true;
+}
+
+/* Load one --prices argument: "SYMBOL=FILE" when the part before '=' looks
+ * like a symbol and the whole argument is not itself an existing file. */
+static int load_spec(struct prices *p, const char *spec, struct cx_error *e)
+{
+	char symbol[PRICES_SYMBOL_MAX];
+	struct prices_opts opts = {NULL, PRICES_AUTO};
+	const char *eq = strchr(spec, '='), *path = spec;
+	struct stat st;
+
+	if (eq != NULL && looks_like_symbol(spec, (size_t)(eq - spec)) &&
+	    stat(spec, &st) != 0) {
+		memcpy(symbol, spec, (size_t)(eq - spec));
+		symbol[eq - spec] = '\0';
+		opts.symbol = symbol;
+		path = eq + 1;
+	}
+	return prices_load_file(p, path, &opts, e);
+}
+
+static int unknown_symbol(const struct prices *p, const char *sym,
+			  struct cx_error *e)
+{
+	char list[CX_ERRMSG_MAX / 2];
+	size_t n = prices_count(p), used = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < n && i < UNKNOWN_LIST_MAX; i++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s",
+				 i ? ", " : "", prices_at(p, i)->symbol);
+		if (w < 0 || (size_t)w >= sizeof list - used)
+			break;
+		used += (size_t)w;
+	}
+	return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\" (loaded: %s%s)", sym,
+		       n ? list : "none", n > UNKNOWN_LIST_MAX ? ", ..." : "");
+}
+
+/* Split "A/B" and find both series. */
+static int find_pair(const struct prices *p, const char *pair,
+		     const struct series **a, const struct series **b,
+		     struct cx_error *e)
+{
+	char sa[PRICES_SYMBOL_MAX];
+	const char *slash = strchr(pair, '/');
+	size_t la = slash ? (size_t)(slash - pair) : 0;
+
+	if (slash == NULL || la == 0 || slash[1] == '\0' || strchr(slash + 1, '/'))
+		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" is not A/B or \"all\"", pair);
+	if (la >= sizeof sa)
+		return unknown_symbol(p, pair, e);
+	memcpy(sa, pair, la);
+	sa[la] = '\0';
+	if (!strcmp(sa, slash + 1))
+		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" names the same symbol "
+			       "twice", pair);
+	if ((*a = prices_find(p, sa)) == NULL)
+		return unknown_symbol(p, sa, e);
+	if ((*b = prices_find(p, slash + 1)) == NULL)
+		return unknown_symbol(p, slash + 1, e);
+	return 0;
+}
+
+/* ---- text output ------------------------------------------------------- */
+
+static const char *const window_title[W_COUNT] = {
+	"30-Day", "90-Day", "1-Year", "5-Year",
+};
+
+/* "+0.545" or "n/a" into buf. */
+static const char *fmt_r(bool has, double r, char *buf, size_t size)
+{
+	if (!has)
+		snprintf(buf, size, "n/a");
+	else
+		snprintf(buf, size, "%+.3f", r);
+	return buf;
+}
+
+/* 1304 -> "1,304" */
+static const char *fmt_count(size_t n, char *buf, size_t size)
+{
+	char digits[32];
+	size_t len = (size_t)snprintf(digits, sizeof digits, "%zu", n), o = 0;
+
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void print_header(const struct pair_stats *s)
+{
+	char d1[DATE_STR_SIZE], d2[DATE_STR_SIZE], d3[DATE_STR_SIZE], n[32];
+
+	printf("%s vs %s: Correlation Analysis\n\n", s->a, s->b);
+	printf("Pearson correlation of daily log returns of %s and %s, aligned on "
+	       "shared dates.\n", s->a, s->b);
+	printf("Data window: %s to %s (%s aligned observations, first return %s)\n\n",
+	       date_format(s->first_price, d1), date_format(s->as_of, d2),
+	       fmt_count(s->observations, n, sizeof n), date_format(s->start, d3));
+}
+
+static void print_windows(const struct pair_stats *s)
+{
+	char r[16], lo[16], hi[16], ci[40];
+
+	printf("%-8s %-11s %-26s %-18s %s\n", "Window", "Correlation", "Strength",
+	       "95% CI", "n");
+	for (int w = 0; w < W_COUNT; w++) {
+		const struct window_stat *ws = &s->win[w];
+		bool has = ws->n > 0 && ws->has_r;
+
+		if (ws->has_ci)
+			snprintf(ci, sizeof ci, "[%s, %s]",
+				 fmt_r(true, ws->ci_lo, lo, sizeof lo),
+				 fmt_r(true, ws->ci_hi, hi, sizeof hi));
+		else
+			snprintf(ci, sizeof ci, "n/a");
+		printf("%-8s %-11s %-26s %-18s %zu\n", window_title[w],
+		       fmt_r(has, ws->r, r, sizeof r),
+		       has ? stats_label(ws->r) : (ws->n ? "no variance" : "not enough data"),
+		       ci, ws->n);
+	}
+	putchar('\n');
+}
+
+static void print_shift(const struct pair_stats *s)
+{
+	char r1[16], r2[16], r3[16];
+
+	printf("Recent vs Long-Run Behavior\n");
+	printf("  Last 90 days        %s\n",
+	       fmt_r(s->win[W_90D].has_r, s->win[W_90D].r, r1, sizeof r1));
+	printf("  5-year              %s\n",
+	       fmt_r(s->win[W_5Y].has_r, s->win[W_5Y].r, r2, sizeof r2));
+	if (s->shift.has_delta)
+		printf("  Difference          %s (%s the long-run average)\n",
+		       fmt_r(true, s->shift.delta, r3, sizeof r3),
+		       s->shift.delta >= 0 ? "above" : "below");
+	else
+		printf("  Difference          n/a\n");
+	if (s->shift.baseline_n > 0)
+		printf("  Baseline            %s (5-year without the last 90 days, "
+		       "n = %zu)\n", fmt_r(s->shift.has_baseline,
+					   s->shift.baseline_r, r1, sizeof r1),
+		       s->shift.baseline_n);
+	if (s->shift.has_z)
+		printf("  Shift test          z = %.2f, two-sided p = %.2g\n",
+		       s->shift.z, s->shift.p);
+	else
+		printf("  Shift test          n/a\n");
+	putchar('\n');
+}
+
+/* One "label  value" row of a details table. */
+static void detail_row(const char *label, const char *value)
+{
+	printf("  %-34s %s\n", label, value);
+}
+
+static void print_one_year(const struct pair_stats *s)
+{
+	char label[2 * PRICES_SYMBOL_MAX + 32], v[32];
+
+	printf("Statistical Details (1-Year Window)\n");
+	if (!s->one_year.ok) {
+		printf("  not enough data (fewer than %d returns)\n\n", STATS_W1Y);
+		return;
+	}
+	detail_row("Pearson correlation (r)",
+		   fmt_r(s->one_year.has_r, s->one_year.r, v, sizeof v));
+	snprintf(v, sizeof v, s->one_year.has_r ? "%.3f" : "n/a", s->one_year.r2);
+	detail_row("R-squared", v);
+	snprintf(label, sizeof label, "Beta (%s vs %s)", s->a, s->b);
+	snprintf(v, sizeof v, s->one_year.has_beta ? "%.3f" : "n/a", s->one_year.beta);
+	detail_row(label, v);
+	snprintf(label, sizeof label, "Daily volatility (%s)", s->a);
+	snprintf(v, sizeof v, "%.2f%%", 100 * s->one_year.vol_a);
+	detail_row(label, v);
+	snprintf(label, sizeof label, "Daily volatility (%s)", s->b);
+	snprintf(v, sizeof v, "%.2f%%", 100 * s->one_year.vol_b);
+	detail_row(label, v);
+	snprintf(v, sizeof v, "%zu", s->one_year.n);
+	detail_row("Observations", v);
+	putchar('\n');
+}
+
+static void print_years(const struct pair_stats *s)
+{
+	char r[16];
+
+	printf("Year-by-Year Correlation\n");
+	printf("  %-6s %-11s %-26s %s\n", "Year", "Correlation", "Strength",
+	       "Observations");
+	for (size_t i = 0; i < s->nyears; i++) {
+		const struct year_stat *y = &s->years[i];
+		printf("  %-6d %-11s %-26s %zu\n", y->year,
+		       fmt_r(y->has_r, y->r, r, sizeof r),
+		       y->has_r ? stats_label(y->r) : "n/a", y->n);
+	}
+	putchar('\n');
+}
+
+static void print_extreme(const char *title, const struct roll_extreme *x)
+{
+	char r[16], d[DATE_STR_SIZE];
+
+	if (x->ok)
+		printf("  %-24s %s ending %s\n", title, fmt_r(true, x->r, r, sizeof r),
+		       date_format(x->end, d));
+	else
+		printf("  %-24s n/a\n", title);
+}
+
+static void print_text(const struct pair_stats *s)
+{
+	print_header(s);
+	print_windows(s);
+	print_shift(s);
+	print_one_year(s);
+	print_years(s);
+	printf("Rolling 90-Day Extremes\n");
+	print_extreme("Most correlated period", &s->roll_max);
+	print_extreme("Most decoupled period", &s->roll_min);
+}
+
+/* ---- the pairs --------------------------------------------------------- */
+
+static int print_json(const struct pair_stats *s, struct cx_error *e)
+{
+	json_t *o = stats_to_json(s);
+
+	if (o == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory writing %s/%s", s->a, s->b);
+	json_dumpf(o, stdout, STATS_JSON_FLAGS);
+	putchar('\n');
+	json_decref(o);
+	return 0;
+}
+
+static int one_pair(const struct series *a, const struct series *b,
+		    const struct stats_args *args, struct cx_error *e)
+{
+	struct pair_stats s;
+	int rc = stats_compute(a, b, &args->opts, &s, e);
+
+	if (rc == 0) {
+		if (args->json)
+			rc = print_json(&s, e);
+		else
+			print_text(&s);
+	}
+	stats_release(&s);
+	return rc;
+}
+
+/* Every pair i < j in load order; failing pairs are logged and skipped. */
+static int all_pairs(const struct prices *p, const struct stats_args *args,
+		     struct cx_error *e)
+{
+	size_t n = prices_count(p), skipped = 0;
+	struct stats_args json_args = *args;
+
+	json_args.json = true;
+	if (n < 2)
+		return cx_fail(e, CX_ENOINPUT, "--pair all needs at least two "
+			       "symbols, the price files hold %zu", n);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = i + 1; j < n; j++) {
+			struct cx_error pe;
+
+			cx_error_clear(&pe);
+			if (one_pair(prices_at(p, i), prices_at(p, j), &json_args, &pe) == 0)
+				continue;
+			if (pe.code != CX_EDATA) {
+				*e = pe;
+				return -1;
+			}
+			log_warn("skipped: %s", pe.msg);
+			skipped++;
+		}
+	}
+	if (skipped > 0)
+		return cx_fail(e, CX_EPARTIAL, "%zu of %zu pairs skipped", skipped,
+			       n * (n - 1) / 2);
+	return 0;
+}
+
+static int run(const struct stats_args *args, struct cx_error *e)
+{
+	struct prices *p = prices_new();
+	const struct series *a = NULL, *b = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < args->nprices; i++)
+		rc = load_spec(p, args->prices[i], e);
+	if (rc == 0 && !strcmp(args->pair, "all"))
+		rc = all_pairs(p, args, e);
+	else if (rc == 0 && (rc = find_pair(p, args->pair, &a, &b, e)) == 0)
+		rc = one_pair(a, b, args, e);
+	prices_free(p);
+	return rc;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct stats_args args = {0};
+	struct cx_error err;
+	int rc;
+
+	cx_error_clear(&err);
+	rc = parse_args(argc, argv, &args, &err);
+	if (rc == 0)
+		rc = run(&args, &err);
+	free(args.prices);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (err.code == CX_OK)
+			cx_fail(&err, CX_EIO, "cannot write the output: %s",
+				strerror(errno));
+		rc = -1;
+	}
+	if (rc > 0)
+		return 0;       /* --help */
+	return rc == 0 ? 0 : cmd_fail(&err);
+}

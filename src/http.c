@@ -1,0 +1,379 @@
+/* http.c - concurrent bounded GET requests over libcurl's multi interface.
+ * The only file that includes curl.h for HTTP; curl's types and codes stop
+ * here (see http.h). */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "log.h"
+#include "version.h"
+
+/* Milliseconds one curl_multi_poll waits before looking again. */
+#define HTTP_POLL_MS 1000
+
+/* The state of one request during one attempt. */
+struct transfer {
+	struct http_request *req;
+	CURL *easy;
+	struct curl_slist *headers;
+	char errbuf[CURL_ERROR_SIZE];
+	size_t cap;
+	long max_body;
+	bool too_big;
+	bool transient;    /* the attempt failed and may be retried */
+	bool pending;      /* to be (re)tried in the next round */
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static CURLcode init_rc;
+
+static void global_init(void) { init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+void http_opts_init(struct http_opts *o)
+{
+	o->connect_timeout_ms = HTTP_CONNECT_TIMEOUT_MS;
+	o->timeout_ms = HTTP_TIMEOUT_MS;
+	o->max_body = HTTP_BODY_MAX;
+	o->max_host_connections = HTTP_HOST_CONNECTIONS;
+	o->max_redirects = HTTP_REDIRECTS_MAX;
+	o->retries = HTTP_RETRIES;
+	o->backoff_ms = HTTP_BACKOFF_MS;
+}
+
+void http_request_release(struct http_request *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->len = 0;
+}
+
+char *http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(3 * strlen(s) + 1), *p = out;
+
+	/* By hand: curl_easy_escape needs a handle and this is ten lines. */
+	if (out == NULL)
+		abort();
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~", c)) {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* The body grows by doubling, never past max_body: a larger one stops the
+ * transfer (curl then reports a write error, which we name). */
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct transfer *t = user;
+	struct http_request *r = t->req;
+	size_t n = size * nmemb;
+
+	if (r->len + n > (size_t)t->max_body) {
+		t->too_big = true;
+		return 0;
+	}
+	if (r->len + n + 1 > t->cap) {
+		size_t ncap = t->cap ? t->cap : 16384;
+		while (ncap < r->len + n + 1)
+			ncap *= 2;
+		char *b = realloc(r->body, ncap);
+		if (b == NULL)
+			abort();
+		r->body = b;
+		t->cap = ncap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
+	return n;
+}
+
+/* Copy a header's value (trimmed) when it fits; else leave "" so that a
+ * mangled validator is never sent back. */
+static void take_value(char *dst, const char *v, size_t len)
+{
+	while (len > 0 && isspace((unsigned char)*v)) {
+		v++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	if (len < HTTP_HEADER_VALUE_MAX) {
+		memcpy(dst, v, len);
+		dst[len] = '\0';
+	} else {
+		dst[0] = '\0';
+	}
+}
+
+static bool header_is(const char *line, size_t len, const char *name, size_t *vpos)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || line[n] != ':' || strncasecmp(line, name, n) != 0)
+		return false;
+	*vpos = n + 1;
+	return true;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
+{
+	struct http_request *r = ((struct transfer *)user)->req;
+	size_t len = size * nmemb, v;
+
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		/* a new response (after a redirect): forget the previous one's */
+		r->etag[0] = r->last_modified[0] = r->content_type[0] = '\0';
+	} else if (header_is(line, len, "ETag", &v)) {
+		take_value(r->etag, line + v, len - v);
+	} else if (header_is(line, len, "Last-Modified", &v)) {
+		take_value(r->last_modified, line + v, len - v);
+	} else if (header_is(line, len, "Content-Type", &v)) {
+		take_value(r->content_type, line + v, len - v);
+	}
+	return len;
+}
+
+static struct curl_slist *request_headers(const struct http_request *r)
+{
+	struct curl_slist *h = NULL;
+	char line[HTTP_HEADER_VALUE_MAX + 32];
+
+	if (r->if_none_match != NULL && r->if_none_match[0] != '\0') {
+		snprintf(line, sizeof line, "If-None-Match: %s", r->if_none_match);
+		h = curl_slist_append(h, line);
+	}
+	if (r->if_modified_since != NULL && r->if_modified_since[0] != '\0') {
+		snprintf(line, sizeof line, "If-Modified-Since: %s", r->if_modified_since);
+		h = curl_slist_append(h, line);
+	}
+	if (r->extra_header != NULL)
+		h = curl_slist_append(h, r->extra_header);
+	return h;
+}
+
+/* Set up one easy handle with every bound of http.h. */
+static int transfer_setup(struct transfer *t, const struct http_opts *o)
+{
+	CURL *c = curl_easy_init();
+
+	if (c == NULL)
+		return -1;
+	t->easy = c;
+	t->headers = request_headers(t->req);
+	t->max_body = o->max_body;
+	curl_easy_setopt(c, CURLOPT_URL, t->req->url);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "convex/" CONVEX_VERSION);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+	return 0;
+}
+
+static void transfer_cleanup(struct transfer *t)
+{
+	curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->headers);
+	t->easy = NULL;
+	t->headers = NULL;
+}
+
+/* Classify a finished HTTP response. */
+static void judge_status(struct transfer *t, int attempt, int tries)
+{
+	struct http_request *r = t->req;
+	long s = r->status;
+
+	if (s == 200 || s == 304)
+		return;
+	t->transient = s >= 500 || s == 429 || s == 408;
+	if (t->transient && attempt + 1 < tries)
+		return;
+	cx_fail(&r->err, s == 401 || s == 403 ? CX_ENOPERM
+			 : (s >= 400 ? CX_EUNAVAILABLE : CX_EPROTOCOL),
+		"%s: HTTP status %ld%s", r->display_url, s,
+		r->attempts > 1 ? " (after retries)" : "");
+}
+
+/* Classify a transfer that ended without a usable response. */
+static void judge_curl(struct transfer *t, CURLcode rc, int attempt, int tries)
+{
+	struct http_request *r = t->req;
+	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+	enum cx_err code = CX_EUNAVAILABLE;
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT: case CURLE_COULDNT_CONNECT:
+	case CURLE_RECV_ERROR: case CURLE_SEND_ERROR: case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE: case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+		t->transient = true;
+		break;
+	case CURLE_WRITE_ERROR: case CURLE_FILESIZE_EXCEEDED:
+		code = CX_EDATA;
+		break;
+	case CURLE_TOO_MANY_REDIRECTS: case CURLE_UNSUPPORTED_PROTOCOL:
+		code = CX_EPROTOCOL;
+		break;
+	default:
+		break;
+	}
+	if (t->transient && attempt + 1 < tries)
+		return;
+	if (code == CX_EDATA && (t->too_big || rc == CURLE_FILESIZE_EXCEEDED))
+		cx_fail(&r->err, CX_EDATA, "%s: response larger than %ld bytes",
+			r->display_url, t->max_body);
+	else
+		cx_fail(&r->err, code, "%s: %s%s", r->display_url, why,
+			r->attempts > 1 ? " (after retries)" : "");
+}
+
+static void transfer_done(struct transfer *t, CURLcode rc, int attempt, int tries)
+{
+	struct http_request *r = t->req;
+
+	t->transient = false;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		judge_status(t, attempt, tries);
+	} else {
+		judge_curl(t, rc, attempt, tries);
+	}
+	t->pending = t->transient && attempt + 1 < tries;
+	if (t->pending)
+		log_info("%s: attempt %d failed, will retry", r->display_url, attempt + 1);
+}
+
+/* Reset a request's outputs before an attempt. */
+static void request_reset(struct transfer *t)
+{
+	struct http_request *r = t->req;
+
+	http_request_release(r);
+	t->cap = 0;
+	t->too_big = false;
+	t->errbuf[0] = '\0';
+	r->status = 0;
+	r->etag[0] = r->last_modified[0] = r->content_type[0] = '\0';
+	cx_error_clear(&r->err);
+}
+
+/* Run every pending transfer once, concurrently. */
+static int run_round(CURLM *m, struct transfer *ts, size_t n,
+		     const struct http_opts *o, int attempt, int tries,
+		     struct cx_error *e)
+{
+	int running = 0, left;
+	CURLMsg *msg;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ts[i].pending)
+			continue;
+		request_reset(&ts[i]);
+		ts[i].req->attempts++;
+		if (transfer_setup(&ts[i], o) != 0 || curl_multi_add_handle(m, ts[i].easy) != CURLM_OK)
+			return cx_fail(e, CX_ESOFTWARE, "http: cannot set up a transfer");
+	}
+	do {
+		CURLMcode mc = curl_multi_perform(m, &running);
+		if (mc == CURLM_OK && running)
+			mc = curl_multi_poll(m, NULL, 0, HTTP_POLL_MS, NULL);
+		if (mc != CURLM_OK)
+			return cx_fail(e, CX_ESOFTWARE, "http: %s", curl_multi_strerror(mc));
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			struct transfer *t;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+			transfer_done(t, msg->data.result, attempt, tries);
+			curl_multi_remove_handle(m, t->easy);
+			transfer_cleanup(t);
+		}
+	} while (running);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+int http_perform(struct http_request *reqs, size_t n,
+		 const struct http_opts *o, struct cx_error *e)
+{
+	struct transfer *ts = calloc(n ? n : 1, sizeof *ts);
+	CURLM *m = NULL;
+	int tries = o->retries + 1, rc = -1;
+	long wait = o->backoff_ms;
+
+	if (ts == NULL)
+		abort();
+	pthread_once(&init_once, global_init);
+	if (init_rc != CURLE_OK || (m = curl_multi_init()) == NULL) {
+		cx_fail(e, CX_ESOFTWARE, "http: cannot initialise libcurl");
+		goto done;
+	}
+	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, o->max_host_connections);
+	for (size_t i = 0; i < n; i++) {
+		ts[i].req = &reqs[i];
+		ts[i].pending = true;
+		reqs[i].attempts = 0;
+		reqs[i].body = NULL;
+	}
+	for (int attempt = 0; attempt < tries; attempt++) {
+		bool any = false;
+		if (attempt > 0) {
+			for (size_t i = 0; i < n; i++)
+				any = any || ts[i].pending;
+			if (!any)
+				break;
+			sleep_ms(wait);
+			wait = wait * 2 > HTTP_BACKOFF_MAX_MS ? HTTP_BACKOFF_MAX_MS : wait * 2;
+		}
+		if (run_round(m, ts, n, o, attempt, tries, e) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		if (ts[i].easy != NULL) {
+			curl_multi_remove_handle(m, ts[i].easy);
+			transfer_cleanup(&ts[i]);
+		}
+	curl_multi_cleanup(m);
+	free(ts);
+	return rc;
+}

@@ -1,0 +1,747 @@
+/* job.c - read a job file with libxml2, validate it, turn it into struct job.
+ *
+ * Three passes, each giving file:line messages:
+ *  1. names: every element and attribute is looked up in `vocab` below, so an
+ *     unknown setting or a typo is reported with the list of what fits there
+ *     (libxml2's RELAX NG messages stop at the first mismatch of an
+ *     interleave and do not say what was expected);
+ *  2. the RELAX NG schema jobs/job.rng for types, required settings, order;
+ *  3. meaning: symbols and groups the watchlist names exist, no duplicates.
+ * The only file that includes libxml2 for jobs.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+
+#include "job.h"
+#include "log.h"
+#include "paths.h"
+
+#define JOB_SCHEMA "jobs/job.rng"
+#define JOB_PATH_MAX 4096
+
+/* ---- pass 1: the vocabulary ------------------------------------------- */
+
+struct vocab_entry {
+	const char *element;
+	const char *parent;      /* NULL: the root */
+	const char *attrs;       /* space-separated attribute names */
+};
+
+static const struct vocab_entry vocab[] = {
+	{"job", NULL, "name title"},
+	{"assets", "job", ""},
+	{"asset", "assets", "symbol name group source ticker"},
+	{"prices", "job", ""},
+	{"file", "prices", "path symbol layout"},
+	{"source", "prices", "name url layout symbols api-key-env api-key-param api-key-header"},
+	{"store", "prices", "path max-age-hours"},
+	{"watchlist", "job", ""},
+	{"pair", "watchlist", "a b"},
+	{"within", "watchlist", "group"},
+	{"across", "watchlist", "a b"},
+	{"analysis", "job", "as-of lookback-years top stale-days"},
+	{"outputs", "job", "dir archive paper"},
+	{"digest", "job", "title subscribers suppression from reply-to public-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
+	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
+};
+#define NVOCAB (sizeof vocab / sizeof vocab[0])
+
+static const struct vocab_entry *vocab_find(const char *element, const char *parent)
+{
+	for (size_t i = 0; i < NVOCAB; i++) {
+		bool root = vocab[i].parent == NULL;
+		if (strcmp(vocab[i].element, element) == 0 &&
+		    (root ? parent == NULL : parent != NULL && strcmp(vocab[i].parent, parent) == 0))
+			return &vocab[i];
+	}
+	return NULL;
+}
+
+/* "<a>, <b>" list of the elements allowed under `parent`. */
+static void vocab_children(const char *parent, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NVOCAB && used < size; i++) {
+		bool match = parent == NULL ? vocab[i].parent == NULL
+			: vocab[i].parent != NULL && strcmp(vocab[i].parent, parent) == 0;
+		if (match)
+			used += (size_t)snprintf(buf + used, size - used, "%s<%s>",
+						 used ? ", " : "", vocab[i].element);
+	}
+}
+
+static bool word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p += len + (end != NULL);
+	}
+	return false;
+}
+
+struct checker {
+	const char *file;
+	int errors;
+	struct cx_error *first;
+};
+
+static void check_error(struct checker *c, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check_error(struct checker *c, long line, const char *fmt, ...)
+{
+	char text[CX_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (c->errors++ == 0)
+		cx_fail(c->first, CX_ECONFIG, "%s:%ld: %s", c->file, line, text);
+	else
+		log_error("%s:%ld: %s", c->file, line, text);
+}
+
+static void check_names(struct checker *c, xmlNode *node, const char *parent)
+{
+	for (; node != NULL; node = node->next) {
+		if (node->type == XML_TEXT_NODE && !xmlIsBlankNode(node)) {
+			check_error(c, node->line, "unexpected text in <%s>; settings are attributes", parent ? parent : "document");
+			continue;
+		}
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)node->name;
+		const struct vocab_entry *v = vocab_find(name, parent);
+		if (v == NULL) {
+			char allowed[512];
+			vocab_children(parent, allowed, sizeof allowed);
+			if (parent == NULL)
+				check_error(c, node->line, "unknown element <%s>; expected <job>", name);
+			else
+				check_error(c, node->line, "unknown element <%s> in <%s>; expected one of: %s",
+					    name, parent, allowed);
+			continue;
+		}
+		for (xmlAttr *a = node->properties; a != NULL; a = a->next)
+			if (!word_in((const char *)a->name, v->attrs))
+				check_error(c, node->line, "unknown attribute \"%s\" on <%s>; expected %s%s",
+					    (const char *)a->name, name,
+					    v->attrs[0] ? "one of: " : "no attributes",
+					    v->attrs);
+		check_names(c, node->children, name);
+	}
+}
+
+/* ---- pass 2: RELAX NG --------------------------------------------------- */
+
+static void rng_error(void *ctx, xmlErrorPtr err)
+{
+	struct checker *c = ctx;
+	char msg[CX_ERRMSG_MAX];
+	size_t n;
+
+	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "invalid");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	check_error(c, err->line, "%s (schema %s)", msg, JOB_SCHEMA);
+}
+
+static int validate_schema(xmlDoc *doc, struct checker *c)
+{
+	char schema[JOB_PATH_MAX];
+	xmlRelaxNGParserCtxtPtr pctx;
+	xmlRelaxNGPtr rng = NULL;
+	xmlRelaxNGValidCtxtPtr vctx = NULL;
+	int rc = -1;
+
+	if (paths_data_file(JOB_SCHEMA, schema, sizeof schema) == NULL)
+		return cx_fail(c->first, CX_ESOFTWARE, "data directory path too long");
+	pctx = xmlRelaxNGNewParserCtxt(schema);
+	if (pctx != NULL)
+		rng = xmlRelaxNGParse(pctx);
+	xmlRelaxNGFreeParserCtxt(pctx);
+	if (rng == NULL)
+		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot load the job schema (set CONVEX_DATADIR?)", schema);
+	vctx = xmlRelaxNGNewValidCtxt(rng);
+	if (vctx == NULL) {
+		cx_fail(c->first, CX_ESOFTWARE, "out of memory validating a job");
+		goto done;
+	}
+	xmlRelaxNGSetValidStructuredErrors(vctx, rng_error, c);
+	if (xmlRelaxNGValidateDoc(vctx, doc) == 0)
+		rc = 0;
+	else if (c->errors == 0)
+		check_error(c, 1, "the job does not match the schema %s", JOB_SCHEMA);
+done:
+	xmlRelaxNGFreeValidCtxt(vctx);
+	xmlRelaxNGFree(rng);
+	return rc;
+}
+
+/* ---- pass 3: build the struct ------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s != NULL && d == NULL)
+		abort();
+	return d;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+/* An attribute as a malloc'd string, or NULL when absent. */
+static char *attr(xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s = v ? xstrdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static int attr_int(xmlNode *n, const char *name, int dflt)
+{
+	char *s = attr(n, name);
+	int v = s ? (int)strtol(s, NULL, 10) : dflt;
+	free(s);
+	return v;
+}
+
+/* `rel` resolved against the job's directory; malloc'd. NULL stays NULL. */
+static char *resolve(const struct job *j, char *rel)
+{
+	char *out;
+
+	if (rel == NULL || rel[0] == '/')
+		return rel;
+	out = xcalloc(strlen(j->dir) + strlen(rel) + 2, 1);
+	sprintf(out, "%s/%s", j->dir, rel);
+	free(rel);
+	return out;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	char *out = xcalloc(strlen(dir) + strlen(name) + 2, 1);
+	sprintf(out, "%s/%s", dir, name);
+	return out;
+}
+
+static enum prices_layout layout_of(xmlNode *n)
+{
+	static const char *const names[] = {"auto", "wide", "ohlc", "long"};
+	char *s = attr(n, "layout");
+	enum prices_layout l = PRICES_AUTO;
+
+	for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			l = (enum prices_layout)i;
+	free(s);
+	return l;
+}
+
+static bool is(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static size_t count_children(xmlNode *parent, const char *name)
+{
+	size_t k = 0;
+	for (xmlNode *n = parent->children; n; n = n->next)
+		k += is(n, name);
+	return k;
+}
+
+static void read_assets(struct job *j, xmlNode *el, struct checker *c)
+{
+	j->assets = xcalloc(count_children(el, "asset"), sizeof *j->assets);
+	for (xmlNode *n = el->children; n; n = n->next) {
+		if (!is(n, "asset"))
+			continue;
+		struct job_asset *a = &j->assets[j->nassets];
+		a->symbol = attr(n, "symbol");
+		a->line = (int)n->line;
+		if (job_find_asset(j, a->symbol) != NULL) {
+			check_error(c, n->line, "asset \"%s\" is listed twice; expected each symbol once", a->symbol);
+			free(a->symbol);
+			continue;
+		}
+		a->name = attr(n, "name");
+		a->group = attr(n, "group");
+		a->source = attr(n, "source");
+		a->ticker = attr(n, "ticker");
+		if (a->ticker == NULL)
+			a->ticker = xstrdup(a->symbol);
+		j->nassets++;
+	}
+}
+
+static void source_add_symbol(struct job_source *s, const char *sym, size_t cap)
+{
+	for (size_t i = 0; i < s->nsymbols; i++)
+		if (strcmp(s->symbols[i], sym) == 0)
+			return;
+	if (s->nsymbols < cap)
+		s->symbols[s->nsymbols++] = xstrdup(sym);
+}
+
+static void read_source(struct job *j, xmlNode *n, struct checker *c)
+{
+	struct job_source *s = &j->sources[j->nsources++];
+	char *list = attr(n, "symbols");
+	size_t cap = j->nassets + 1;
+
+	s->name = attr(n, "name");
+	s->url = attr(n, "url");
+	s->layout = layout_of(n);
+	s->api_key_env = attr(n, "api-key-env");
+	s->api_key_param = attr(n, "api-key-param");
+	s->api_key_header = attr(n, "api-key-header");
+	s->line = (int)n->line;
+	s->symbols = xcalloc(cap, sizeof *s->symbols);
+	for (char *save = NULL, *t = list ? strtok_r(list, " \t\r\n", &save) : NULL; t;
+	     t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (job_find_asset(j, t) == NULL)
+			check_error(c, n->line, "source \"%s\": unknown symbol \"%s\"; expected an <asset> symbol", s->name, t);
+		else
+			source_add_symbol(s, t, cap);
+	}
+	free(list);
+	for (size_t i = 0; i < j->nassets; i++)
+		if (j->assets[i].source && strcmp(j->assets[i].source, s->name) == 0)
+			source_add_symbol(s, j->assets[i].symbol, cap);
+}
+
+static void read_prices(struct job *j, xmlNode *el, struct checker *c)
+{
+	size_t nf = count_children(el, "file"), ns = count_children(el, "source");
+
+	if (nf + ns > JOB_FILES_MAX) {
+		check_error(c, el->line, "%zu price files and sources; expected at most %d", nf + ns, JOB_FILES_MAX);
+		return;
+	}
+	j->files = xcalloc(nf, sizeof *j->files);
+	j->sources = xcalloc(ns, sizeof *j->sources);
+	for (xmlNode *n = el->children; n; n = n->next) {
+		if (is(n, "file")) {
+			struct job_file *f = &j->files[j->nfiles++];
+			f->path = resolve(j, attr(n, "path"));
+			f->symbol = attr(n, "symbol");
+			f->layout = layout_of(n);
+			f->line = (int)n->line;
+		} else if (is(n, "source")) {
+			read_source(j, n, c);
+		} else if (is(n, "store")) {
+			j->store.path = resolve(j, attr(n, "path"));
+			j->store.max_age_hours = attr_int(n, "max-age-hours", JOB_DEFAULT_MAX_AGE_H);
+		}
+	}
+	if (j->nfiles + j->nsources == 0)
+		check_error(c, el->line, "no price <file> or <source>; expected at least one");
+}
+
+/* Every asset's source="" must name a <source>. */
+static void check_asset_sources(struct job *j, struct checker *c)
+{
+	for (size_t i = 0; i < j->nassets; i++) {
+		const struct job_asset *a = &j->assets[i];
+		bool found = false;
+		for (size_t k = 0; a->source && k < j->nsources; k++)
+			found |= strcmp(j->sources[k].name, a->source) == 0;
+		if (a->source && !found)
+			check_error(c, a->line, "asset \"%s\": unknown source \"%s\"; expected the name of a <source>", a->symbol, a->source);
+	}
+}
+
+/* ---- watchlist expansion ----------------------------------------------- */
+
+static bool pair_listed(const struct job *j, const char *a, const char *b)
+{
+	for (size_t i = 0; i < j->npairs; i++)
+		if ((!strcmp(j->pairs[i].a, a) && !strcmp(j->pairs[i].b, b)) ||
+		    (!strcmp(j->pairs[i].a, b) && !strcmp(j->pairs[i].b, a)))
+			return true;
+	return false;
+}
+
+static int add_pair(struct job *j, size_t cap, const char *a, const char *b,
+		    int line, struct checker *c)
+{
+	if (strcmp(a, b) == 0 || pair_listed(j, a, b))
+		return 0;
+	if (j->npairs >= cap) {
+		check_error(c, line, "the watchlist has more than %d pairs", JOB_PAIRS_MAX);
+		return -1;
+	}
+	struct job_pair *p = &j->pairs[j->npairs++];
+	p->a = a;
+	p->b = b;
+	p->line = line;
+	snprintf(p->id, sizeof p->id, "%s-%s", a, b);
+	return 0;
+}
+
+static bool group_used(const struct job *j, const char *g)
+{
+	for (size_t i = 0; i < j->nassets; i++)
+		if (j->assets[i].group && strcmp(j->assets[i].group, g) == 0)
+			return true;
+	return false;
+}
+
+static const char *asset_symbol(const struct job *j, const char *sym)
+{
+	const struct job_asset *a = job_find_asset(j, sym);
+	return a ? a->symbol : NULL;
+}
+
+static int expand_pair(struct job *j, size_t cap, xmlNode *n, struct checker *c)
+{
+	char *a = attr(n, "a"), *b = attr(n, "b");
+	const char *sa = asset_symbol(j, a), *sb = asset_symbol(j, b);
+	int rc = 0;
+
+	if (sa == NULL || sb == NULL)
+		check_error(c, n->line, "pair \"%s/%s\": unknown symbol \"%s\"; expected an <asset> symbol",
+			    a, b, sa == NULL ? a : b);
+	else if (sa == sb)
+		check_error(c, n->line, "pair \"%s/%s\" pairs a symbol with itself; expected two different symbols", a, b);
+	else
+		rc = add_pair(j, cap, sa, sb, (int)n->line, c);
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* All pairs of group ga with group gb (gb == NULL: within ga). */
+static int expand_groups(struct job *j, size_t cap, const char *ga,
+			 const char *gb, int line, struct checker *c)
+{
+	const char *g[2] = {ga, gb ? gb : ga};
+
+	for (int k = 0; k < 2; k++)
+		if (!group_used(j, g[k])) {
+			check_error(c, line, "unknown group \"%s\"; expected a group=\"\" of an <asset>", g[k]);
+			return 0;
+		}
+	for (size_t x = 0; x < j->nassets; x++) {
+		const struct job_asset *ax = &j->assets[x];
+		if (!ax->group || strcmp(ax->group, g[0]))
+			continue;
+		for (size_t y = gb ? 0 : x + 1; y < j->nassets; y++) {
+			const struct job_asset *ay = &j->assets[y];
+			if (!ay->group || strcmp(ay->group, g[1]))
+				continue;
+			if (add_pair(j, cap, ax->symbol, ay->symbol, line, c) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void read_watchlist(struct job *j, xmlNode *el, struct checker *c)
+{
+	size_t cap = JOB_PAIRS_MAX;
+	int rc = 0;
+
+	j->pairs = xcalloc(cap, sizeof *j->pairs);
+	for (xmlNode *n = el->children; n && rc == 0; n = n->next) {
+		if (is(n, "pair")) {
+			rc = expand_pair(j, cap, n, c);
+		} else if (is(n, "within") || is(n, "across")) {
+			bool within = is(n, "within");
+			char *ga = attr(n, within ? "group" : "a");
+			char *gb = within ? NULL : attr(n, "b");
+			rc = expand_groups(j, cap, ga, gb, (int)n->line, c);
+			free(ga);
+			free(gb);
+		}
+	}
+	if (rc == 0 && j->npairs == 0)
+		check_error(c, el->line, "the watchlist makes no pair; expected at least one pair of two different symbols");
+}
+
+/* ---- the other sections ------------------------------------------------ */
+
+static void read_analysis(struct job *j, xmlNode *n)
+{
+	char *asof = n ? attr(n, "as-of") : NULL;
+
+	j->analysis.lookback_years = n ? attr_int(n, "lookback-years", JOB_DEFAULT_LOOKBACK) : JOB_DEFAULT_LOOKBACK;
+	j->analysis.top = n ? attr_int(n, "top", JOB_DEFAULT_TOP) : JOB_DEFAULT_TOP;
+	j->analysis.stale_days = n ? attr_int(n, "stale-days", JOB_DEFAULT_STALE) : JOB_DEFAULT_STALE;
+	if (asof == NULL || !date_parse(asof, strlen(asof), &j->analysis.as_of))
+		j->analysis.as_of = 0;
+	free(asof);
+}
+
+static void read_outputs(struct job *j, xmlNode *n)
+{
+	char *paper = n ? attr(n, "paper") : NULL;
+
+	j->outputs.dir = n ? resolve(j, attr(n, "dir")) : NULL;
+	if (j->outputs.dir == NULL) {
+		char rel[JOB_NAME_MAX + 8];
+		snprintf(rel, sizeof rel, "out/%s", j->name);
+		j->outputs.dir = path_join(j->dir, rel);
+	}
+	j->outputs.archive = n ? resolve(j, attr(n, "archive")) : NULL;
+	if (j->outputs.archive == NULL)
+		j->outputs.archive = path_join(j->outputs.dir, "archive");
+	j->outputs.paper = paper && !strcmp(paper, "letter") ? JOB_PAPER_LETTER : JOB_PAPER_A4;
+	free(paper);
+	if (j->store.path == NULL) {
+		j->store.path = path_join(j->outputs.dir, "prices.sqlite");
+		if (j->store.max_age_hours == 0)
+			j->store.max_age_hours = JOB_DEFAULT_MAX_AGE_H;
+	}
+}
+
+static void read_smtp(struct job *j, xmlNode *n)
+{
+	struct job_smtp *s = &j->digest.smtp;
+	char *rate = attr(n, "rate");
+
+	j->digest.has_smtp = true;
+	s->url = attr(n, "url");
+	s->user_env = attr(n, "user-env");
+	s->password_env = attr(n, "password-env");
+	s->ca_file = resolve(j, attr(n, "ca-file"));
+	s->rate = rate ? strtod(rate, NULL) : 0;
+	s->timeout = attr_int(n, "timeout", JOB_DEFAULT_SMTP_TIMEOUT);
+	free(rate);
+}
+
+static void read_digest(struct job *j, xmlNode *n)
+{
+	struct job_digest *d = &j->digest;
+
+	if (n != NULL) {
+		d->present = true;
+		d->title = attr(n, "title");
+		d->subscribers = resolve(j, attr(n, "subscribers"));
+		d->suppression = resolve(j, attr(n, "suppression"));
+		d->from = attr(n, "from");
+		d->reply_to = attr(n, "reply-to");
+		d->public_url = attr(n, "public-url");
+		d->unsubscribe_url = attr(n, "unsubscribe-url");
+		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
+		d->secret_env = attr(n, "secret-env");
+		d->ledger = resolve(j, attr(n, "ledger"));
+		for (xmlNode *c = n->children; c; c = c->next)
+			if (is(c, "smtp"))
+				read_smtp(j, c);
+	}
+	if (d->title == NULL)
+		d->title = xstrdup(j->title);
+	if (d->ledger == NULL) {
+		char *arch = xstrdup(j->outputs.archive);
+		d->ledger = path_join(dirname(arch), "ledger.sqlite");
+		free(arch);
+	}
+}
+
+static xmlNode *child(xmlNode *parent, const char *name)
+{
+	for (xmlNode *n = parent->children; n; n = n->next)
+		if (is(n, name))
+			return n;
+	return NULL;
+}
+
+static void read_identity(struct job *j, xmlNode *root)
+{
+	j->name = attr(root, "name");
+	if (j->name == NULL) {
+		char *copy = xstrdup(j->path), *base = basename(copy);
+		size_t n = strlen(base);
+		if (n > 4 && strcmp(base + n - 4, ".xml") == 0)
+			base[n - 4] = '\0';
+		j->name = xcalloc(JOB_NAME_MAX + 1, 1);
+		snprintf(j->name, JOB_NAME_MAX + 1, "%s", base);
+		free(copy);
+	}
+	j->title = attr(root, "title");
+	if (j->title == NULL)
+		j->title = xstrdup(j->name);
+}
+
+static void build(struct job *j, xmlNode *root, struct checker *c)
+{
+	read_identity(j, root);
+	read_assets(j, child(root, "assets"), c);
+	read_prices(j, child(root, "prices"), c);
+	check_asset_sources(j, c);
+	read_watchlist(j, child(root, "watchlist"), c);
+	read_analysis(j, child(root, "analysis"));
+	read_outputs(j, child(root, "outputs"));
+	read_digest(j, child(root, "digest"));
+}
+
+/* ---- public ------------------------------------------------------------ */
+
+static void parse_error(void *ctx, xmlErrorPtr err)
+{
+	struct checker *c = ctx;
+	char msg[CX_ERRMSG_MAX];
+	size_t n;
+
+	if (err->level < XML_ERR_ERROR)
+		return;
+	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "not well-formed");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	check_error(c, err->line, "not well-formed XML: %s", msg);
+}
+
+static xmlDoc *read_doc(const char *path, struct checker *c, struct cx_error *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	xmlParserCtxtPtr ctx;
+	xmlDoc *doc = NULL;
+
+	if (f == NULL) {
+		cx_fail(e, CX_ENOINPUT, "%s: cannot open job: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = xcalloc(JOB_FILE_MAX + 1, 1);
+	n = fread(buf, 1, JOB_FILE_MAX + 1, f);
+	fclose(f);
+	if (n > JOB_FILE_MAX) {
+		cx_fail(e, CX_ECONFIG, "%s: job file larger than %d bytes", path, JOB_FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	ctx = xmlNewParserCtxt();
+	if (ctx == NULL)
+		abort();
+	/* libxml2 2.9 has no per-context handler: set the (thread-local) one
+	 * around the parse. No network, no external entities. */
+	xmlSetStructuredErrorFunc(c, parse_error);
+	doc = xmlCtxtReadMemory(ctx, buf, (int)n, path, NULL, XML_PARSE_NONET);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctx);
+	free(buf);
+	if (doc == NULL && c->errors == 0)
+		check_error(c, 1, "not well-formed XML");
+	if (doc != NULL && c->errors > 0) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+struct job *job_load(const char *path, struct cx_error *e)
+{
+	struct checker c = {path, 0, e};
+	struct job *j = NULL;
+	xmlDoc *doc = read_doc(path, &c, e);
+	xmlNode *root;
+
+	if (doc == NULL)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	check_names(&c, (xmlNode *)root, NULL);
+	if (c.errors == 0)
+		validate_schema(doc, &c);
+	if (c.errors == 0) {
+		char *copy = xstrdup(path);
+		j = xcalloc(1, sizeof *j);
+		j->path = xstrdup(path);
+		j->dir = xstrdup(dirname(copy));
+		free(copy);
+		build(j, root, &c);
+	}
+	xmlFreeDoc(doc);
+	if (c.errors > 0) {
+		job_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	for (size_t i = 0; i < j->nassets; i++) {
+		struct job_asset *a = &j->assets[i];
+		free(a->symbol), free(a->name), free(a->group), free(a->source), free(a->ticker);
+	}
+	for (size_t i = 0; i < j->nfiles; i++)
+		free(j->files[i].path), free(j->files[i].symbol);
+	for (size_t i = 0; i < j->nsources; i++) {
+		struct job_source *s = &j->sources[i];
+		free(s->name), free(s->url), free(s->api_key_env);
+		free(s->api_key_param), free(s->api_key_header);
+		free_strv(s->symbols, s->nsymbols);
+	}
+	struct job_digest *d = &j->digest;
+	free(d->title), free(d->subscribers), free(d->suppression), free(d->from);
+	free(d->reply_to), free(d->public_url), free(d->unsubscribe_url);
+	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
+	free(d->smtp.url), free(d->smtp.user_env), free(d->smtp.password_env), free(d->smtp.ca_file);
+	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
+	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive);
+	free(j->path), free(j->dir), free(j->name), free(j->title);
+	free(j);
+}
+
+const struct job_asset *job_find_asset(const struct job *j, const char *symbol)
+{
+	for (size_t i = 0; symbol && i < j->nassets; i++)
+		if (strcmp(j->assets[i].symbol, symbol) == 0)
+			return &j->assets[i];
+	return NULL;
+}
+
+int job_load_file(const struct job *j, size_t i, struct prices *p,
+		  struct cx_error *e)
+{
+	const struct job_file *f = &j->files[i];
+	struct prices_opts o = {f->symbol, f->layout};
+	struct cx_error inner;
+
+	cx_error_clear(&inner);
+	if (prices_load_file(p, f->path, &o, &inner) == 0)
+		return 0;
+	return cx_fail(e, inner.code, "%s:%d: price file: %s", j->path, f->line, inner.msg);
+}
+
+const char *job_paper_name(enum job_paper p)
+{
+	return p == JOB_PAPER_LETTER ? "letter" : "a4";
+}

@@ -1,0 +1,770 @@
+/* pdf.c - PDF/A-1b documents over libharu 2.3.0 (Debian's), the only file
+ * that includes hpdf.h.
+ *
+ * What libharu 2.3.0 does and what we do about it:
+ *  - HPDF_PDFA_SetPDFAConformance writes the XMP packet from the document
+ *    info as it is at that moment, without XML escaping: so the info is
+ *    set first, ASCII only, with & < > replaced (meta_ascii).
+ *  - It then calls HPDF_PDFA_GenerateID, which puts MD5("libHaru" +
+ *    ctime(now)) into the trailer /ID unless an /ID exists. We add an /ID
+ *    of two zero placeholders first, and after saving into memory replace
+ *    it by the MD5 of the file (id_patch): reproducible and content-derived.
+ *  - It never sets CreationDate/ModDate itself; we set both from
+ *    SOURCE_DATE_EPOCH or the clock, in UTC written as +00'00' (the form
+ *    its XMP date converter understands).
+ *  - HPDF_PDFA_AppendOutputIntents writes the key "DestOutputProfile "
+ *    with a trailing space; we build the output intent ourselves.
+ *  - Link annotations get /F 4 (print), which PDF/A requires.
+ *  - libharu refuses colour and line-width changes while a path is open
+ *    (PDF does too) while the canvas contract allows them; so the canvas
+ *    keeps its path here and emits it only when it is painted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+
+#include "chart.h"
+#include "log.h"
+#include "paths.h"
+#include "pdf.h"
+#include "text.h"
+
+enum seg_kind { SEG_MOVE, SEG_LINE, SEG_CURVE, SEG_CLOSE, SEG_RECT };
+
+struct seg {
+	enum seg_kind kind;
+	double v[6];
+};
+
+struct font_state {
+	enum canvas_font font;
+	double size;
+};
+
+struct pdf_page {
+	struct pdf_doc *doc;
+	HPDF_Page page;
+	struct canvas canvas;
+	struct font_state fs;
+	struct font_state stack[PDF_STATE_MAX];
+	size_t depth;
+};
+
+struct pdf_doc {
+	HPDF_Doc hpdf;
+	enum pdf_paper paper;
+	double w, h;
+	HPDF_Font font[2];
+	struct pdf_page **pages;
+	size_t npages, cap_pages;
+	HPDF_Outline *outlines;
+	size_t noutlines, cap_outlines;
+	struct seg *path;          /* the open path, shared by all pages */
+	size_t npath, cap_path;
+	struct text_report text;   /* what the text layer had to change */
+	/* first error seen: libharu's codes or our own message */
+	HPDF_STATUS hpdf_error, hpdf_detail;
+	char error[128];
+	bool saved;
+};
+
+/* ---- errors and memory ---------------------------------------------- */
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+			  void *user_data)
+{
+	struct pdf_doc *d = user_data;
+	if (d->hpdf_error == 0 && d->error[0] == '\0') {
+		d->hpdf_error = error_no;
+		d->hpdf_detail = detail_no;
+	}
+}
+
+static void doc_error(struct pdf_doc *d, const char *msg)
+{
+	if (d->hpdf_error == 0 && d->error[0] == '\0')
+		snprintf(d->error, sizeof d->error, "%s", msg);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL) {
+		fputs("convex: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/* Grow *arr (of *cap items of `item` bytes) to hold `need` items.
+ * Never p = realloc(p, n): the old block stays valid until the copy. */
+static void grow(void **arr, size_t *cap, size_t need, size_t item)
+{
+	if (need <= *cap)
+		return;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	void *n = xmalloc(ncap * item);
+	if (*cap)
+		memcpy(n, *arr, *cap * item);
+	free(*arr);
+	*arr = n;
+	*cap = ncap;
+}
+
+/* ---- the canvas backend ---------------------------------------------- */
+
+static double fy(const struct pdf_page *p, double y)
+{
+	return p->doc->h - y;
+}
+
+static void path_add(struct pdf_page *p, enum seg_kind k, const double *v,
+		     int nv)
+{
+	struct pdf_doc *d = p->doc;
+	if (d->npath >= PDF_PATH_MAX) {
+		doc_error(d, "a path has more than PDF_PATH_MAX segments");
+		return;
+	}
+	grow((void **)&d->path, &d->cap_path, d->npath + 1, sizeof *d->path);
+	struct seg *s = &d->path[d->npath++];
+	s->kind = k;
+	for (int i = 0; i < nv; i++)
+		s->v[i] = v[i];
+}
+
+static void c_move_to(void *impl, double x, double y)
+{
+	path_add(impl, SEG_MOVE, (double[]){x, y}, 2);
+}
+
+static void c_line_to(void *impl, double x, double y)
+{
+	path_add(impl, SEG_LINE, (double[]){x, y}, 2);
+}
+
+static void c_curve_to(void *impl, double x1, double y1, double x2,
+		       double y2, double x3, double y3)
+{
+	path_add(impl, SEG_CURVE, (double[]){x1, y1, x2, y2, x3, y3}, 6);
+}
+
+static void c_close_path(void *impl)
+{
+	path_add(impl, SEG_CLOSE, NULL, 0);
+}
+
+static void c_rect(void *impl, double x, double y, double w, double h)
+{
+	path_add(impl, SEG_RECT, (double[]){x, y, w, h}, 4);
+}
+
+/* Emit the kept path into the page; false when it is empty or starts with
+ * a segment that needs a current point. */
+static bool path_emit(struct pdf_page *p)
+{
+	struct pdf_doc *d = p->doc;
+	bool have_point = false, any = false;
+
+	for (size_t i = 0; i < d->npath; i++) {
+		const struct seg *s = &d->path[i];
+		const double *v = s->v;
+		switch (s->kind) {
+		case SEG_MOVE:
+			HPDF_Page_MoveTo(p->page, v[0], fy(p, v[1]));
+			have_point = true;
+			break;
+		case SEG_LINE:
+			if (!have_point)
+				HPDF_Page_MoveTo(p->page, v[0], fy(p, v[1]));
+			else
+				HPDF_Page_LineTo(p->page, v[0], fy(p, v[1]));
+			have_point = true;
+			break;
+		case SEG_CURVE:
+			if (!have_point)
+				HPDF_Page_MoveTo(p->page, v[0], fy(p, v[1]));
+			HPDF_Page_CurveTo(p->page, v[0], fy(p, v[1]), v[2],
+					  fy(p, v[3]), v[4], fy(p, v[5]));
+			have_point = true;
+			break;
+		case SEG_CLOSE:
+			if (have_point)
+				HPDF_Page_ClosePath(p->page);
+			break;
+		case SEG_RECT:
+			HPDF_Page_Rectangle(p->page, v[0], fy(p, v[1] + v[3]),
+					    v[2], v[3]);
+			have_point = true;
+			break;
+		}
+		any = any || have_point;
+	}
+	d->npath = 0;
+	return any;
+}
+
+static void c_fill(void *impl)
+{
+	struct pdf_page *p = impl;
+	if (path_emit(p))
+		HPDF_Page_Fill(p->page);
+}
+
+static void c_stroke(void *impl)
+{
+	struct pdf_page *p = impl;
+	if (path_emit(p))
+		HPDF_Page_Stroke(p->page);
+}
+
+static void c_clip(void *impl)
+{
+	struct pdf_page *p = impl;
+	if (!path_emit(p)) {
+		/* an empty clip path clips everything away */
+		HPDF_Page_Rectangle(p->page, 0, 0, 0, 0);
+	}
+	HPDF_Page_Clip(p->page);
+	HPDF_Page_EndPath(p->page);
+}
+
+static void c_save(void *impl)
+{
+	struct pdf_page *p = impl;
+	if (p->depth >= PDF_STATE_MAX) {
+		doc_error(p->doc, "canvas save nested deeper than PDF_STATE_MAX");
+		return;
+	}
+	p->stack[p->depth++] = p->fs;
+	HPDF_Page_GSave(p->page);
+}
+
+static void c_restore(void *impl)
+{
+	struct pdf_page *p = impl;
+	if (p->depth == 0) {
+		doc_error(p->doc, "canvas restore without save");
+		return;
+	}
+	p->fs = p->stack[--p->depth];
+	p->doc->npath = 0;
+	HPDF_Page_GRestore(p->page);
+}
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static void c_set_rgb(void *impl, double r, double g, double b)
+{
+	struct pdf_page *p = impl;
+	r = clamp01(r), g = clamp01(g), b = clamp01(b);
+	HPDF_Page_SetRGBFill(p->page, r, g, b);
+	HPDF_Page_SetRGBStroke(p->page, r, g, b);
+}
+
+static void c_set_line_width(void *impl, double w)
+{
+	HPDF_Page_SetLineWidth(((struct pdf_page *)impl)->page, w > 0 ? w : 0);
+}
+
+/* libharu 2.3.0 takes dash lengths as integers (at most 8): lengths are
+ * rounded to whole points, at least 1. */
+static void c_set_dash(void *impl, const double *dashes, int n)
+{
+	struct pdf_page *p = impl;
+	HPDF_UINT16 pat[8];
+	if (n <= 0 || dashes == NULL) {
+		HPDF_Page_SetDash(p->page, NULL, 0, 0);
+		return;
+	}
+	if (n > 8)
+		n = 8;
+	for (int i = 0; i < n; i++) {
+		double v = dashes[i] + 0.5;
+		pat[i] = (HPDF_UINT16)(v < 1 ? 1 : v > 1000 ? 1000 : v);
+	}
+	HPDF_Page_SetDash(p->page, pat, (HPDF_UINT)n, 0);
+}
+
+static void c_set_font(void *impl, enum canvas_font font, double size)
+{
+	struct pdf_page *p = impl;
+	p->fs.font = font == CANVAS_BOLD ? CANVAS_BOLD : CANVAS_REGULAR;
+	p->fs.size = size > 0 ? size : 1;
+}
+
+static double c_text_width(void *impl, const char *utf8)
+{
+	struct pdf_page *p = impl;
+	char cp[TEXT_MAX];
+	size_t len = text_to_cp1252(utf8, cp, sizeof cp, &p->doc->text);
+	if (len == 0)
+		return 0;
+	HPDF_TextWidth tw = HPDF_Font_TextWidth(p->doc->font[p->fs.font],
+						(const HPDF_BYTE *)cp,
+						(HPDF_UINT)len);
+	return tw.width * p->fs.size / 1000.0;
+}
+
+static void c_show_text(void *impl, double x, double y, const char *utf8)
+{
+	struct pdf_page *p = impl;
+	char cp[TEXT_MAX];
+	if (text_to_cp1252(utf8, cp, sizeof cp, &p->doc->text) == 0)
+		return;
+	HPDF_Page_BeginText(p->page);
+	HPDF_Page_SetFontAndSize(p->page, p->doc->font[p->fs.font],
+				 p->fs.size);
+	HPDF_Page_TextOut(p->page, x, fy(p, y), cp);
+	HPDF_Page_EndText(p->page);
+}
+
+static const struct canvas_ops pdf_canvas_ops = {
+	.move_to = c_move_to,
+	.line_to = c_line_to,
+	.curve_to = c_curve_to,
+	.close_path = c_close_path,
+	.rect = c_rect,
+	.fill = c_fill,
+	.stroke = c_stroke,
+	.save = c_save,
+	.restore = c_restore,
+	.clip = c_clip,
+	.set_rgb = c_set_rgb,
+	.set_line_width = c_set_line_width,
+	.set_dash = c_set_dash,
+	.set_font = c_set_font,
+	.text_width = c_text_width,
+	.show_text = c_show_text,
+};
+
+/* ---- document --------------------------------------------------------- */
+
+static int load_font(struct pdf_doc *d, const char *rel, HPDF_Font *out,
+		     struct cx_error *e)
+{
+	char path[PATH_MAX];
+	if (paths_data_file(rel, path, sizeof path) == NULL)
+		return cx_fail(e, CX_ENOINPUT, "%s: data directory path too long", rel);
+	if (access(path, R_OK) != 0)
+		return cx_fail(e, CX_ENOINPUT, "%s: cannot read font: %s", path,
+			       strerror(errno));
+	const char *name = HPDF_LoadTTFontFromFile(d->hpdf, path, HPDF_TRUE);
+	if (name != NULL)
+		*out = HPDF_GetFont(d->hpdf, name, "WinAnsiEncoding");
+	if (name == NULL || *out == NULL)
+		return cx_fail(e, CX_ESOFTWARE,
+			       "%s: libharu cannot load the font (error 0x%04X)",
+			       path, (unsigned)d->hpdf_error);
+	return 0;
+}
+
+/* The sRGB output intent PDF/A asks for, built by hand (see the top). */
+static int add_output_intent(struct pdf_doc *d, struct cx_error *e)
+{
+	if (access(PDF_ICC_SRGB, R_OK) != 0)
+		return cx_fail(e, CX_ENOINPUT, "%s: cannot read ICC profile: %s",
+			       PDF_ICC_SRGB, strerror(errno));
+	HPDF_Doc pdf = d->hpdf;
+	HPDF_Dict icc = HPDF_LoadIccProfileFromFile(pdf, PDF_ICC_SRGB, 3);
+	HPDF_Dict intent = icc ? HPDF_Dict_New(pdf->mmgr) : NULL;
+	HPDF_Array list = intent ? HPDF_Array_New(pdf->mmgr) : NULL;
+	HPDF_STATUS st = list ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+	const char *cond = "sRGB IEC61966-2.1";
+
+	if (st == HPDF_OK) {
+		st |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+		st |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+		st |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+				    HPDF_String_New(pdf->mmgr, cond, NULL));
+		st |= HPDF_Dict_Add(intent, "Info",
+				    HPDF_String_New(pdf->mmgr, cond, NULL));
+		st |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+		st |= HPDF_Array_Add(list, intent);
+		st |= HPDF_Dict_Add(pdf->catalog, "OutputIntents", list);
+	}
+	if (st != HPDF_OK)
+		return cx_fail(e, CX_ESOFTWARE,
+			       "%s: libharu cannot add the output intent",
+			       PDF_ICC_SRGB);
+	return 0;
+}
+
+struct pdf_doc *pdf_new(enum pdf_paper paper, struct cx_error *e)
+{
+	struct pdf_doc *d = xmalloc(sizeof *d);
+	memset(d, 0, sizeof *d);
+	d->paper = paper;
+	d->w = paper == PDF_LETTER ? PDF_LETTER_W : PDF_A4_W;
+	d->h = paper == PDF_LETTER ? PDF_LETTER_H : PDF_A4_H;
+	d->hpdf = HPDF_New(on_hpdf_error, d);
+	if (d->hpdf == NULL) {
+		cx_fail(e, CX_ESOFTWARE, "libharu cannot create a document");
+		goto fail;
+	}
+	HPDF_SetCompressionMode(d->hpdf, HPDF_COMP_ALL);
+	if (load_font(d, CHART_FONT_REGULAR, &d->font[CANVAS_REGULAR], e) ||
+	    load_font(d, CHART_FONT_BOLD, &d->font[CANVAS_BOLD], e) ||
+	    add_output_intent(d, e))
+		goto fail;
+	HPDF_SetPageMode(d->hpdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	return d;
+fail:
+	pdf_free(d);
+	return NULL;
+}
+
+void pdf_free(struct pdf_doc *d)
+{
+	if (d == NULL)
+		return;
+	if (d->hpdf != NULL)
+		HPDF_Free(d->hpdf);
+	for (size_t i = 0; i < d->npages; i++)
+		free(d->pages[i]);
+	free(d->pages);
+	free(d->outlines);
+	free(d->path);
+	free(d);
+}
+
+const char *pdf_paper_name(enum pdf_paper p)
+{
+	return p == PDF_LETTER ? "letter" : "a4";
+}
+
+int pdf_paper_parse(const char *name, enum pdf_paper *out)
+{
+	if (!strcmp(name, "a4") || !strcmp(name, "A4"))
+		*out = PDF_A4;
+	else if (!strcmp(name, "letter") || !strcmp(name, "Letter"))
+		*out = PDF_LETTER;
+	else
+		return -1;
+	return 0;
+}
+
+int pdf_add_page(struct pdf_doc *d)
+{
+	if (d->npages >= PDF_PAGES_MAX) {
+		doc_error(d, "more than PDF_PAGES_MAX pages");
+		return -1;
+	}
+	HPDF_Page page = HPDF_AddPage(d->hpdf);
+	if (page == NULL) {
+		doc_error(d, "libharu cannot add a page");
+		return -1;
+	}
+	HPDF_Page_SetWidth(page, d->w);
+	HPDF_Page_SetHeight(page, d->h);
+	grow((void **)&d->pages, &d->cap_pages, d->npages + 1, sizeof *d->pages);
+	struct pdf_page *p = xmalloc(sizeof *p);
+	memset(p, 0, sizeof *p);
+	p->doc = d;
+	p->page = page;
+	p->fs = (struct font_state){CANVAS_REGULAR, 10};
+	p->canvas = (struct canvas){&pdf_canvas_ops, p, d->w, d->h};
+	d->pages[d->npages] = p;
+	return (int)d->npages++;
+}
+
+size_t pdf_page_count(const struct pdf_doc *d)
+{
+	return d->npages;
+}
+
+double pdf_page_width(const struct pdf_doc *d)
+{
+	return d->w;
+}
+
+double pdf_page_height(const struct pdf_doc *d)
+{
+	return d->h;
+}
+
+struct canvas *pdf_canvas(struct pdf_doc *d, size_t page)
+{
+	return page < d->npages ? &d->pages[page]->canvas : NULL;
+}
+
+/* PDF/A document info: printable ASCII without the XML specials that
+ * libharu would copy unescaped into the XMP packet. */
+static void meta_ascii(const char *utf8, char *out, size_t size,
+		       struct text_report *rep)
+{
+	text_to_ascii(utf8, out, size, rep);
+	for (char *c = out; *c; c++)
+		if (*c == '&')
+			*c = '+';
+		else if (*c == '<')
+			*c = '(';
+		else if (*c == '>')
+			*c = ')';
+}
+
+/* A destination "[page /XYZ 0 top 0]" as a direct array: libharu makes
+ * its destinations indirect objects, which PDFBox Preflight 2.0 rejects
+ * ("can't convert to Destination"). The subclass bit lets libharu's own
+ * validation accept it. Zoom 0 keeps the reader's zoom. */
+static HPDF_Destination page_dest(struct pdf_doc *d, size_t page, double y)
+{
+	HPDF_Array dst = HPDF_Array_New(d->hpdf->mmgr);
+	double top = d->h - y;
+
+	if (dst == NULL)
+		return NULL;
+	dst->header.obj_class |= HPDF_OSUBCLASS_DESTINATION;
+	top = top < 0 ? 0 : top > d->h ? d->h : top;
+	if (HPDF_Array_Add(dst, d->pages[page]->page) != HPDF_OK ||
+	    HPDF_Array_AddName(dst, "XYZ") != HPDF_OK ||
+	    HPDF_Array_AddNumber(dst, 0) != HPDF_OK ||
+	    HPDF_Array_AddReal(dst, (HPDF_REAL)top) != HPDF_OK ||
+	    HPDF_Array_AddNumber(dst, 0) != HPDF_OK)
+		return NULL;
+	return dst;
+}
+
+int pdf_outline(struct pdf_doc *d, int parent, const char *title,
+		size_t page, double y)
+{
+	char ascii[256];
+	if (page >= d->npages || d->noutlines >= PDF_OUTLINES_MAX ||
+	    parent >= (int)d->noutlines) {
+		doc_error(d, "bookmark to a page that does not exist");
+		return -1;
+	}
+	meta_ascii(title, ascii, sizeof ascii, &d->text);
+	HPDF_Outline o = HPDF_CreateOutline(d->hpdf,
+		parent >= 0 ? d->outlines[parent] : NULL, ascii, NULL);
+	if (o == NULL)
+		return -1;
+	HPDF_Outline_SetOpened(o, parent < 0 ? HPDF_TRUE : HPDF_FALSE);
+	HPDF_Destination dst = page_dest(d, page, y);
+	if (dst != NULL)
+		HPDF_Outline_SetDestination(o, dst);
+	grow((void **)&d->outlines, &d->cap_outlines, d->noutlines + 1,
+	     sizeof *d->outlines);
+	d->outlines[d->noutlines] = o;
+	return (int)d->noutlines++;
+}
+
+void pdf_link(struct pdf_doc *d, size_t from, double x, double y, double w,
+	      double h, size_t to, double to_y)
+{
+	if (from >= d->npages || to >= d->npages) {
+		doc_error(d, "link to a page that does not exist");
+		return;
+	}
+	HPDF_Destination dst = page_dest(d, to, to_y);
+	HPDF_Rect r = {x, d->h - y - h, x + w, d->h - y};
+	HPDF_Annotation a = dst ? HPDF_Page_CreateLinkAnnot(d->pages[from]->page,
+							    r, dst) : NULL;
+	if (a == NULL)
+		return;
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	HPDF_Dict_AddNumber(a, "F", 4);   /* PDF/A: printable */
+}
+
+/* ---- saving ------------------------------------------------------------ */
+
+/* The time of the document: SOURCE_DATE_EPOCH when set (reproducible
+ * builds), else now. */
+static int doc_time(time_t *t, struct cx_error *e)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	if (s == NULL || *s == '\0') {
+		*t = time(NULL);
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end != '\0' || v < 0 || v > 253402300799LL)
+		return cx_fail(e, CX_EUSAGE,
+			       "SOURCE_DATE_EPOCH \"%s\" is not a number of seconds",
+			       s);
+	*t = (time_t)v;
+	return 0;
+}
+
+static HPDF_Date hpdf_date(time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return (HPDF_Date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			   tm.tm_hour, tm.tm_min, tm.tm_sec, '+', 0, 0};
+}
+
+static void set_info(struct pdf_doc *d, const struct pdf_meta *m, time_t t)
+{
+	static const HPDF_InfoType types[] = {HPDF_INFO_TITLE, HPDF_INFO_AUTHOR,
+		HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS};
+	const char *vals[] = {m ? m->title : NULL, m ? m->author : NULL,
+		m ? m->subject : NULL, m ? m->keywords : NULL};
+	char ascii[512];
+
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if (vals[i] == NULL)
+			continue;
+		meta_ascii(vals[i], ascii, sizeof ascii, &d->text);
+		HPDF_SetInfoAttr(d->hpdf, types[i], ascii);
+	}
+	HPDF_SetInfoAttr(d->hpdf, HPDF_INFO_CREATOR, "convex");
+	HPDF_SetInfoDateAttr(d->hpdf, HPDF_INFO_CREATION_DATE, hpdf_date(t));
+	HPDF_SetInfoDateAttr(d->hpdf, HPDF_INFO_MOD_DATE, hpdf_date(t));
+}
+
+/* libharu names the XMP stream's subtype key "SubType"; the key is
+ * "Subtype" (poppler warns "Unknown Metadata type"). */
+static void fix_metadata_subtype(struct pdf_doc *d)
+{
+	HPDF_Dict xmp = HPDF_Dict_GetItem(d->hpdf->catalog, "Metadata",
+					  HPDF_OCLASS_DICT);
+	if (xmp != NULL && HPDF_Dict_RemoveElement(xmp, "SubType") == HPDF_OK)
+		HPDF_Dict_AddName(xmp, "Subtype", "XML");
+}
+
+/* Two 16-byte zero strings in the trailer; HPDF_PDFA_GenerateID keeps an
+ * existing /ID, and id_patch replaces these with the file's MD5. */
+static void id_placeholder(struct pdf_doc *d)
+{
+	static const HPDF_BYTE zero[16];
+	HPDF_Doc pdf = d->hpdf;
+	HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+	if (id == NULL || HPDF_Dict_Add(pdf->trailer, "ID", id) != HPDF_OK)
+		return;
+	HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)zero, 16));
+	HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)zero, 16));
+}
+
+/* How libharu writes the placeholder: an array "[ " item " " item " ]",
+ * each 16-byte binary as "<" 32 hex digits ">". */
+#define ID_ZEROS "00000000000000000000000000000000"
+#define ID_TEXT "/ID [ <" ID_ZEROS "> <" ID_ZEROS "> ]"
+
+static int id_patch(unsigned char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(ID_TEXT);
+	unsigned char *at = NULL;
+
+	/* the trailer is at the end: the last occurrence is the one */
+	for (size_t i = len >= n ? len - n + 1 : 0; i-- > 0;)
+		if (buf[i] == '/' && memcmp(buf + i, ID_TEXT, n) == 0) {
+			at = buf + i;
+			break;
+		}
+	if (at == NULL)
+		return -1;
+	HPDF_BYTE md5[16];
+	HPDF_MD5_CTX ctx;
+	HPDF_MD5Init(&ctx);
+	HPDF_MD5Update(&ctx, buf, (HPDF_UINT32)len);
+	HPDF_MD5Final(md5, &ctx);
+	for (int copy = 0; copy < 2; copy++) {
+		unsigned char *h = at + strlen("/ID [ <") + (size_t)copy * 35;
+		for (int i = 0; i < 16; i++) {
+			h[2 * i] = (unsigned char)hex[md5[i] >> 4];
+			h[2 * i + 1] = (unsigned char)hex[md5[i] & 15];
+		}
+	}
+	return 0;
+}
+
+/* Write buf to path through a temporary file in the same directory. */
+static int write_atomic(const char *path, const unsigned char *buf,
+			size_t len, struct cx_error *e)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path,
+			       strerror(errno));
+	FILE *f = fdopen(fd, "wb");
+	if (f == NULL) {
+		close(fd);
+		unlink(tmp);
+		return cx_fail(e, CX_EIO, "%s: %s", tmp, strerror(errno));
+	}
+	int bad = fchmod(fd, 0644) != 0 || fwrite(buf, 1, len, f) != len ||
+		  fflush(f) != 0 || fsync(fd) != 0;
+	int saved = errno;
+	bad = (fclose(f) != 0) || bad;
+	if (!bad && rename(tmp, path) == 0)
+		return 0;
+	saved = saved ? saved : errno;
+	unlink(tmp);
+	return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(saved));
+}
+
+static int check_errors(struct pdf_doc *d, const char *path,
+			struct cx_error *e)
+{
+	if (d->error[0] != '\0')
+		return cx_fail(e, CX_ESOFTWARE, "%s: %s", path, d->error);
+	if (d->hpdf_error != 0)
+		return cx_fail(e, CX_ESOFTWARE,
+			       "%s: libharu error 0x%04X (detail %u)", path,
+			       (unsigned)d->hpdf_error, (unsigned)d->hpdf_detail);
+	return 0;
+}
+
+int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
+	     struct cx_error *e)
+{
+	unsigned char *buf = NULL;
+	time_t t = 0;
+	int rc = -1;
+
+	if (d->saved)
+		return cx_fail(e, CX_ESOFTWARE, "%s: document saved twice", path);
+	d->saved = true;
+	if (doc_time(&t, e) || check_errors(d, path, e))
+		return -1;
+	if (d->npages == 0)
+		pdf_add_page(d);
+	set_info(d, m, t);
+	id_placeholder(d);
+	HPDF_PDFA_SetPDFAConformance(d->hpdf, HPDF_PDFA_1B);
+	fix_metadata_subtype(d);
+	HPDF_SaveToStream(d->hpdf);
+	if (check_errors(d, path, e))
+		return -1;
+
+	HPDF_UINT32 size = HPDF_GetStreamSize(d->hpdf);
+	buf = xmalloc(size);
+	HPDF_UINT32 got = size;
+	if (HPDF_ReadFromStream(d->hpdf, buf, &got) != HPDF_OK &&
+	    got != size) {
+		cx_fail(e, CX_ESOFTWARE, "%s: libharu cannot read back the file", path);
+		goto out;
+	}
+	if (id_patch(buf, got) != 0) {
+		cx_fail(e, CX_ESOFTWARE, "%s: no document /ID placeholder in the output", path);
+		goto out;
+	}
+	if (d->text.unknown || d->text.invalid)
+		log_warn("%s: %zu character(s) without a form in the PDF fonts printed as \"?\"",
+			 path, d->text.unknown + d->text.invalid);
+	rc = write_atomic(path, buf, got, e);
+out:
+	free(buf);
+	return rc;
+}

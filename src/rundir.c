@@ -1,0 +1,153 @@
+/* rundir.c - assemble a run directory aside, rename it into place. */
+#define _GNU_SOURCE   /* renameat2 */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rundir.h"
+
+int rundir_mkdirs(const char *path, struct cx_error *e)
+{
+	char buf[RUNDIR_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof buf)
+		return cx_fail(e, CX_ECANTCREAT, "\"%s\": bad directory path", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return cx_fail(e, CX_ECANTCREAT, "%s: cannot create directory: %s", buf, strerror(errno));
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
+int rundir_remove_tree(const char *path, struct cx_error *e)
+{
+	DIR *d = opendir(path);
+	struct dirent *ent;
+	int rc = 0;
+
+	if (d == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ENOTDIR)
+			return unlink(path) == 0 ? 0 : cx_fail(e, CX_EIO, "%s: %s", path, strerror(errno));
+		return cx_fail(e, CX_EIO, "%s: %s", path, strerror(errno));
+	}
+	while (rc == 0 && (ent = readdir(d)) != NULL) {
+		char sub[RUNDIR_PATH_MAX];
+		struct stat st;
+		if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", path, ent->d_name);
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = rundir_remove_tree(sub, e);
+		else if (unlink(sub) != 0)
+			rc = cx_fail(e, CX_EIO, "%s: cannot remove: %s", sub, strerror(errno));
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(path) != 0)
+		rc = cx_fail(e, CX_EIO, "%s: cannot remove: %s", path, strerror(errno));
+	return rc;
+}
+
+/* Remove OUT/.*.tmp-* and OUT/.*.old-* left by runs that died. */
+static void remove_leftovers(const char *out)
+{
+	DIR *d = opendir(out);
+	struct dirent *ent;
+
+	if (d == NULL)
+		return;
+	while ((ent = readdir(d)) != NULL) {
+		char sub[RUNDIR_PATH_MAX];
+		if (ent->d_name[0] != '.' || (!strstr(ent->d_name, ".tmp-") && !strstr(ent->d_name, ".old-")))
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", out, ent->d_name);
+		rundir_remove_tree(sub, NULL);
+	}
+	closedir(d);
+}
+
+int rundir_begin(struct rundir *r, const char *out, cx_date date,
+		 struct cx_error *e)
+{
+	static const char *const subdirs[] = {"pdf", "charts"};
+	int n;
+
+	memset(r, 0, sizeof *r);
+	date_format(date, r->date);
+	n = snprintf(r->out, sizeof r->out, "%s", out);
+	if (n < 0 || (size_t)n + 40 >= sizeof r->out)
+		return cx_fail(e, CX_ECANTCREAT, "%s: output path too long", out);
+	snprintf(r->tmp, sizeof r->tmp, "%s/.%s.tmp-%ld", out, r->date, (long)getpid());
+	snprintf(r->final, sizeof r->final, "%s/%s", out, r->date);
+	if (rundir_mkdirs(out, e) != 0)
+		return -1;
+	remove_leftovers(out);
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		char sub[RUNDIR_PATH_MAX + 16];
+		snprintf(sub, sizeof sub, "%s/%s", r->tmp, subdirs[i]);
+		if (rundir_mkdirs(sub, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Make the directory entries durable before telling anyone. */
+static void sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static int replace_by_exchange(struct rundir *r, struct cx_error *e)
+{
+	if (renameat2(AT_FDCWD, r->tmp, AT_FDCWD, r->final, RENAME_EXCHANGE) == 0)
+		return rundir_remove_tree(r->tmp, e);
+	if (errno != EINVAL && errno != ENOSYS)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot replace: %s", r->final, strerror(errno));
+	/* No RENAME_EXCHANGE here: move the old run aside first. */
+	char old[RUNDIR_PATH_MAX + 32];
+	snprintf(old, sizeof old, "%s/.%s.old-%ld", r->out, r->date, (long)getpid());
+	if (rename(r->final, old) != 0 || rename(r->tmp, r->final) != 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot replace: %s", r->final, strerror(errno));
+	return rundir_remove_tree(old, e);
+}
+
+int rundir_commit(struct rundir *r, struct cx_error *e)
+{
+	struct stat st;
+
+	if (lstat(r->final, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return cx_fail(e, CX_ECANTCREAT, "%s: exists and is not a directory", r->final);
+		if (replace_by_exchange(r, e) != 0)
+			return -1;
+		r->replaced = 1;
+	} else if (rename(r->tmp, r->final) != 0) {
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot rename into place: %s", r->final, strerror(errno));
+	}
+	sync_dir(r->out);
+	return 0;
+}
+
+void rundir_abort(struct rundir *r)
+{
+	rundir_remove_tree(r->tmp, NULL);
+}

@@ -1,0 +1,397 @@
+/* stats.c - the statistics of the Correlation Deep Dive (see stats.h).
+ *
+ * Written by hand: the arithmetic is a few dozen lines, and the Debian
+ * numerical libraries (GSL's gsl_stats_correlation) use an update formula
+ * whose zero-variance behaviour is NaN; here every correlation is a plain
+ * two-pass computation (means first, then centred sums) in double, which
+ * stays within 1e-12 of an exact computation on daily returns. Windows are
+ * at most 1,260 returns, so recomputing each rolling window from scratch
+ * (O(n*w)) is cheap and keeps every window as exact as a single one.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+/* Fisher z of the recent window in the shift test uses n = 90: 1/(90-3). */
+#define SHIFT_RECENT_N STATS_W90
+
+/* Whether x[0..n) holds two different values. Checked exactly, not by
+ * comparing a centred sum with zero, because the mean of equal values need
+ * not round back to that value. */
+static bool varies(const double *x, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (x[i] != x[0])
+			return true;
+	return false;
+}
+
+/* Two-pass centred sums of x and y (n >= 1). */
+static void centred_sums(const double *x, const double *y, size_t n,
+			 double *sxx, double *syy, double *sxy)
+{
+	double mx = 0, my = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	*sxx = *syy = *sxy = 0;
+	for (size_t i = 0; i < n; i++) {
+		double dx = x[i] - mx, dy = y[i] - my;
+		*sxx += dx * dx;
+		*syy += dy * dy;
+		*sxy += dx * dy;
+	}
+}
+
+static double clamp_unit(double r)
+{
+	return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
+bool stats_pearson(const double *x, const double *y, size_t n, double *r)
+{
+	double sxx, syy, sxy;
+
+	if (n < 2 || !varies(x, n) || !varies(y, n))
+		return false;
+	centred_sums(x, y, n, &sxx, &syy, &sxy);
+	if (!(sxx > 0 && syy > 0))
+		return false;
+	*r = clamp_unit(sxy / sqrt(sxx * syy));
+	return true;
+}
+
+/* Sample standard deviation (n-1) by two passes; n >= 2. */
+static double sample_sd(const double *x, size_t n)
+{
+	double m = 0, ss = 0;
+
+	if (!varies(x, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		m += x[i];
+	m /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	return sqrt(ss / (double)(n - 1));
+}
+
+const char *stats_label(double r)
+{
+	static const struct {
+		double below;
+		const char *pos, *neg;
+	} table[] = {
+		{0.2, "Essentially uncorrelated", "Essentially uncorrelated"},
+		{0.4, "Weak positive", "Weak negative"},
+		{0.6, "Moderate positive", "Moderate negative"},
+		{0.8, "Strong positive", "Strong negative"},
+	};
+	double a = fabs(r);
+
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (a < table[i].below)
+			return r < 0 ? table[i].neg : table[i].pos;
+	return r < 0 ? "Very strong negative" : "Very strong positive";
+}
+
+const char *stats_window_key(enum stats_window w)
+{
+	static const char *const keys[W_COUNT] = {"30d", "90d", "1y", "5y"};
+	return (unsigned)w < W_COUNT ? keys[w] : "?";
+}
+
+/* ---- alignment and history --------------------------------------------- */
+
+/* Prices of A and B on their shared dates. */
+struct aligned {
+	cx_date *dates;
+	double *pa, *pb;
+	size_t n;
+};
+
+static void aligned_release(struct aligned *al)
+{
+	free(al->dates);
+	free(al->pa);
+	free(al->pb);
+}
+
+static int align(const struct series *a, const struct series *b,
+		 struct aligned *al, struct cx_error *e)
+{
+	size_t cap = a->n < b->n ? a->n : b->n, i = 0, j = 0;
+
+	memset(al, 0, sizeof *al);
+	if (cap == 0)
+		return 0;
+	al->dates = malloc(cap * sizeof *al->dates);
+	al->pa = malloc(cap * sizeof *al->pa);
+	al->pb = malloc(cap * sizeof *al->pb);
+	if (!al->dates || !al->pa || !al->pb)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory aligning %s/%s",
+			       a->symbol, b->symbol);
+	while (i < a->n && j < b->n) {
+		if (a->dates[i] < b->dates[j]) {
+			i++;
+		} else if (a->dates[i] > b->dates[j]) {
+			j++;
+		} else {
+			al->dates[al->n] = a->dates[i];
+			al->pa[al->n] = a->close[i++];
+			al->pb[al->n++] = b->close[j++];
+		}
+	}
+	return 0;
+}
+
+/* Index of the last aligned date on or before as_of (0: the last one), or
+ * (size_t)-1 when there is none. */
+static size_t as_of_index(const struct aligned *al, cx_date as_of)
+{
+	size_t k = al->n;
+
+	if (as_of == 0)
+		return al->n - 1;
+	while (k > 0 && al->dates[k - 1] > as_of)
+		k--;
+	return k - 1;
+}
+
+/* Fill s->dates/ra/rb with the returns of the history ending at aligned
+ * index k: those dated after the same day `years` earlier. */
+static int build_history(const struct aligned *al, size_t k, int years,
+			 struct pair_stats *s, struct cx_error *e)
+{
+	cx_date cutoff = date_minus_years(al->dates[k], years);
+	size_t first = k;
+
+	while (first > 1 && al->dates[first - 1] > cutoff)
+		first--;
+	s->n = k - first + 1;
+	s->dates = malloc(s->n * sizeof *s->dates);
+	s->ra = malloc(s->n * sizeof *s->ra);
+	s->rb = malloc(s->n * sizeof *s->rb);
+	if (!s->dates || !s->ra || !s->rb)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory for %s/%s",
+			       s->a, s->b);
+	for (size_t i = 0; i < s->n; i++) {
+		size_t t = first + i;
+		s->dates[i] = al->dates[t];
+		s->ra[i] = log(al->pa[t] / al->pa[t - 1]);
+		s->rb[i] = log(al->pb[t] / al->pb[t - 1]);
+	}
+	s->as_of = al->dates[k];
+	s->start = al->dates[first];
+	s->first_price = al->dates[first - 1];
+	s->observations = s->n;
+	return 0;
+}
+
+/* ---- the sections of the deep dive ------------------------------------- */
+
+static void fisher_ci(struct window_stat *w)
+{
+	double half;
+
+	w->has_ci = w->has_r && fabs(w->r) < 1 && w->n > 3;
+	if (!w->has_ci)
+		return;
+	half = STATS_Z95 / sqrt((double)(w->n - 3));
+	w->ci_lo = tanh(atanh(w->r) - half);
+	w->ci_hi = tanh(atanh(w->r) + half);
+}
+
+/* r of the last `len` returns of the history. */
+static void window_at_end(const struct pair_stats *s, size_t len,
+			  struct window_stat *w)
+{
+	memset(w, 0, sizeof *w);
+	w->n = len;
+	w->has_r = stats_pearson(s->ra + s->n - len, s->rb + s->n - len, len, &w->r);
+	fisher_ci(w);
+}
+
+static void compute_windows(struct pair_stats *s)
+{
+	static const size_t fixed[] = {
+		[W_30D] = STATS_W30, [W_90D] = STATS_W90, [W_1Y] = STATS_W1Y,
+	};
+	size_t n5 = s->n < STATS_W5Y ? s->n : STATS_W5Y;
+
+	for (int w = W_30D; w <= W_1Y; w++) {
+		if (s->n >= fixed[w])
+			window_at_end(s, fixed[w], &s->win[w]);
+	}
+	if (n5 >= STATS_MIN_5Y)
+		window_at_end(s, n5, &s->win[W_5Y]);
+}
+
+static void compute_one_year(struct pair_stats *s)
+{
+	const struct window_stat *w = &s->win[W_1Y];
+	const double *x, *y;
+	double sxx, syy, sxy;
+
+	if (w->n != STATS_W1Y)
+		return;
+	x = s->ra + s->n - STATS_W1Y;
+	y = s->rb + s->n - STATS_W1Y;
+	s->one_year.ok = true;
+	s->one_year.n = STATS_W1Y;
+	s->one_year.has_r = w->has_r;
+	s->one_year.r = w->has_r ? w->r : 0;
+	s->one_year.r2 = s->one_year.r * s->one_year.r;
+	s->one_year.vol_a = sample_sd(x, STATS_W1Y);
+	s->one_year.vol_b = sample_sd(y, STATS_W1Y);
+	/* beta = cov(A,B)/var(B): needs B to move; a constant A has beta 0 */
+	if (varies(y, STATS_W1Y)) {
+		centred_sums(x, y, STATS_W1Y, &sxx, &syy, &sxy);
+		s->one_year.has_beta = true;
+		s->one_year.beta = varies(x, STATS_W1Y) ? sxy / syy : 0;
+	}
+}
+
+static void compute_shift(struct pair_stats *s)
+{
+	const struct window_stat *r90 = &s->win[W_90D], *r5 = &s->win[W_5Y];
+	size_t nb;
+	double zb;
+
+	if (r90->has_r && r5->has_r) {
+		s->shift.has_delta = true;
+		s->shift.delta = r90->r - r5->r;
+	}
+	if (r5->n < STATS_W90 + STATS_MIN_5Y)
+		return;
+	nb = r5->n - STATS_W90;
+	s->shift.baseline_n = nb;
+	s->shift.has_baseline = stats_pearson(s->ra + s->n - r5->n,
+					      s->rb + s->n - r5->n, nb,
+					      &s->shift.baseline_r);
+	if (!s->shift.has_baseline || !r90->has_r || fabs(r90->r) >= 1 ||
+	    fabs(s->shift.baseline_r) >= 1)
+		return;
+	zb = sqrt(1.0 / (SHIFT_RECENT_N - 3) + 1.0 / (double)(nb - 3));
+	s->shift.has_z = true;
+	s->shift.z = (atanh(r90->r) - atanh(s->shift.baseline_r)) / zb;
+	s->shift.p = erfc(fabs(s->shift.z) / sqrt(2.0));
+}
+
+static int compute_years(struct pair_stats *s, struct cx_error *e)
+{
+	size_t end = s->n;
+
+	if (s->n == 0)
+		return 0;
+	/* at most one entry per calendar year the history touches */
+	s->years = calloc((size_t)(date_year(s->dates[s->n - 1]) -
+				   date_year(s->dates[0]) + 1),
+			  sizeof *s->years);
+	if (s->years == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory for %s/%s",
+			       s->a, s->b);
+	while (end > 0) {
+		int year = date_year(s->dates[end - 1]);
+		size_t begin = end;
+		struct year_stat *y = &s->years[s->nyears++];
+
+		while (begin > 0 && date_year(s->dates[begin - 1]) == year)
+			begin--;
+		y->year = year;
+		y->n = end - begin;
+		y->has_r = y->n >= STATS_MIN_YEAR &&
+			   stats_pearson(s->ra + begin, s->rb + begin, y->n, &y->r);
+		end = begin;
+	}
+	return 0;
+}
+
+void stats_rolling(const struct pair_stats *s, size_t window, double *out,
+		   bool *ok)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		out[i] = 0;
+		ok[i] = window >= 2 && i + 1 >= window &&
+			stats_pearson(s->ra + i + 1 - window, s->rb + i + 1 - window,
+				      window, &out[i]);
+	}
+}
+
+/* Highest and lowest rolling 90-day r; strict comparisons keep the earliest
+ * of equal values. */
+static void rolling_corr_extremes(struct pair_stats *s)
+{
+	for (size_t i = STATS_W90 - 1; i < s->n; i++) {
+		double r;
+
+		if (!stats_pearson(s->ra + i + 1 - STATS_W90,
+				   s->rb + i + 1 - STATS_W90, STATS_W90, &r))
+			continue;
+		if (!s->roll_max.ok || r > s->roll_max.r)
+			s->roll_max = (struct roll_extreme){true, r, s->dates[i]};
+		if (!s->roll_min.ok || r < s->roll_min.r)
+			s->roll_min = (struct roll_extreme){true, r, s->dates[i]};
+	}
+}
+
+int stats_compute(const struct series *a, const struct series *b,
+		  const struct stats_opts *opts, struct pair_stats *out,
+		  struct cx_error *e)
+{
+	struct aligned al;
+	char d1[DATE_STR_SIZE], d2[DATE_STR_SIZE];
+	size_t k;
+	int years = opts && opts->lookback_years > 0 ? opts->lookback_years : 5;
+	cx_date as_of = opts ? opts->as_of : 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	out->a = a->symbol;
+	out->b = b->symbol;
+	if (align(a, b, &al, e) != 0)
+		goto done;
+	if (al.n < 2) {
+		cx_fail(e, CX_EDATA, "pair %s/%s: %s and %s share %zu date%s, "
+			"need at least two", a->symbol, b->symbol, a->symbol,
+			b->symbol, al.n, al.n == 1 ? "" : "s");
+		goto done;
+	}
+	k = as_of_index(&al, as_of);
+	if (k == (size_t)-1 || k == 0) {
+		cx_fail(e, CX_EDATA, "pair %s/%s: %s shared date%s on or before "
+			"as-of %s (first is %s)", a->symbol, b->symbol,
+			k == 0 ? "only one" : "no", k == 0 ? "" : "s",
+			date_format(as_of, d1), date_format(al.dates[0], d2));
+		goto done;
+	}
+	if (build_history(&al, k, years, out, e) != 0 ||
+	    compute_years(out, e) != 0)
+		goto done;
+	compute_windows(out);
+	compute_one_year(out);
+	compute_shift(out);
+	rolling_corr_extremes(out);
+	rc = 0;
+done:
+	aligned_release(&al);
+	return rc;
+}
+
+void stats_release(struct pair_stats *s)
+{
+	free(s->years);
+	free(s->dates);
+	free(s->ra);
+	free(s->rb);
+	s->years = NULL;
+	s->dates = NULL;
+	s->ra = s->rb = NULL;
+	s->nyears = s->n = 0;
+}

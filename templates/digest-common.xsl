@@ -1,0 +1,57 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- digest-common.xsl - number and date formats shared by the digest
+     templates (HTML, text, subject, web edition), so every medium prints the
+     same figures. Included, never applied on its own. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <!-- A correlation or a change of one: +0.31, -0.05; "n/a" when absent. -->
+  <xsl:template name="fmt-r">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
+      <xsl:otherwise><xsl:value-of select="format-number($v, '+0.00;-0.00')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A z statistic: +4.1 -->
+  <xsl:template name="fmt-z">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
+      <xsl:otherwise><xsl:value-of select="format-number($v, '+0.0;-0.0')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A p or q value: 0.0470, or "&lt; 0.0001" -->
+  <xsl:template name="fmt-p">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
+      <xsl:when test="number($v) &lt; 0.0001">&lt; 0.0001</xsl:when>
+      <xsl:otherwise><xsl:value-of select="format-number($v, '0.0000')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 2007-05-08 -> 8 May 2007 -->
+  <xsl:template name="fmt-date">
+    <xsl:param name="d"/>
+    <xsl:variable name="m" select="number(substring($d, 6, 2))"/>
+    <xsl:value-of select="number(substring($d, 9, 2))"/>
+    <xsl:text> </xsl:text>
+    <xsl:value-of select="substring('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * $m - 2, 3)"/>
+    <xsl:text> </xsl:text>
+    <xsl:value-of select="substring($d, 1, 4)"/>
+  </xsl:template>
+
+  <!-- Window key -> heading: 30d -> 30 days -->
+  <xsl:template name="window-name">
+    <xsl:param name="key"/>
+    <xsl:choose>
+      <xsl:when test="$key = '30d'">30 days</xsl:when>
+      <xsl:when test="$key = '90d'">90 days</xsl:when>
+      <xsl:when test="$key = '1y'">1 year</xsl:when>
+      <xsl:when test="$key = '5y'">5 years</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$key"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+</xsl:stylesheet>

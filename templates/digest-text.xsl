@@ -1,0 +1,87 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- digest-text.xsl - the plain-text part of the daily digest, from
+     report.xml. Same parameters as digest-html.xsl, same figures.
+     Preview: xsltproc -stringparam name Ada templates/digest-text.xsl OUT/DATE/report.xml -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:include href="digest-common.xsl"/>
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:param name="name" select="''"/>
+  <xsl:param name="email" select="''"/>
+  <xsl:param name="pairs" select="''"/>
+  <xsl:param name="unsubscribe-url" select="''"/>
+  <xsl:param name="web-url" select="''"/>
+  <xsl:param name="pdf-base" select="''"/>
+  <xsl:param name="cid-domain" select="''"/>
+  <xsl:param name="edition" select="'mail'"/>
+
+  <xsl:variable name="r" select="/report"/>
+  <xsl:variable name="nl" select="'&#10;'"/>
+
+  <xsl:template match="/">
+    <xsl:value-of select="$r/@title"/>
+    <xsl:text> - correlation digest&#10;Data as of </xsl:text>
+    <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$r/@as-of"/></xsl:call-template>
+    <xsl:text>&#10;</xsl:text>
+    <xsl:if test="$web-url != ''">
+      <xsl:value-of select="concat('Web edition: ', $web-url, $nl)"/>
+    </xsl:if>
+    <xsl:text>&#10;Good morning</xsl:text>
+    <xsl:if test="$name != ''"><xsl:value-of select="concat(' ', $name)"/></xsl:if>
+    <xsl:text>,&#10;&#10;TODAY'S BIGGEST REGIME SHIFTS&#10;=============================&#10;</xsl:text>
+    <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
+    <xsl:if test="not($top)">No pair had enough history for a shift test today.&#10;</xsl:if>
+    <xsl:apply-templates select="$top" mode="text"/>
+    <xsl:text>(q: significance after correcting for the </xsl:text>
+    <xsl:value-of select="$r/ranking/@tests"/>
+    <xsl:text> pairs tested, Benjamini-Hochberg at 5%)&#10;&#10;YOUR PAIRS&#10;==========&#10;</xsl:text>
+    <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
+    <xsl:if test="not($mine)">None of your pairs could be computed today.&#10;</xsl:if>
+    <xsl:apply-templates select="$mine" mode="text"/>
+    <xsl:text>&#10;METHODOLOGY&#10;</xsl:text>
+    <xsl:value-of select="normalize-space($r/methodology)"/>
+    <xsl:text>&#10;&#10;</xsl:text>
+    <xsl:value-of select="normalize-space($r/disclaimer)"/>
+    <xsl:text>&#10;&#10;-- &#10;You receive this digest because </xsl:text>
+    <xsl:value-of select="$email"/>
+    <xsl:text> subscribed to </xsl:text><xsl:value-of select="$r/@title"/><xsl:text>.&#10;</xsl:text>
+    <xsl:if test="$unsubscribe-url != ''">
+      <xsl:value-of select="concat('Unsubscribe: ', $unsubscribe-url, $nl)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="shift" mode="text">
+    <xsl:value-of select="concat(@rank, '. ', @a, '/', @b)"/>
+    <xsl:if test="@significant = 'true'"> [significant]</xsl:if>
+    <xsl:text>&#10;   90-day </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template>
+    <xsl:text>  baseline </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template>
+    <xsl:text>  change </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
+    <xsl:text>  z </xsl:text>
+    <xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template>
+    <xsl:text>  q </xsl:text>
+    <xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template>
+    <xsl:value-of select="concat($nl, '   The correlation has ', @regime, '.', $nl, $nl)"/>
+  </xsl:template>
+
+  <xsl:template match="pair" mode="text">
+    <xsl:value-of select="concat($nl, @a-name, ' / ', @b-name, ' (', @a, '/', @b, ')', $nl)"/>
+    <xsl:for-each select="window">
+      <xsl:text>   </xsl:text>
+      <xsl:value-of select="substring(concat(@key, '     '), 1, 5)"/>
+      <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r"/></xsl:call-template>
+      <xsl:text>  </xsl:text>
+      <xsl:choose><xsl:when test="@label"><xsl:value-of select="@label"/></xsl:when><xsl:otherwise>not enough data</xsl:otherwise></xsl:choose>
+      <xsl:text>&#10;</xsl:text>
+    </xsl:for-each>
+    <xsl:value-of select="concat('   ', normalize-space(meaning), $nl, '   ', normalize-space(shift-text), $nl)"/>
+    <xsl:choose>
+      <xsl:when test="$pdf-base != '' and @pdf">
+        <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, @pdf, $nl)"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:text>   The full deep dive (PDF) is available on request.&#10;</xsl:text></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+</xsl:stylesheet>
