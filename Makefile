@@ -57,7 +57,8 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/.deps-ok
 $(BUILD)/libconvex.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/convex: $(MAIN_OBJ) $(BUILD)/libconvex.a
+# The objects themselves, not the archive: every subcommand must be linked in.
+$(BUILD)/convex: $(MAIN_OBJ) $(LIB_OBJ)
 	@[ "$(V)" = 1 ] || echo "  LINK $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 

@@ -13,6 +13,7 @@
  *
  * Errors (one line, naming file:line, field and symbol):
  *   CX_ENOINPUT missing/unreadable file;  CX_EDATA bad content;
+ *   CX_EIO      a read error;
  *   CX_EUSAGE   a symbol override that makes no sense for the layout.
  */
 #ifndef CONVEX_PRICES_H

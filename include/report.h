@@ -17,7 +17,7 @@
 #include "stats.h"
 
 /* Longest reason a pair was skipped. */
-#define REPORT_REASON_MAX 512
+#define REPORT_REASON_MAX (CX_ERRMSG_MAX + 64)
 /* Longest file name inside a run directory ("charts/ID-rolling@2x.png"). */
 #define REPORT_FILE_MAX (sizeof ((struct job_pair *)0)->id + 32)
 

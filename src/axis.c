@@ -74,7 +74,7 @@ void axis_linear(struct canvas *c, double lo, double hi, double length,
 			double step = nice_mantissa[i] * pow(10.0, e);
 			double a = extend ? floor(lo / step + 1e-9) * step : lo;
 			double b = extend ? ceil(hi / step - 1e-9) * step : hi;
-			struct axis cand = {a, b, step, 0, {{0}}};
+			struct axis cand = {.lo = a, .hi = b, .step = step};
 			if (!linear_ticks(a, b, step, step_decimals(nice_mantissa[i], e),
 					  suffix, &cand))
 				continue;
@@ -189,7 +189,7 @@ void axis_dates(struct canvas *c, cx_date first, cx_date last, double length,
 	for (size_t s = 0; s < n; s++) {
 		if (span > date_scales[s].max_span)
 			continue;
-		struct axis cand = {out->lo, out->hi, 0, 0, {{0}}};
+		struct axis cand = {.lo = out->lo, .hi = out->hi};
 		if (!date_ticks(s, first, last, &cand))
 			continue;
 		double unit_days = date_scales[s].unit == YEARS ? 365.25 : 30.44;

@@ -20,6 +20,9 @@
 #include "paths.h"
 #include "text.h"
 
+/* Margin around a chart inside its PNG, in points. */
+#define CHART_PNG_MARGIN 8.0
+
 /* The faces are loaded once per process and kept: cairo caches scaled fonts
  * beyond the life of any one surface, so the FT_Faces must outlive them. */
 static struct {
@@ -189,7 +192,9 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 	struct canvas cv = {&cairo_ops, cr, width_pt, height_pt};
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	op_set_font(cr, CANVAS_REGULAR, CHART_FONT_LABEL);
-	chart_draw(&cv, spec, 0, 0, width_pt, height_pt);
+	/* A quiet margin: a PNG stands alone in a mail, not inside a page. */
+	double pad = fmin(CHART_PNG_MARGIN, fmin(width_pt, height_pt) / 10);
+	chart_draw(&cv, spec, pad, pad, width_pt - 2 * pad, height_pt - 2 * pad);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
 		cx_fail(e, CX_ESOFTWARE, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
 		goto done;

@@ -247,9 +247,9 @@ static void print_header(const struct pair_stats *s)
 
 static void print_windows(const struct pair_stats *s)
 {
-	char r[16], lo[16], hi[16], ci[40];
+	char r[16], lo[16], hi[16], ci[40], n[24];
 
-	printf("%-8s %-11s %-26s %-18s %s\n", "Window", "Correlation", "Strength",
+	printf("%-8s %-12s %-26s %-18s %s\n", "Window", "Correlation", "Strength",
 	       "95% CI", "n");
 	for (int w = 0; w < W_COUNT; w++) {
 		const struct window_stat *ws = &s->win[w];
@@ -261,10 +261,10 @@ static void print_windows(const struct pair_stats *s)
 				 fmt_r(true, ws->ci_hi, hi, sizeof hi));
 		else
 			snprintf(ci, sizeof ci, "n/a");
-		printf("%-8s %-11s %-26s %-18s %zu\n", window_title[w],
+		printf("%-8s %-12s %-26s %-18s %s\n", window_title[w],
 		       fmt_r(has, ws->r, r, sizeof r),
 		       has ? stats_label(ws->r) : (ws->n ? "no variance" : "not enough data"),
-		       ci, ws->n);
+		       ci, ws->n ? fmt_count(ws->n, n, sizeof n) : "-");
 	}
 	putchar('\n');
 }
@@ -335,11 +335,11 @@ static void print_years(const struct pair_stats *s)
 	char r[16];
 
 	printf("Year-by-Year Correlation\n");
-	printf("  %-6s %-11s %-26s %s\n", "Year", "Correlation", "Strength",
+	printf("  %-6s %-12s %-26s %s\n", "Year", "Correlation", "Strength",
 	       "Observations");
 	for (size_t i = 0; i < s->nyears; i++) {
 		const struct year_stat *y = &s->years[i];
-		printf("  %-6d %-11s %-26s %zu\n", y->year,
+		printf("  %-6d %-12s %-26s %zu\n", y->year,
 		       fmt_r(y->has_r, y->r, r, sizeof r),
 		       y->has_r ? stats_label(y->r) : "n/a", y->n);
 	}

@@ -8,6 +8,7 @@
  * record or per field).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,15 +212,29 @@ static int quoted_field(struct csv_reader *r, long start, struct cx_error *e)
 	}
 }
 
-/* One field starting with byte c. Returns the byte that ended it (',',
+static bool blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* One field starting with byte c. Blanks around a quoted field are
+ * dropped (`a, "b,c" ,d`), a common departure from RFC 4180 in files
+ * edited by hand. Returns the byte that ended it (',',
  * '\r', '\n' or CSV_END), or -2 with `e` set. `index` counts from 0. */
 static int one_field(struct csv_reader *r, int c, long start, size_t index,
 		     struct cx_error *e)
 {
+	size_t first = r->used;
+
 	if (c == '"') {
 		c = quoted_field(r, start, e);
 		if (c == -2)
 			return -2;
+		while (c == ' ' || c == '\t')
+			c = get(r);
 		if (c != ',' && c != '\n' && c != '\r' && c != CSV_END) {
 			cx_fail(e, CX_EDATA, "%s:%ld: text after the closing quote of field %zu",
 				r->name, r->line, index + 1);
@@ -228,6 +243,10 @@ static int one_field(struct csv_reader *r, int c, long start, size_t index,
 		return c;
 	}
 	while (c != ',' && c != '\n' && c != '\r' && c != CSV_END) {
+		if (c == '"' && blank(r->text + first, r->used - first)) {
+			r->used = first;
+			return one_field(r, c, start, index, e);
+		}
 		if (c == '\0') {
 			nul_byte(r, e);
 			return -2;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
@@ -93,6 +94,26 @@ static bool word_in(const char *word, const char *list)
 	return false;
 }
 
+/* Attributes with a value type, checked before the schema so that the
+ * message says what was expected (the schema says it too, but libxml2
+ * reports a bad value inside an interleave only as "extra element"). */
+struct typed_attr {
+	const char *name;
+	long lo, hi;           /* whole number in lo..hi; lo > hi: not a number */
+	const char *choices;   /* space-separated values, or NULL */
+};
+
+static const struct typed_attr typed[] = {
+	{"lookback-years", 1, 50, NULL},
+	{"top", 0, 100, NULL},
+	{"stale-days", 0, 100000, NULL},
+	{"max-age-hours", 1, 100000, NULL},
+	{"timeout", 1, 3600, NULL},
+	{"layout", 1, 0, "auto wide ohlc long"},
+	{"paper", 1, 0, "a4 letter"},
+	{"as-of", 1, 0, NULL},
+};
+
 struct checker {
 	const char *file;
 	int errors;
@@ -114,6 +135,29 @@ static void check_error(struct checker *c, long line, const char *fmt, ...)
 		cx_fail(c->first, CX_ECONFIG, "%s:%ld: %s", c->file, line, text);
 	else
 		log_error("%s:%ld: %s", c->file, line, text);
+}
+
+static void check_value(struct checker *c, xmlNode *node, xmlAttr *a)
+{
+	xmlChar *v = xmlNodeGetContent((xmlNode *)a);
+	const char *s = v ? (const char *)v : "", *name = (const char *)a->name;
+	cx_date d;
+
+	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+		const struct typed_attr *t = &typed[i];
+		char *end;
+		long n;
+		if (strcmp(t->name, name) != 0)
+			continue;
+		if (t->choices != NULL && !word_in(s, t->choices))
+			check_error(c, node->line, "%s=\"%s\" on <%s>; expected one of: %s", name, s, (const char *)node->name, t->choices);
+		else if (!strcmp(name, "as-of") && !date_parse(s, strlen(s), &d))
+			check_error(c, node->line, "as-of=\"%s\" on <%s>; expected a date YYYY-MM-DD", s, (const char *)node->name);
+		else if (t->lo <= t->hi && ((n = strtol(s, &end, 10)), end == s || *end || n < t->lo || n > t->hi))
+			check_error(c, node->line, "%s=\"%s\" on <%s>; expected a whole number from %ld to %ld",
+				    name, s, (const char *)node->name, t->lo, t->hi);
+	}
+	xmlFree(v);
 }
 
 static void check_names(struct checker *c, xmlNode *node, const char *parent)
@@ -138,7 +182,9 @@ static void check_names(struct checker *c, xmlNode *node, const char *parent)
 			continue;
 		}
 		for (xmlAttr *a = node->properties; a != NULL; a = a->next)
-			if (!word_in((const char *)a->name, v->attrs))
+			if (word_in((const char *)a->name, v->attrs))
+				check_value(c, node, a);
+			else
 				check_error(c, node->line, "unknown attribute \"%s\" on <%s>; expected %s%s",
 					    (const char *)a->name, name,
 					    v->attrs[0] ? "one of: " : "no attributes",
@@ -159,7 +205,8 @@ static void rng_error(void *ctx, xmlErrorPtr err)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	check_error(c, err->line, "%s (schema %s)", msg, JOB_SCHEMA);
+	check_error(c, err->line > 0 ? err->line : err->node ? xmlGetLineNo(err->node) : 1,
+		    "%s (schema %s)", msg, JOB_SCHEMA);
 }
 
 static int validate_schema(xmlDoc *doc, struct checker *c)
@@ -229,23 +276,34 @@ static int attr_int(xmlNode *n, const char *name, int dflt)
 	return v;
 }
 
-/* `rel` resolved against the job's directory; malloc'd. NULL stays NULL. */
+/* dir/name as an absolute path without "." and ".." (GLib's lexical
+ * canonicalisation: no file needs to exist); malloc'd. */
+static char *path_join(const char *dir, const char *name)
+{
+	gchar *g = g_canonicalize_filename(name, dir[0] == '/' ? dir : NULL);
+	char *out;
+
+	if (dir[0] != '/') {
+		gchar *base = g_canonicalize_filename(dir, NULL);
+		g_free(g);
+		g = g_canonicalize_filename(name, base);
+		g_free(base);
+	}
+	out = xstrdup(g);
+	g_free(g);
+	return out;
+}
+
+/* `rel` resolved against the job's directory; malloc'd (takes `rel`).
+ * NULL stays NULL. */
 static char *resolve(const struct job *j, char *rel)
 {
 	char *out;
 
-	if (rel == NULL || rel[0] == '/')
-		return rel;
-	out = xcalloc(strlen(j->dir) + strlen(rel) + 2, 1);
-	sprintf(out, "%s/%s", j->dir, rel);
+	if (rel == NULL)
+		return NULL;
+	out = path_join(j->dir, rel);
 	free(rel);
-	return out;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-	char *out = xcalloc(strlen(dir) + strlen(name) + 2, 1);
-	sprintf(out, "%s/%s", dir, name);
 	return out;
 }
 

@@ -10,8 +10,6 @@
 
 /* Subcommands not linked into this build are weak NULLs and left out. */
 #pragma weak cmd_report
-#pragma weak cmd_check
-#pragma weak cmd_run
 #pragma weak cmd_send
 #pragma weak cmd_fetch
 

@@ -8,7 +8,6 @@
  * name both places, also across two files.
  */
 #define _GNU_SOURCE /* strtod_l, tdestroy */
-#include <ctype.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -97,7 +96,8 @@ struct plan {
 	enum prices_layout layout;
 	size_t ncols;
 	size_t date_col, close_col, symbol_col;
-	struct scratch **col;  /* wide: scratch of each column (NULL: date) */
+	struct scratch **col;  /* wide: scratch of each column (col[0], the
+				  date, is NULL); ohlc: col[0] is the symbol's */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -110,6 +110,7 @@ static void *xmalloc(size_t size)
 	return q;
 }
 
+/* Aborts on failure, so `p = xrealloc_array(p, ...)` cannot leak `p`. */
 static void *xrealloc_array(void *old, size_t n, size_t size)
 {
 	void *q = reallocarray(old, n ? n : 1, size);
@@ -131,8 +132,8 @@ static int symbol_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Trim blanks around the field s/len in place and NUL-terminate it. */
-static void trim(char **s, size_t *len)
+/* Trim blanks around the field s/len (the text is not touched). */
+static void trim_view(const char **s, size_t *len)
 {
 	while (*len > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -140,22 +141,41 @@ static void trim(char **s, size_t *len)
 	}
 	while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
 		(*len)--;
+}
+
+/* Trim blanks around a field of a record and NUL-terminate it in place
+ * (once per field: the cut is written into the record). */
+static void trim(char **s, size_t *len)
+{
+	const char *v = *s;
+
+	trim_view(&v, len);
+	*s += v - *s;
 	(*s)[*len] = '\0';
 }
 
+static size_t utf8_sequence(const unsigned char *s, size_t len);
+
 /* A field as messages quote it: cut at a character boundary, control bytes
- * shown as '?', so an error stays one line. */
+ * and invalid UTF-8 shown as '?', so an error stays one line of text. */
 static const char *shown(char buf[MSG_FIELD_MAX + 4], const char *s, size_t len)
 {
-	size_t n = len, i;
+	size_t n = len, i = 0, k;
 
 	if (n > MSG_FIELD_MAX) {
 		n = MSG_FIELD_MAX;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	while (i < n) {
+		k = utf8_sequence((const unsigned char *)s + i, n - i);
+		if (k == 0 || (unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			buf[i++] = '?';
+			continue;
+		}
+		memcpy(buf + i, s + i, k);
+		i += k;
+	}
 	strcpy(buf + n, n < len ? "..." : "");
 	return buf;
 }
@@ -249,16 +269,39 @@ static enum value parse_price(const char *s, size_t len, double *out)
 	return *out > 0 ? VALUE_OK : VALUE_NOT_POSITIVE;
 }
 
-/* Why a symbol is unusable, or NULL when it is fine. */
+/* Length of the UTF-8 sequence at s (at most len bytes), 0 when invalid:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_sequence(const unsigned char *s, size_t len)
+{
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+		 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+	if (n == 0 || n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* Why a symbol is unusable, or NULL when it is fine. Symbols end up in
+ * JSON, XML and PDF text, so they must be valid UTF-8 without controls. */
 static const char *symbol_problem(const char *s, size_t len)
 {
 	if (len == 0)
 		return "is empty";
 	if (len > PRICES_SYMBOL_MAX)
 		return "is longer than " STR(PRICES_SYMBOL_MAX) " bytes";
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0, n; i < len; i += n) {
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return "contains a control character";
+		n = utf8_sequence((const unsigned char *)s + i, len - i);
+		if (n == 0)
+			return "is not valid UTF-8";
+	}
 	return NULL;
 }
 
@@ -567,9 +610,9 @@ static int header_scan(const struct load *L, const struct csv_record *rec,
 		h->col[r] = SIZE_MAX;
 	h->ohlcv = 0;
 	for (size_t i = 0; i < rec->n; i++) {
-		char *s = rec->field[i];
+		const char *s = rec->field[i];
 		size_t len = rec->len[i];
-		trim(&s, &len);
+		trim_view(&s, &len);
 		enum role r = role_of(s, len);
 		if (r == ROLE_OHLCV) {
 			h->ohlcv++;
@@ -664,7 +707,11 @@ static int plan_single(struct load *L, const struct csv_record *rec,
 		name_symbol(L->name, &s, &len);
 	else
 		len = strlen(s);
-	if (symbol_ok(L, 0, symbol ? CX_EUSAGE : CX_EDATA, s, len, e) < 0)
+	if (symbol == NULL && symbol_problem(s, len) != NULL)
+		return cx_fail(e, CX_EUSAGE,
+			       "%s: the file name gives no usable symbol (it %s); name one with SYMBOL=FILE",
+			       L->name, symbol_problem(s, len));
+	if (symbol_ok(L, 0, CX_EUSAGE, s, len, e) < 0)
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -51,6 +52,25 @@ static int db_fail(struct store *s, struct cx_error *e, int rc, const char *what
 		       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 }
 
+/* Create the directories above `path` (the default store lives in the
+ * job's output directory, which a first run has not made yet). */
+static int make_parents(const char *path, struct cx_error *e)
+{
+	char dir[STORE_PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return cx_fail(e, CX_ECANTCREAT, "%s: cannot create directory: %s",
+				       dir, strerror(errno));
+		*p = '/';
+	}
+	return 0;
+}
+
 struct store *store_open(const char *path, struct cx_error *e)
 {
 	struct store *s = calloc(1, sizeof *s);
@@ -63,6 +83,8 @@ struct store *store_open(const char *path, struct cx_error *e)
 		cx_fail(e, CX_ECANTCREAT, "%s: price store path too long", path);
 		goto fail;
 	}
+	if (make_parents(path, e) != 0)
+		goto fail;
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -247,7 +269,7 @@ static int exec_reset(sqlite3_stmt *st)
 }
 
 /* Merge one row; adds to *res. */
-static int merge_row(struct store *s, struct merge_stmts *m, const char *source,
+static int merge_row(struct merge_stmts *m, const char *source,
 		     const char *symbol, const struct store_row *r, int64_t now,
 		     struct store_merge_result *res)
 {
@@ -309,7 +331,7 @@ int store_merge(struct store *s, const char *source, const char *symbol,
 	if (rc == SQLITE_OK)
 		rc = merge_stmts_prepare(s, &m);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = merge_row(s, &m, source, symbol, &rows[i], f->fetched_at, &r);
+		rc = merge_row(&m, source, symbol, &rows[i], f->fetched_at, &r);
 	if (rc == SQLITE_OK)
 		rc = put_fetch(s, source, symbol, f);
 	merge_stmts_free(&m);

@@ -44,7 +44,7 @@
     <xsl:param name="pair"/>
     <xsl:choose>
       <xsl:when test="$pdf-base != '' and $pair/@pdf">
-        <a href="{concat($pdf-base, $pair/@pdf)}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
+        <a href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
       </xsl:when>
       <xsl:otherwise>
         <span style="color:{$muted};">The full deep dive (PDF) is available on request.</span>

@@ -79,7 +79,7 @@
     <xsl:value-of select="concat('   ', normalize-space(meaning), $nl, '   ', normalize-space(shift-text), $nl)"/>
     <xsl:choose>
       <xsl:when test="$pdf-base != '' and @pdf">
-        <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, @pdf, $nl)"/>
+        <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
       </xsl:when>
       <xsl:otherwise><xsl:text>   The full deep dive (PDF) is available on request.&#10;</xsl:text></xsl:otherwise>
     </xsl:choose>

@@ -1,0 +1,142 @@
+#!/bin/sh
+# run.sh - the benchmarks (make bench): one section per measured workload.
+#
+#   CONVEX=build/convex BUILD=build bench/run.sh [SECTION...]
+#
+# Every section is a function `section_NAME` that prints rows of the table
+# through `row`; list it in SECTIONS to have it run by default. Timing is the
+# best of $RUNS runs (hyperfine when installed, else a bounded loop); memory
+# is the peak resident set size from /usr/bin/time -f %M.
+set -eu
+export LC_ALL=C TZ=UTC
+: "${CONVEX:?CONVEX must point at the binary}"
+: "${BUILD:?BUILD must name the build directory}"
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-5}
+SECTIONS="stats_all fetch run_dow"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# best_seconds CMD...: the fastest of $RUNS runs, stdout discarded.
+# BENCH_TIMER=loop skips hyperfine.
+best_seconds() {
+  if [ "${BENCH_TIMER:-}" != loop ] && command -v hyperfine > /dev/null 2>&1 &&
+     [ -x /usr/bin/python3 ]; then
+    hyperfine --runs "$RUNS" --warmup 1 --style none --export-json "$TMP/h.json" \
+      --output null -- "$(quote "$@")" > /dev/null 2> "$TMP/h.err" ||
+      { cat "$TMP/h.err" >&2; exit 1; }
+    /usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["min"])' "$TMP/h.json"
+  else
+    best=""
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+      t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
+      best=$(echo "$t0 $t1 ${best:-999999}" | awk '{ d = $2 - $1; printf "%.4f", d < $3 ? d : $3 }')
+      i=$((i + 1))
+    done
+    echo "$best"
+  fi
+}
+
+# quote ARGS...: one shell command line (hyperfine runs its commands through sh).
+quote() {
+  for a in "$@"; do printf "'%s' " "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"; done
+}
+
+# peak_rss_kib CMD...: maximum resident set size of one run, in KiB.
+peak_rss_kib() {
+  /usr/bin/time -f %M -o "$TMP/rss" "$@" > /dev/null
+  cat "$TMP/rss"
+}
+
+row() { printf '%-44s %10s %14s %12s\n' "$@"; }
+
+# ---- section: convex stats --pair all over the 30 Dow stocks ---------------
+section_stats_all() {
+  dow=$REPO/jobs/demo/prices/dowjones30.csv
+  pairs=$("$CONVEX" stats --pair all --prices "$dow" | wc -l)
+  [ "$pairs" -eq 435 ] || { echo "bench: expected 435 pairs, got $pairs" >&2; exit 1; }
+  secs=$(best_seconds "$CONVEX" stats --pair all --prices "$dow")
+  rss=$(peak_rss_kib "$CONVEX" stats --pair all --prices "$dow")
+  row "stats --pair all, dowjones30 ($pairs pairs)" "${secs}s" \
+    "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.0f pairs/s", p / s }')" \
+    "$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+}
+
+# ---- section: convex fetch of 100 symbols from a local nginx ---------------
+# 100 ohlc files of 5,000 days each (tests/nginx/nginx.conf.in on 127.0.0.1).
+# Cold: an empty store, every file downloaded and merged. Warm: the store
+# is current; --force makes every request conditional (100 x 304), and
+# without it nothing is asked at all.
+section_fetch() {
+  TESTS_DIR=$REPO/tests
+  _hooks=""
+  at_exit() { _hooks="$_hooks
+$*"; }
+  trap 'eval "$_hooks"; rm -rf "$TMP"' EXIT
+  . "$REPO/tests/lib/httpd.sh"
+  start_nginx > "$TMP/nginx.out" 2>&1 || { cat "$TMP/nginx.out" >&2; exit 1; }
+  mkdir -p "$TMP/nginx/www/p" "$TMP/fetch"
+  awk -v dir="$TMP/nginx/www/p" 'BEGIN {
+    for (s = 1; s <= 100; s++) {
+      f = dir "/S" s ".csv"; print "Date,Open,High,Low,Close,Volume" > f
+      for (i = 0; i < 5000; i++)
+        printf "%s,1,1,1,%.4f,100\n", strftime("%Y-%m-%d", 946684800 + i * 86400, 1), 50 + s + sin(i / 50) > f
+      close(f)
+    } }'
+  job=$TMP/fetch/job.xml
+  {
+    echo '<job name="bench"><assets>'
+    i=1; while [ "$i" -le 100 ]; do echo "<asset symbol=\"S$i\" name=\"S$i\" source=\"web\"/>"; i=$((i + 1)); done
+    echo "</assets><prices><source name=\"web\" url=\"http://127.0.0.1:$NGINX_PORT/p/{symbol}.csv\" layout=\"ohlc\"/>"
+    echo '<store path="store.db"/></prices><watchlist><pair a="S1" b="S2"/></watchlist><outputs dir="out"/></job>'
+  } > "$job"
+  cold=$(best_seconds sh -c "rm -f '$TMP/fetch/store.db'* && '$CONVEX' fetch '$job'")
+  n=$(grep -c ' 200 ' "$NGINX_LOG")
+  [ "$n" -ge 100 ] || { echo "bench: expected 100 downloads, nginx logged $n" >&2; exit 1; }
+  "$CONVEX" fetch "$job" > /dev/null
+  revalidate=$(best_seconds "$CONVEX" fetch "$job" --force)
+  fresh=$(best_seconds "$CONVEX" fetch "$job")
+  rss=$(peak_rss_kib sh -c "rm -f '$TMP/fetch/store.db'* && '$CONVEX' fetch '$job'")
+  row "fetch 100 symbols x 5000 days, cold store" "${cold}s" \
+    "$(awk -v s="$cold" 'BEGIN { printf "%.0f rows/s", 500000 / s }')" \
+    "$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+  row "fetch 100 symbols, warm store (100 x 304)" "${revalidate}s" \
+    "$(awk -v s="$revalidate" 'BEGIN { printf "%.0f req/s", 100 / s }')" ""
+  row "fetch 100 symbols, warm store (all fresh)" "${fresh}s" "" ""
+}
+
+# ---- section: convex run over all 435 Dow pairs --------------------------------
+# A job with every pair of the 30 Dow stocks: statistics, charts, deep-dive
+# PDFs, digest, report, manifest, archive (no mail). One run per setting
+# (each writes ~2,200 files): wall time, time per pair, peak RSS.
+section_run_dow() {
+  dow=$REPO/jobs/demo/prices/dowjones30.csv
+  job=$TMP/dow435.xml
+  {
+    echo '<?xml version="1.0"?><job name="dow435"><assets>'
+    head -n 1 "$dow" | tr ',' '\n' | tail -n +2 | tr -d '\r' |
+      while read -r s; do echo "<asset symbol=\"$s\" name=\"$s\" group=\"dow\"/>"; done
+    echo "</assets><prices><file path=\"$dow\"/></prices>"
+    echo '<watchlist><within group="dow"/></watchlist></job>'
+  } > "$job"
+  for j in 1 2; do
+    rm -rf "$TMP/run-out"
+    t0=$(date +%s.%N)
+    /usr/bin/time -f %M -o "$TMP/rss" "$CONVEX" run --no-mail --quiet -j "$j" --out "$TMP/run-out" "$job" > /dev/null
+    t1=$(date +%s.%N)
+    pairs=$(grep -c '<pair id=' "$TMP"/run-out/*/report.xml)
+    [ "$pairs" -eq 435 ] || { echo "bench: expected 435 pairs, got $pairs" >&2; exit 1; }
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    row "run dow435 -j $j (stats+charts+PDFs)" "${secs}s" \
+      "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.1f ms/pair", 1000 * s / p }')" \
+      "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+    rm -rf "$TMP/dow435-archive" "$TMP"/out
+  done
+}
+
+echo "convex benchmarks: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, best of $RUNS runs"
+row "workload" "time" "throughput" "peak RSS"
+for s in ${*:-$SECTIONS}; do
+  "section_$s"
+done

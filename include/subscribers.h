@@ -1,0 +1,59 @@
+/* subscribers.h - who gets the digest: the subscriber CSV and the
+ * suppression list of a job.
+ *
+ * Subscribers: CSV `email,name,pairs` (an optional header row starting with
+ * "email"; lines whose first field starts with "#" are comments). `pairs`
+ * is empty (every watchlist pair) or a ";"-separated list of "A/B" pairs
+ * and group names. Addresses are parsed by mail_parse_address; a malformed
+ * address or a control character (CR, LF, ...) in any field is an error
+ * naming file:line, so nothing a subscriber file holds can add a header.
+ * Addresses compare case-insensitively; a repeated address keeps its first
+ * line (and is logged as a warning), so everyone gets one message.
+ *
+ * Suppression: one address per line ("#" comments and blank lines
+ * skipped); always honoured.
+ */
+#ifndef CONVEX_SUBSCRIBERS_H
+#define CONVEX_SUBSCRIBERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "mail.h"
+
+/* Limits on the files (each bounds memory fed by them). */
+#define SUBSCRIBERS_MAX       100000   /* subscriber rows (duplicate check is linear) */
+#define SUBSCRIBERS_PAIRS_MAX 1000     /* entries in one pairs field */
+#define SUBSCRIBERS_TOKEN_MAX 130      /* bytes of one pair or group name */
+#define SUPPRESSION_LINE_MAX  1024     /* bytes of one suppression line */
+
+struct subscriber {
+	char email[MAIL_ADDR_MAX + 1];   /* validated addr-spec */
+	char name[MAIL_NAME_MAX + 1];    /* "" when none */
+	char **pairs;                    /* "A/B" or group names; none = all */
+	size_t npairs;
+	long line;
+};
+
+struct subscribers {
+	char *path;
+	struct subscriber *v;
+	size_t n;
+	char **suppressed;               /* lowercased addresses, sorted */
+	size_t nsuppressed;
+};
+
+/* Read the subscriber file at `path` and the suppression file at
+ * `suppression` (NULL: none) into a new list. Returns NULL with `e` set:
+ * CX_ENOINPUT for an unreadable file, CX_EDATA for malformed content
+ * ("subscribers.csv:4: \"bob@\" is not one valid e-mail address").
+ * Caller frees with subscribers_free. */
+struct subscribers *subscribers_load(const char *path, const char *suppression,
+				     struct cx_error *e);
+void subscribers_free(struct subscribers *s);
+
+/* Whether `addr` (an addr-spec) is on the suppression list. */
+bool subscribers_suppressed(const struct subscribers *s, const char *addr);
+
+#endif

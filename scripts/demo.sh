@@ -1,0 +1,40 @@
+#!/bin/sh
+# demo.sh - the demo job on the bundled sample data (make demo).
+#
+#   scripts/demo.sh BUILD-DIR
+#
+# Checks and runs jobs/demo.xml (Swiss bonds, equities, real estate and
+# balanced mandates, plus eight Dow stocks) into out/demo/, then says where
+# the PDFs, the report and the digest emails are.
+set -eu
+export LC_ALL=C TZ=UTC
+[ $# -eq 1 ] || { echo "usage: scripts/demo.sh BUILD-DIR" >&2; exit 64; }
+repo=$(cd "$(dirname "$0")/.." && pwd)
+case "$1" in /*) build=$1 ;; *) build=$repo/$1 ;; esac
+convex=$build/convex
+job=$repo/jobs/demo.xml
+[ -x "$convex" ] || { echo "demo.sh: $convex not built; run make first" >&2; exit 66; }
+
+# The unsubscribe links of the demo emails are signed with this secret; a
+# real deployment sets its own in the environment.
+: "${CONVEX_UNSUBSCRIBE_SECRET:=demo-secret-not-for-production}"
+export CONVEX_UNSUBSCRIBE_SECRET
+
+"$convex" check "$job"
+echo
+status=0
+"$convex" run "$job" || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"
+
+run=$(ls -d "$repo"/out/demo/????-??-?? | tail -n 1)
+echo
+echo "The demo, in $run:"
+echo "  report      $run/report.xml  (and report.json)"
+echo "  deep dives  $(ls "$run"/pdf/*.pdf 2>/dev/null | wc -l) PDFs in $run/pdf/"
+[ -f "$run/pdf/digest.pdf" ] && echo "  digest      $run/pdf/digest.pdf"
+if [ -d "$run/mail" ]; then
+  echo "  emails      $(ls "$run"/mail/*.eml 2>/dev/null | wc -l) messages in $run/mail/"
+  echo "              open one with a mail client, e.g. thunderbird $(ls "$run"/mail/*.eml | head -n 1)"
+fi
+echo "  archive     $repo/out/demo/archive/"
+exit "$status"

@@ -1,0 +1,355 @@
+/* cmd_report.c - `convex report`: the deep-dive PDF of one pair (and, with
+ * --png, its charts as PNG files). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chart.h"
+#include "cmd.h"
+#include "deepdive.h"
+#include "err.h"
+#include "pdf.h"
+#include "prices.h"
+#include "stats.h"
+
+#define LOOKBACK_MAX 100
+
+struct report_args {
+	const char **prices;    /* the --prices arguments, in order */
+	size_t nprices;
+	const char **names;     /* the --name SYM=NAME arguments */
+	size_t nnames;
+	const char *pair;
+	const char *out;
+	enum pdf_paper paper;
+	bool png;
+	struct stats_opts opts;
+};
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"Usage: convex report --prices [SYMBOL=]FILE... --pair A/B --out DIR\n"
+		"                     [--as-of YYYY-MM-DD] [--lookback-years N]\n"
+		"                     [--name SYMBOL=NAME]... [--paper a4|letter] [--png]\n"
+		"Write the correlation deep dive of the pair A/B as DIR/A-B.pdf (PDF/A-1b).\n\n"
+		"  --prices [SYMBOL=]FILE  a CSV price file (wide, per-symbol OHLC or long);\n"
+		"                          repeat the option or list several files after it\n"
+		"  --pair A/B              the pair\n"
+		"  --out DIR               the output directory (created when missing)\n"
+		"  --as-of YYYY-MM-DD      use the last shared date on or before this day\n"
+		"  --lookback-years N      years of history, 1..%d (default 5)\n"
+		"  --name SYMBOL=NAME      the long name of a symbol, shown in the title\n"
+		"  --paper a4|letter       paper size (default a4)\n"
+		"  --png                   also write DIR/A-B-rolling.png, -scatter.png,\n"
+		"                          -years.png (and @2x versions)\n"
+		"  -h, --help              show this help and exit\n\n"
+		"SOURCE_DATE_EPOCH, when set, fixes the PDF's dates for reproducible output.\n"
+		"Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input,\n"
+		"70 internal error, 73/74 cannot write the output.\n", LOOKBACK_MAX);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static int parse_lookback(const char *s, int *out, struct cx_error *e)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > LOOKBACK_MAX)
+		return cx_fail(e, CX_EUSAGE, "--lookback-years \"%s\" is not a "
+			       "whole number from 1 to %d", s, LOOKBACK_MAX);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_option(int c, struct report_args *a, char **argv,
+			struct cx_error *e)
+{
+	switch (c) {
+	case 'P': a->prices[a->nprices++] = optarg; return 0;
+	case 'n': a->names[a->nnames++] = optarg; return 0;
+	case 'p': a->pair = optarg; return 0;
+	case 'o': a->out = optarg; return 0;
+	case 'g': a->png = true; return 0;
+	case 'y': return parse_lookback(optarg, &a->opts.lookback_years, e);
+	case 'a':
+		if (!date_parse(optarg, strlen(optarg), &a->opts.as_of))
+			return cx_fail(e, CX_EUSAGE, "--as-of \"%s\" is not a date "
+				       "(YYYY-MM-DD)", optarg);
+		return 0;
+	case 'z':
+		if (pdf_paper_parse(optarg, &a->paper) != 0)
+			return cx_fail(e, CX_EUSAGE, "--paper \"%s\" is not a4 or "
+				       "letter", optarg);
+		return 0;
+	case ':':
+		return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; try "
+			       "'convex report --help'", argv[optind - 1]);
+	default:
+		return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try 'convex "
+			       "report --help'", argv[optind - 1]);
+	}
+}
+
+/* Returns 1 after --help, 0 when the arguments are complete, -1 on error. */
+static int parse_args(int argc, char **argv, struct report_args *a,
+		      struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"prices", required_argument, NULL, 'P'},
+		{"pair", required_argument, NULL, 'p'},
+		{"out", required_argument, NULL, 'o'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"lookback-years", required_argument, NULL, 'y'},
+		{"name", required_argument, NULL, 'n'},
+		{"paper", required_argument, NULL, 'z'},
+		{"png", no_argument, NULL, 'g'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	a->opts.lookback_years = 5;
+	/* each argument is at most one --prices file or --name */
+	a->prices = calloc((size_t)argc + 1, sizeof *a->prices);
+	a->names = calloc((size_t)argc + 1, sizeof *a->names);
+	if (a->prices == NULL || a->names == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "out of memory");
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			help(stdout);
+			return 1;
+		}
+		if (parse_option(c, a, argv, e) != 0)
+			return -1;
+		/* "--prices a.csv b.csv": files listed after one --prices */
+		while (c == 'P' && optind < argc && argv[optind][0] != '-')
+			a->prices[a->nprices++] = argv[optind++];
+	}
+	if (optind < argc)
+		return cx_fail(e, CX_EUSAGE, "unexpected argument \"%s\"; try "
+			       "'convex report --help'", argv[optind]);
+	if (a->nprices == 0)
+		return cx_fail(e, CX_EUSAGE, "no price file; give --prices FILE");
+	if (a->pair == NULL)
+		return cx_fail(e, CX_EUSAGE, "no pair; give --pair A/B");
+	if (a->out == NULL)
+		return cx_fail(e, CX_EUSAGE, "no output directory; give --out DIR");
+	return 0;
+}
+
+/* ---- inputs ------------------------------------------------------------ */
+
+static bool looks_like_symbol(const char *s, size_t len)
+{
+	if (len == 0 || len >= PRICES_SYMBOL_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z') && !(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && !strchr("._^-", s[i]))
+			return false;
+	return true;
+}
+
+/* "SYMBOL=FILE" when the part before '=' looks like a symbol and the whole
+ * argument is not itself an existing file (as `convex stats` reads it). */
+static int load_spec(struct prices *p, const char *spec, struct cx_error *e)
+{
+	char symbol[PRICES_SYMBOL_MAX];
+	struct prices_opts opts = {NULL, PRICES_AUTO};
+	const char *eq = strchr(spec, '='), *path = spec;
+	struct stat st;
+
+	if (eq != NULL && looks_like_symbol(spec, (size_t)(eq - spec)) &&
+	    stat(spec, &st) != 0) {
+		memcpy(symbol, spec, (size_t)(eq - spec));
+		symbol[eq - spec] = '\0';
+		opts.symbol = symbol;
+		path = eq + 1;
+	}
+	return prices_load_file(p, path, &opts, e);
+}
+
+static int find_pair(const struct prices *p, const char *pair,
+		     const struct series **a, const struct series **b,
+		     struct cx_error *e)
+{
+	char sa[PRICES_SYMBOL_MAX];
+	const char *slash = strchr(pair, '/');
+	size_t la = slash ? (size_t)(slash - pair) : 0;
+
+	if (slash == NULL || la == 0 || slash[1] == '\0' || strchr(slash + 1, '/'))
+		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" is not A/B", pair);
+	if (la >= sizeof sa)
+		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%.*s\"", (int)la, pair);
+	memcpy(sa, pair, la);
+	sa[la] = '\0';
+	if (!strcmp(sa, slash + 1))
+		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" names the same symbol "
+			       "twice", pair);
+	if ((*a = prices_find(p, sa)) == NULL)
+		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\"", sa);
+	if ((*b = prices_find(p, slash + 1)) == NULL)
+		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\"", slash + 1);
+	return 0;
+}
+
+/* The long name of `sym` from the --name arguments (the last one wins), or
+ * NULL. A --name without "=" is a usage error found by check_names. */
+static const char *long_name(const struct report_args *a, const char *sym)
+{
+	const char *found = NULL;
+	size_t len = strlen(sym);
+	for (size_t i = 0; i < a->nnames; i++)
+		if (!strncmp(a->names[i], sym, len) && a->names[i][len] == '=')
+			found = a->names[i] + len + 1;
+	return found;
+}
+
+static int check_names(const struct report_args *a, struct cx_error *e)
+{
+	for (size_t i = 0; i < a->nnames; i++) {
+		const char *eq = strchr(a->names[i], '=');
+		if (eq == NULL || eq == a->names[i])
+			return cx_fail(e, CX_EUSAGE, "--name \"%s\" is not "
+				       "SYMBOL=NAME", a->names[i]);
+	}
+	return 0;
+}
+
+/* ---- outputs ----------------------------------------------------------- */
+
+static int ensure_dir(const char *dir, struct cx_error *e)
+{
+	struct stat st;
+	if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &st) == 0 &&
+				       S_ISDIR(st.st_mode)))
+		return 0;
+	return cx_fail(e, CX_ECANTCREAT, "%s: cannot create directory: %s", dir,
+		       errno == EEXIST ? "not a directory" : strerror(errno));
+}
+
+static int out_path(char *buf, size_t size, const struct report_args *a,
+		    const struct pair_stats *s, const char *suffix,
+		    struct cx_error *e)
+{
+	int n = snprintf(buf, size, "%s/%s-%s%s", a->out, s->a, s->b, suffix);
+	if (n < 0 || (size_t)n >= size)
+		return cx_fail(e, CX_ECANTCREAT, "%s: output path too long", a->out);
+	return 0;
+}
+
+/* Write bytes to path via a temporary file and rename (never half a PNG). */
+static int write_file(const char *path, const unsigned char *buf, size_t len,
+		      struct cx_error *e)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+	FILE *f = fopen(tmp, "wb");
+	if (f == NULL)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", tmp,
+			       strerror(errno));
+	bool bad = fwrite(buf, 1, len, f) != len;
+	bad = (fclose(f) != 0) || bad;
+	if (bad || rename(tmp, path) != 0) {
+		int saved = errno;
+		unlink(tmp);
+		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path,
+			       strerror(saved));
+	}
+	return 0;
+}
+
+static int write_pngs(const struct report_args *a, const struct pair_stats *s,
+		      struct cx_error *e)
+{
+	static const struct {
+		enum chart_kind kind;
+		double h;
+		const char *title;
+	} charts[] = {
+		{CHART_ROLLING, CHART_ROLLING_H, "Rolling 90-day correlation (thin: 30-day)"},
+		{CHART_SCATTER, CHART_SCATTER_H, "Daily returns, last year (%)"},
+		{CHART_YEARS, CHART_YEARS_H, "Correlation by calendar year"},
+	};
+	char path[PATH_MAX], suffix[64];
+
+	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+		double w = charts[i].kind == CHART_SCATTER ? 300 : CHART_WIDTH;
+		struct chart_spec spec = {charts[i].kind, charts[i].title, s,
+					  NULL, 0, NULL};
+		for (int scale = 1; scale <= 2; scale++) {
+			unsigned char *png = NULL;
+			size_t len = 0;
+			snprintf(suffix, sizeof suffix, "-%s%s.png",
+				 chart_kind_name(charts[i].kind), scale == 2 ? "@2x" : "");
+			if (out_path(path, sizeof path, a, s, suffix, e) ||
+			    chart_png_render(&spec, w, charts[i].h, scale, &png,
+					     &len, e))
+				return -1;
+			int rc = write_file(path, png, len, e);
+			free(png);
+			if (rc)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int run(const struct report_args *a, struct cx_error *e)
+{
+	struct prices *p = prices_new();
+	const struct series *sa = NULL, *sb = NULL;
+	struct pair_stats s;
+	char path[PATH_MAX];
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	for (size_t i = 0; i < a->nprices; i++)
+		if (load_spec(p, a->prices[i], e) != 0)
+			goto out;
+	if (check_names(a, e) || find_pair(p, a->pair, &sa, &sb, e))
+		goto out;
+	if (stats_compute(sa, sb, &a->opts, &s, e) != 0)
+		goto out;
+	if (ensure_dir(a->out, e) || out_path(path, sizeof path, a, &s, ".pdf", e))
+		goto out;
+	struct deepdive_input in = {&s, long_name(a, s.a), long_name(a, s.b),
+				    NULL, 0};
+	if (deepdive_write(path, &in, a->paper, e) != 0)
+		goto out;
+	if (a->png && write_pngs(a, &s, e) != 0)
+		goto out;
+	rc = 0;
+out:
+	stats_release(&s);
+	prices_free(p);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args args;
+	struct cx_error err;
+	int rc;
+
+	memset(&args, 0, sizeof args);
+	cx_error_clear(&err);
+	rc = parse_args(argc, argv, &args, &err);
+	if (rc == 0)
+		rc = run(&args, &err);
+	free(args.prices);
+	free(args.names);
+	if (rc == 1)
+		return 0;
+	return rc == 0 ? 0 : cmd_fail(&err);
+}

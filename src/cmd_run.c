@@ -1,0 +1,867 @@
+/* cmd_run.c - `convex run JOB` and `convex check JOB`.
+ *
+ * The run, stage by stage (each a function below):
+ *   job -> lock -> prices (fetch, files; once for all symbols) -> assets
+ *   (last price, staleness) -> pair statistics (N threads) -> ranking + BH
+ *   -> related pairs -> run directory (charts and PDFs in N threads,
+ *   report.xml/json, manifest) renamed into place -> archive -> mail ->
+ *   summary.
+ * Every per-pair result lands in its own slot of an array indexed by the
+ * pair's position in the watchlist, so the files are the same whatever -j.
+ * Bad days (missing file, stale symbol, too little overlap) skip the pairs
+ * concerned, are listed in the summary and the report, and make the exit
+ * status 3 while everything else is delivered.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "chart.h"
+#include "cmd.h"
+#include "deepdive.h"
+#include "deliver.h"
+#include "err.h"
+#include "fetch.h"
+#include "job.h"
+#include "log.h"
+#include "manifest.h"
+#include "narrative.h"
+#include "prices.h"
+#include "rank.h"
+#include "report.h"
+#include "rundir.h"
+#include "runlock.h"
+#include "stats.h"
+
+#define RUN_THREADS_MAX   256
+#define RUN_RELATED_MAX   8      /* related pairs shown per deep dive */
+#define RUN_SHIFTS_CHART_MAX 20  /* rows of the digest's shift chart */
+#define RUN_PROBLEMS_MAX  1000   /* bad-day lines kept for the summary */
+#define RUN_SUMMARY_TOP   5
+#define RUN_PATH_MAX      4096
+/* A pair needs a full 90-day window to have a shift to rank. */
+#define RUN_MIN_OVERLAP   STATS_W90
+
+struct run_args {
+	const char *job;
+	cx_date as_of;
+	const char *out;
+	int threads;
+	bool no_mail, quiet, offline;
+};
+
+/* Everything one run holds; freed by run_release. */
+struct run {
+	struct run_args args;
+	struct job *job;
+	struct prices *prices;
+	struct report rep;
+	char *problems[RUN_PROBLEMS_MAX];   /* files that failed, fetch trouble */
+	size_t nproblems;
+	struct rundir dir;
+	size_t archived_new, archived_same;
+	bool archive_failed;
+	struct deliver_summary mail;
+	bool mailed, mail_partial;
+	/* the shared work queue of the threaded stages */
+	pthread_mutex_t lock;
+	size_t next, done, total;
+	bool progress;
+	int (*work)(struct run *r, size_t i, struct cx_error *e);
+	struct cx_error first_error;
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+static void help(FILE *f, const char *cmd)
+{
+	if (strcmp(cmd, "check") == 0) {
+		fprintf(f, "Usage: convex check JOB\n"
+			   "Validate the job file JOB (schema jobs/job.rng) and its inputs: the price\n"
+			   "files exist and load, every watchlist symbol has prices, the subscribers\n"
+			   "file exists. Nothing is written.\n\n"
+			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file.\n");
+		return;
+	}
+	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
+		   "                      [--offline] [--quiet]\n"
+		   "Run the job: statistics of every watchlist pair, the regime-shift ranking,\n"
+		   "charts, deep-dive PDFs and the digest into OUT/YYYY-MM-DD/, the PDFs into\n"
+		   "the archive, then the digest mail.\n\n"
+		   "Options:\n"
+		   "  --as-of D     run as of day D (default: the job's, else the latest price)\n"
+		   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
+		   "  --no-mail     do not deliver the digest\n"
+		   "  --offline     do not fetch HTTP sources; use the local price store\n"
+		   "  --quiet       print errors and warnings only (no progress, no summary)\n"
+		   "  -h, --help    show this help and exit\n\n"
+		   "Exit status: 0 all good, 3 finished but some pairs were skipped (missing or\n"
+		   "stale prices, too little overlap), 64 usage, 66 missing input, 73 cannot\n"
+		   "create output (or the archive refused to overwrite), 75 the job is already\n"
+		   "running, 78 bad job file.\n");
+}
+
+static int parse_int(const char *opt, const char *s, int lo, int hi, int *out,
+		     struct cx_error *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return cx_fail(e, CX_EUSAGE, "%s \"%s\" is not a whole number from %d to %d", opt, s, lo, hi);
+	*out = (int)v;
+	return 0;
+}
+
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"as-of", required_argument, NULL, 'a'}, {"out", required_argument, NULL, 'o'},
+		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+
+	memset(a, 0, sizeof *a);
+	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!date_parse(optarg, strlen(optarg), &a->as_of))
+				return cx_fail(e, CX_EUSAGE, "--as-of \"%s\" is not a date YYYY-MM-DD", optarg);
+			break;
+		case 'o': a->out = optarg; break;
+		case 'j':
+			if (parse_int("-j", optarg, 1, RUN_THREADS_MAX, &a->threads, e) != 0)
+				return -1;
+			break;
+		case 'n': a->no_mail = true; break;
+		case 'f': a->offline = true; break;
+		case 'q': a->quiet = true; break;
+		case 'h': help(stdout, argv[0]); return 0;
+		default:
+			return cx_fail(e, CX_EUSAGE, "%s: unknown or incomplete option \"%s\"; try 'convex %s --help'",
+				       argv[0], argv[optind - 1], argv[0]);
+		}
+	}
+	if (optind != argc - 1)
+		return cx_fail(e, CX_EUSAGE, "%s: expected exactly one job file; try 'convex %s --help'", argv[0], argv[0]);
+	a->job = argv[optind];
+	return 1;
+}
+
+/* ---- problems (bad-day lines) ------------------------------------------- */
+
+static void problem(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct run *r, const char *fmt, ...)
+{
+	char buf[CX_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	log_warn("%s", buf);
+	if (r->nproblems < RUN_PROBLEMS_MAX && (r->problems[r->nproblems] = strdup(buf)) != NULL)
+		r->nproblems++;
+}
+
+/* ---- prices and assets -------------------------------------------------- */
+
+static int load_prices(struct run *r, struct cx_error *e)
+{
+	const struct job *j = r->job;
+
+	r->prices = prices_new();
+	if (j->nsources > 0) {
+		struct fetch_opts fo;
+		struct fetch_report fr = {0};
+		fetch_opts_init(&fo);
+		fo.offline = r->args.offline;
+		fo.as_of = r->args.as_of;
+		if (fetch_job_prices(j, r->prices, &fo, &fr, e) != 0)
+			return -1;
+		for (size_t i = 0; i < fr.n; i++)
+			if (!fr.items[i].usable)
+				problem(r, "source \"%s\": no usable prices for \"%s\"", fr.items[i].source, fr.items[i].symbol);
+		fetch_report_release(&fr);
+	}
+	for (size_t i = 0; i < j->nfiles; i++) {
+		struct cx_error fe;
+		cx_error_clear(&fe);
+		if (job_load_file(j, i, r->prices, &fe) != 0)
+			problem(r, "%s", fe.msg);
+	}
+	return 0;
+}
+
+/* Index of the last date <= d in s, or -1. */
+static long last_on_or_before(const struct series *s, cx_date d)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->dates[mid] <= d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo - 1;
+}
+
+static bool in_watchlist(const struct job *j, const char *sym)
+{
+	for (size_t i = 0; i < j->npairs; i++)
+		if (!strcmp(j->pairs[i].a, sym) || !strcmp(j->pairs[i].b, sym))
+			return true;
+	return false;
+}
+
+/* The run's date: --as-of, the job's as-of, else the latest price of a
+ * watchlist symbol. */
+static int run_date(struct run *r, struct cx_error *e)
+{
+	const struct job *j = r->job;
+	cx_date best = 0;
+
+	r->rep.as_of = r->args.as_of ? r->args.as_of : j->analysis.as_of;
+	if (r->rep.as_of)
+		return 0;
+	for (size_t i = 0; i < j->nassets; i++) {
+		const struct series *s = prices_find(r->prices, j->assets[i].symbol);
+		if (s && s->n && in_watchlist(j, s->symbol) && s->dates[s->n - 1] > best)
+			best = s->dates[s->n - 1];
+	}
+	if (best == 0)
+		return cx_fail(e, CX_ENOINPUT, "%s: no prices for any watchlist symbol", j->path);
+	r->rep.as_of = best;
+	return 0;
+}
+
+static void assess_assets(struct run *r)
+{
+	const struct job *j = r->job;
+
+	r->rep.assets = calloc(j->nassets ? j->nassets : 1, sizeof *r->rep.assets);
+	if (r->rep.assets == NULL)
+		abort();
+	for (size_t i = 0; i < j->nassets; i++) {
+		if (!in_watchlist(j, j->assets[i].symbol))
+			continue;
+		struct report_asset *a = &r->rep.assets[r->rep.nassets++];
+		const struct series *s = prices_find(r->prices, j->assets[i].symbol);
+		long k = s ? last_on_or_before(s, r->rep.as_of) : -1;
+		a->asset = &j->assets[i];
+		if (k < 0)
+			continue;
+		a->has_prices = true;
+		a->first = s->dates[0];
+		a->last = s->dates[k];
+		a->days = (int)(r->rep.as_of - a->last);
+		a->stale = a->days > j->analysis.stale_days;
+		if (a->stale)
+			problem(r, "\"%s\" is stale: last price %d days before %s; its pairs are skipped",
+				a->asset->symbol, a->days, date_format(r->rep.as_of, (char[DATE_STR_SIZE]){0}));
+	}
+}
+
+static const struct report_asset *rep_asset(const struct run *r, const char *sym)
+{
+	for (size_t i = 0; i < r->rep.nassets; i++)
+		if (!strcmp(r->rep.assets[i].asset->symbol, sym))
+			return &r->rep.assets[i];
+	return NULL;
+}
+
+/* ---- the threaded stages -------------------------------------------------- */
+
+static void progress_draw(struct run *r, const char *what)
+{
+	enum { WIDTH = 30 };
+	size_t filled = r->total ? r->done * WIDTH / r->total : WIDTH;
+	char bar[WIDTH + 1];
+
+	memset(bar, '#', filled);
+	memset(bar + filled, '.', WIDTH - filled);
+	bar[WIDTH] = '\0';
+	fprintf(stderr, "\r%-8s [%s] %zu/%zu", what, bar, r->done, r->total);
+	if (r->done == r->total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+
+	for (;;) {
+		struct cx_error e;
+		size_t i;
+		pthread_mutex_lock(&r->lock);
+		i = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (i >= r->total)
+			return NULL;
+		cx_error_clear(&e);
+		int rc = r->work(r, i, &e);
+		pthread_mutex_lock(&r->lock);
+		if (rc != 0 && r->first_error.code == CX_OK)
+			r->first_error = e;
+		r->done++;
+		if (r->progress)
+			progress_draw(r, r->work == NULL ? "" : "pairs");
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
+/* Run work(r, i) for i in [0, n) over the run's threads. Returns 0, or -1
+ * with `e` set to the first error (by completion order; every item is
+ * still attempted). */
+static int parallel(struct run *r, size_t n, int (*work)(struct run *, size_t, struct cx_error *),
+		    struct cx_error *e)
+{
+	pthread_t tids[RUN_THREADS_MAX];
+	int nt = r->args.threads < (int)n ? r->args.threads : (int)n, started = 0;
+
+	r->next = r->done = 0;
+	r->total = n;
+	r->work = work;
+	cx_error_clear(&r->first_error);
+	for (int t = 1; t < nt; t++)
+		if (pthread_create(&tids[started], NULL, worker, r) == 0)
+			started++;
+	worker(r);
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	if (r->first_error.code != CX_OK) {
+		*e = r->first_error;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stage: statistics of pair i, or the reason it is skipped. */
+static int compute_pair(struct run *r, size_t i, struct cx_error *e)
+{
+	struct report_pair *p = &r->rep.pairs[i];
+	const struct report_asset *aa = rep_asset(r, p->jp->a), *ab = rep_asset(r, p->jp->b);
+	struct stats_opts o = {r->rep.as_of, r->job->analysis.lookback_years};
+	struct cx_error se;
+
+	(void)e;
+	for (int k = 0; k < 2; k++) {
+		const struct report_asset *x = k ? ab : aa;
+		if (!x->has_prices) {
+			snprintf(p->reason, sizeof p->reason, "no prices for \"%s\" on or before %s",
+				 x->asset->symbol, date_format(r->rep.as_of, (char[DATE_STR_SIZE]){0}));
+			return 0;
+		}
+		if (x->stale) {
+			snprintf(p->reason, sizeof p->reason, "stale prices for \"%s\": last %s, %d days before the run's date",
+				 x->asset->symbol, date_format(x->last, (char[DATE_STR_SIZE]){0}), x->days);
+			return 0;
+		}
+	}
+	cx_error_clear(&se);
+	if (stats_compute(prices_find(r->prices, p->jp->a), prices_find(r->prices, p->jp->b), &o, &p->st, &se) != 0) {
+		snprintf(p->reason, sizeof p->reason, "%s", se.msg);
+		stats_release(&p->st);
+		return 0;
+	}
+	if (p->st.observations < RUN_MIN_OVERLAP) {
+		snprintf(p->reason, sizeof p->reason, "too little overlap: %zu common daily returns, at least %d needed",
+			 p->st.observations, RUN_MIN_OVERLAP);
+		stats_release(&p->st);
+		return 0;
+	}
+	p->ok = true;
+	return 0;
+}
+
+static void make_pairs(struct run *r)
+{
+	const struct job *j = r->job;
+
+	r->rep.pairs = calloc(j->npairs, sizeof *r->rep.pairs);
+	r->rep.order = calloc(j->npairs, sizeof *r->rep.order);
+	if (r->rep.pairs == NULL || r->rep.order == NULL)
+		abort();
+	r->rep.npairs = j->npairs;
+	for (size_t i = 0; i < j->npairs; i++) {
+		r->rep.pairs[i].jp = &j->pairs[i];
+		r->rep.pairs[i].a = job_find_asset(j, j->pairs[i].a);
+		r->rep.pairs[i].b = job_find_asset(j, j->pairs[i].b);
+	}
+}
+
+/* ---- ranking and related pairs ------------------------------------------- */
+
+static void rank_pairs(struct run *r)
+{
+	struct report *rep = &r->rep;
+	struct rank_item *items = calloc(rep->npairs ? rep->npairs : 1, sizeof *items);
+	size_t *idx = calloc(rep->npairs ? rep->npairs : 1, sizeof *idx), *order = calloc(rep->npairs ? rep->npairs : 1, sizeof *order);
+	size_t n = 0;
+
+	if (!items || !idx || !order)
+		abort();
+	for (size_t i = 0; i < rep->npairs; i++) {
+		const struct pair_stats *s = &rep->pairs[i].st;
+		if (!rep->pairs[i].ok)
+			continue;
+		idx[n] = i;
+		items[n++] = (struct rank_item){.id = rep->pairs[i].jp->id, .has_z = s->shift.has_z,
+			.z = s->shift.z, .p = s->shift.p, .has_delta = s->shift.has_delta, .delta = s->shift.delta};
+	}
+	rep->alpha = RANK_ALPHA;
+	rep->tests = rank_compute(items, n, RANK_ALPHA, order);
+	rep->nranked = n;
+	for (size_t k = 0; k < n; k++) {
+		rep->pairs[idx[k]].rank = items[k];
+		rep->order[k] = idx[order[k]];
+	}
+	free(items), free(idx), free(order);
+}
+
+static bool shares_symbol(const struct job_pair *x, const struct job_pair *y)
+{
+	return !strcmp(x->a, y->a) || !strcmp(x->a, y->b) || !strcmp(x->b, y->a) || !strcmp(x->b, y->b);
+}
+
+/* Related pairs of each pair: the ok pairs sharing a symbol, most shifted
+ * first (rank order), at most RUN_RELATED_MAX. */
+static void relate_pairs(struct run *r)
+{
+	struct report *rep = &r->rep;
+
+	for (size_t i = 0; i < rep->npairs; i++) {
+		struct report_pair *p = &rep->pairs[i];
+		if (!p->ok)
+			continue;
+		p->related = calloc(RUN_RELATED_MAX, sizeof *p->related);
+		if (p->related == NULL)
+			abort();
+		for (size_t k = 0; k < rep->nranked && p->nrelated < RUN_RELATED_MAX; k++) {
+			size_t q = rep->order[k];
+			if (q != i && shares_symbol(p->jp, rep->pairs[q].jp))
+				p->related[p->nrelated++] = q;
+		}
+	}
+}
+
+/* ---- charts ---------------------------------------------------------------- */
+
+static int write_file(const char *path, const unsigned char *data, size_t len, struct cx_error *e)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+	if (fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return cx_fail(e, CX_EIO, "%s: write error: %s", path, strerror(errno));
+	}
+	if (fclose(f) != 0)
+		return cx_fail(e, CX_EIO, "%s: write error: %s", path, strerror(errno));
+	return 0;
+}
+
+static int render_png(struct run *r, const struct chart_spec *spec, double w, double h,
+		      double scale, const char *rel, struct cx_error *e)
+{
+	char path[RUN_PATH_MAX + REPORT_FILE_MAX];
+	unsigned char *png = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (chart_png_render(spec, w, h, scale, &png, &len, e) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, rel);
+	rc = write_file(path, png, len, e);
+	free(png);
+	return rc;
+}
+
+/* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
+static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
+{
+	struct deepdive_related rel[RUN_RELATED_MAX];
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated};
+	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
+
+	for (size_t k = 0; k < p->nrelated; k++) {
+		const struct pair_stats *q = &r->rep.pairs[p->related[k]].st;
+		rel[k] = (struct deepdive_related){q->a, q->b, q->win[W_90D].has_r, q->win[W_90D].r,
+						   q->shift.has_delta, q->shift.delta};
+	}
+	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, report_pair_file(p, "pdf", f, sizeof f));
+	return deepdive_write(path, &in, r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4, e);
+}
+
+static int pair_charts(struct run *r, size_t i, struct cx_error *e)
+{
+	const struct report_pair *p = &r->rep.pairs[i];
+	char f[REPORT_FILE_MAX];
+	struct chart_spec spec = {.pair = &p->st};
+
+	if (!p->ok)
+		return 0;
+	spec.kind = CHART_ROLLING;
+	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 1, report_pair_file(p, "rolling", f, sizeof f), e) ||
+	    render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
+		return -1;
+	spec.kind = CHART_SCATTER;
+	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e))
+		return -1;
+	spec.kind = CHART_YEARS;
+	if (render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e))
+		return -1;
+	return pair_pdf(r, p, e);
+}
+
+static int shifts_chart(struct run *r, struct cx_error *e)
+{
+	size_t n = r->rep.nranked < RUN_SHIFTS_CHART_MAX ? r->rep.nranked : RUN_SHIFTS_CHART_MAX;
+	struct chart_shift *rows = calloc(n ? n : 1, sizeof *rows);
+	char (*labels)[REPORT_FILE_MAX] = calloc(n ? n : 1, sizeof *labels);
+	int rc;
+
+	if (!rows || !labels)
+		abort();
+	for (size_t k = 0; k < n; k++) {
+		const struct report_pair *p = &r->rep.pairs[r->rep.order[k]];
+		const struct window_stat *w = &p->st.win[W_90D];
+		snprintf(labels[k], sizeof labels[k], "%s/%s", p->jp->a, p->jp->b);
+		rows[k] = (struct chart_shift){.label = labels[k], .has_r90 = w->has_r, .r90 = w->r,
+			.has_r90_ci = w->has_ci, .r90_lo = w->ci_lo, .r90_hi = w->ci_hi,
+			.has_base = p->st.shift.has_baseline, .base = p->st.shift.baseline_r,
+			.significant = p->rank.significant};
+	}
+	struct chart_spec spec = {.kind = CHART_SHIFTS, .title = "Regime shifts: 90-day vs baseline",
+				  .shifts = rows, .nshifts = n};
+	rc = render_png(r, &spec, CHART_WIDTH, CHART_SHIFTS_ROW * (double)n + 70, 2, REPORT_SHIFTS_PNG, e);
+	free(rows), free(labels);
+	return rc;
+}
+
+static int heatmap_chart(struct run *r, struct cx_error *e)
+{
+	size_t idx[CHART_HEATMAP_MAX], n = report_heatmap_symbols(&r->rep, idx, CHART_HEATMAP_MAX);
+	const char *labels[CHART_HEATMAP_MAX];
+	double *m = calloc(n * n + 1, sizeof *m);
+	bool *has = calloc(n * n + 1, sizeof *has);
+	int rc;
+
+	if (!m || !has)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		labels[i] = r->rep.assets[idx[i]].asset->symbol;
+		for (size_t k = 0; k < n; k++)
+			has[i * n + k] = i == k ? (m[i * n + k] = 1, true)
+				: report_heatmap_cell(&r->rep, idx[i], idx[k], &m[i * n + k]);
+	}
+	struct chart_matrix mat = {n, labels, m, has};
+	struct chart_spec spec = {.kind = CHART_HEATMAP, .title = "1-year correlation of the watchlist pairs", .matrix = &mat};
+	rc = render_png(r, &spec, CHART_WIDTH, CHART_HEATMAP_H, 2, REPORT_HEATMAP_PNG, e);
+	free(m), free(has);
+	return rc;
+}
+
+/* ---- the run directory ------------------------------------------------------- */
+
+static int write_outputs(struct run *r, struct cx_error *e)
+{
+	char path[RUN_PATH_MAX + 32];
+
+	r->progress = isatty(STDERR_FILENO) && !r->args.quiet;
+	if (parallel(r, r->rep.npairs, pair_charts, e) != 0)
+		return -1;
+	r->progress = false;
+	if (shifts_chart(r, e) != 0 || heatmap_chart(r, e) != 0)
+		return -1;
+	/* PDF integration point: the digest (pdf/digest.pdf, linking to each
+	 * pair's section) is written here once include/digest_pdf.h exists. */
+	snprintf(path, sizeof path, "%s/report.xml", r->dir.tmp);
+	if (report_xml_write(&r->rep, path, e) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
+	if (report_json_write(&r->rep, path, e) != 0)
+		return -1;
+	return manifest_write(r->dir.tmp, e);
+}
+
+/* Copy every PDF of the run directory into the archive. A refusal does not
+ * stop the others; it is reported and makes the run fail (73). */
+static int archive_pdfs(struct run *r, struct cx_error *e)
+{
+	char pdfdir[RUNDIR_PATH_MAX + 8];
+	struct cx_error ae;
+	size_t npdf = 0;
+
+	snprintf(pdfdir, sizeof pdfdir, "%s/pdf", r->dir.final);
+	for (size_t i = 0; i <= r->rep.npairs; i++) {
+		char rel[REPORT_FILE_MAX], src[RUNDIR_PATH_MAX + REPORT_FILE_MAX];
+		enum archive_result res;
+		if (i < r->rep.npairs && !r->rep.pairs[i].ok)
+			continue;
+		if (i < r->rep.npairs)
+			report_pair_file(&r->rep.pairs[i], "pdf", rel, sizeof rel);
+		else
+			snprintf(rel, sizeof rel, "%s", REPORT_DIGEST_PDF);
+		snprintf(src, sizeof src, "%s/%s", r->dir.final, rel);
+		if (access(src, F_OK) != 0)
+			continue;
+		npdf++;
+		cx_error_clear(&ae);
+		if (archive_put(r->job->outputs.archive, r->rep.as_of, src, rel + 4, &res, &ae) != 0) {
+			log_error("%s", ae.msg);
+			if (!r->archive_failed)
+				*e = ae;
+			r->archive_failed = true;
+		} else if (res == ARCHIVE_COPIED) {
+			r->archived_new++;
+		} else {
+			r->archived_same++;
+		}
+	}
+	(void)npdf;
+	return r->archive_failed ? -1 : 0;
+}
+
+/* ---- summary ------------------------------------------------------------------ */
+
+static size_t count_ok(const struct report *rep)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rep->npairs; i++)
+		n += rep->pairs[i].ok;
+	return n;
+}
+
+static void print_summary(const struct run *r, double secs)
+{
+	const struct report *rep = &r->rep;
+	size_t ok = count_ok(rep), top = rep->nranked < RUN_SUMMARY_TOP ? rep->nranked : RUN_SUMMARY_TOP;
+	char d[DATE_STR_SIZE], arch[ARCHIVE_PATH_MAX];
+
+	printf("convex run %s: as of %s, %zu pairs: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	       r->job->name, date_format(rep->as_of, d), rep->npairs, ok, rep->npairs - ok, secs, r->args.threads);
+	if (top > 0)
+		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu tests):\n", rep->tests);
+	for (size_t k = 0; k < top; k++) {
+		const struct report_pair *p = &rep->pairs[rep->order[k]];
+		char line[NARRATIVE_MAX];
+		printf("  %zu. %s%s\n", k + 1, narrative_shift_line(&p->st, line, sizeof line),
+		       p->rank.significant ? "  [significant]" : "");
+	}
+	if (ok < rep->npairs || r->nproblems > 0)
+		printf("\nSkipped and problems:\n");
+	for (size_t i = 0; i < r->nproblems; i++)
+		printf("  - %s\n", r->problems[i]);
+	for (size_t i = 0; i < rep->npairs; i++)
+		if (!rep->pairs[i].ok)
+			printf("  - %s/%s: %s\n", rep->pairs[i].jp->a, rep->pairs[i].jp->b, rep->pairs[i].reason);
+	printf("\nRun directory: %s\n", r->dir.final);
+	printf("  report:  %s/report.xml (and report.json)\n", r->dir.final);
+	printf("  charts:  %s/charts/\n", r->dir.final);
+	printf("  PDFs:    %s/pdf/\n", r->dir.final);
+	printf("  check:   cd %s && sha256sum -c manifest.sha256\n", r->dir.final);
+	printf("Archive:   %s (%zu new, %zu already there)\n",
+	       archive_day_dir(r->job->outputs.archive, rep->as_of, arch, sizeof arch) ? arch : r->job->outputs.archive,
+	       r->archived_new, r->archived_same);
+	if (r->mailed) {
+		deliver_summary_print(stdout, &r->mail);
+		if (!r->job->digest.has_smtp)
+			printf("           %s/mail/*.eml (open one with any mail client)\n", r->dir.final);
+	}
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->rep.npairs; i++) {
+		if (r->rep.pairs[i].ok)
+			stats_release(&r->rep.pairs[i].st);
+		free(r->rep.pairs[i].related);
+	}
+	free(r->rep.pairs), free(r->rep.order), free(r->rep.assets);
+	for (size_t i = 0; i < r->nproblems; i++)
+		free(r->problems[i]);
+	prices_free(r->prices);
+	job_free(r->job);
+	pthread_mutex_destroy(&r->lock);
+}
+
+static int compute(struct run *r, struct cx_error *e)
+{
+	if (load_prices(r, e) != 0 || run_date(r, e) != 0)
+		return -1;
+	assess_assets(r);
+	make_pairs(r);
+	r->progress = false;
+	if (parallel(r, r->rep.npairs, compute_pair, e) != 0)
+		return -1;
+	rank_pairs(r);
+	relate_pairs(r);
+	return 0;
+}
+
+/* The digest to the subscribers, once the run directory is in place.
+ * Deferred or failed messages make the run partial (exit 3). */
+static int send_mail(struct run *r, struct cx_error *e)
+{
+	int rc;
+
+	if (r->args.no_mail || !r->job->digest.present || r->job->digest.subscribers == NULL)
+		return 0;
+	rc = deliver_digest(r->job, r->dir.final, &r->mail, e);
+	r->mailed = rc >= 0;
+	r->mail_partial = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
+static int deliver(struct run *r, struct cx_error *e)
+{
+	if (write_outputs(r, e) != 0) {
+		rundir_abort(&r->dir);
+		return -1;
+	}
+	if (rundir_commit(&r->dir, e) != 0) {
+		rundir_abort(&r->dir);
+		return -1;
+	}
+	if (archive_pdfs(r, e) != 0)
+		return -1;
+	return send_mail(r, e);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run r = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	struct runlock lock = {-1};
+	struct cx_error e;
+	struct timespec t0, t1;
+	int status;
+
+	cx_error_clear(&e);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((status = parse_args(argc, argv, &r.args, &e)) <= 0)
+		return status < 0 ? cmd_fail(&e) : 0;
+	if (r.args.quiet)
+		log_set_level(LOG_WARNING);
+	if ((r.job = job_load(r.args.job, &e)) == NULL)
+		return cmd_fail(&e);
+	r.rep.job = r.job;
+	const char *out = r.args.out ? r.args.out : r.job->outputs.dir;
+	if (runlock_acquire(&lock, out, r.job->name, &e) != 0) {
+		status = cmd_fail(&e);
+		goto done;
+	}
+	if (compute(&r, &e) != 0 || rundir_begin(&r.dir, out, r.rep.as_of, &e) != 0 || deliver(&r, &e) != 0) {
+		status = cmd_fail(&e);
+		goto done;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!r.args.quiet)
+		print_summary(&r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	status = count_ok(&r.rep) < r.rep.npairs || r.nproblems > 0 || r.mail_partial ? CX_EXIT_PARTIAL : 0;
+done:
+	runlock_release(&lock);
+	run_release(&r);
+	return status;
+}
+
+/* ---- convex check ---------------------------------------------------------------- */
+
+/* Every watchlist symbol must come out of the price files; the message
+ * names the job line of the pair that needs it. */
+static int check_symbols(const struct job *j, const struct prices *p, struct cx_error *e)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < j->npairs; i++) {
+		const char *sym[2] = {j->pairs[i].a, j->pairs[i].b};
+		for (int k = 0; k < 2; k++) {
+			const struct job_asset *a = job_find_asset(j, sym[k]);
+			if (prices_find(p, sym[k]) != NULL || a->source != NULL)
+				continue;
+			if (bad++ == 0)
+				cx_fail(e, CX_ENOINPUT, "%s:%d: pair \"%s/%s\": no prices for \"%s\" in the job's price files; expected a column or file for it",
+					j->path, j->pairs[i].line, j->pairs[i].a, j->pairs[i].b, sym[k]);
+			else
+				log_error("%s:%d: pair \"%s/%s\": no prices for \"%s\" in the job's price files",
+					  j->path, j->pairs[i].line, j->pairs[i].a, j->pairs[i].b, sym[k]);
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static int check_inputs(const struct job *j, struct cx_error *e)
+{
+	struct prices *p = prices_new();
+	int bad = 0;
+	struct cx_error fe;
+
+	for (size_t i = 0; i < j->nfiles; i++) {
+		cx_error_clear(&fe);
+		if (job_load_file(j, i, p, &fe) == 0)
+			continue;
+		if (bad++ == 0)
+			*e = fe;
+		else
+			log_error("%s", fe.msg);
+	}
+	if (!bad && check_symbols(j, p, e) != 0)
+		bad++;
+	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
+	for (int k = 0; k < 2 && !bad; k++)
+		if (files[k] && access(files[k], R_OK) != 0)
+			bad = cx_fail(e, CX_ENOINPUT, "%s: %s file \"%s\": %s", j->path,
+				      k ? "suppression" : "subscribers", files[k], strerror(errno)) ? 1 : 1;
+	prices_free(p);
+	return bad ? -1 : 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct cx_error e;
+	struct job *j;
+	int rc;
+
+	cx_error_clear(&e);
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		help(stdout, "check");
+		return 0;
+	}
+	if (argc != 2) {
+		cx_fail(&e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+		return cmd_fail(&e);
+	}
+	if ((j = job_load(argv[1], &e)) == NULL)
+		return cmd_fail(&e);
+	rc = check_inputs(j, &e);
+	if (rc == 0)
+		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
+		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	job_free(j);
+	return rc == 0 ? 0 : cmd_fail(&e);
+}

@@ -1,0 +1,233 @@
+/* digest_pdf.c - the digest PDF of a run (see digest_pdf.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest_pdf.h"
+#include "layout.h"
+#include "narrative.h"
+
+#define NUM_MAX 64
+#define LINE_MAX_DG 1024
+#define RANK_COLS 9
+
+static const char *fmt(char *buf, bool has, const char *f, double v)
+{
+	if (!has)
+		return "n/a";
+	snprintf(buf, NUM_MAX, f, v);
+	return buf;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static size_t featured(const struct digest_input *in)
+{
+	size_t n = in->top < in->nranked ? in->top : in->nranked;
+	return n < DIGEST_TOP_MAX ? n : DIGEST_TOP_MAX;
+}
+
+static void cover_title(struct layout *l, const struct digest_input *in)
+{
+	char line[LINE_MAX_DG], d[DATE_STR_SIZE], n1[32], n2[32];
+	size_t tests = 0;
+
+	for (size_t i = 0; i < in->npairs; i++)
+		tests += in->pairs[i].has_z;
+	layout_paragraph(l, in->title && in->title[0] ? in->title
+			 : "Correlation Digest", CANVAS_BOLD, LAYOUT_TITLE,
+			 LAYOUT_INK, 0);
+	snprintf(line, sizeof line, "Correlation digest as of %s",
+		 date_format(in->as_of, d));
+	layout_paragraph(l, line, CANVAS_REGULAR, LAYOUT_LEAD, LAYOUT_INK, 2);
+	snprintf(line, sizeof line, "%s pairs analysed, %s with a shift test; "
+		 "shifts ranked by |z| and corrected for multiple testing "
+		 "(Benjamini-Hochberg at %.0f%%).%s",
+		 layout_thousands(in->npairs, n1, sizeof n1),
+		 layout_thousands(tests, n2, sizeof n2), in->alpha * 100,
+		 in->nskipped ? " Pairs that could not be computed are listed "
+		 "after the heatmap." : "");
+	layout_paragraph(l, line, CANVAS_REGULAR, LAYOUT_BODY, LAYOUT_MUTED, 14);
+}
+
+/* The ranking table; returns the page and top y of its first body row. */
+static void cover_table(struct layout *l, const struct digest_input *in,
+			size_t n, size_t *page, double *y0)
+{
+	char (*v)[NUM_MAX] = xcalloc(n * RANK_COLS, NUM_MAX);
+	const char **cells = xcalloc(n * RANK_COLS, sizeof *cells);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct digest_pair *p = &in->pairs[in->order[i]];
+		const struct pair_stats *s = p->s;
+		const char **c = cells + i * RANK_COLS;
+		char (*b)[NUM_MAX] = v + i * RANK_COLS;
+		snprintf(b[0], NUM_MAX, "%zu", i + 1);
+		snprintf(b[1], NUM_MAX, "%s/%s", s->a, s->b);
+		c[0] = b[0];
+		c[1] = b[1];
+		c[2] = fmt(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
+		c[3] = fmt(b[3], s->shift.has_baseline, "%+.3f", s->shift.baseline_r);
+		c[4] = fmt(b[4], s->shift.has_delta, "%+.3f", s->shift.delta);
+		c[5] = fmt(b[5], p->has_z, "%+.2f", p->z);
+		if (p->has_z && p->p < 0.0001)
+			c[6] = "<0.0001";
+		else
+			c[6] = fmt(b[6], p->has_z, "%.4f", p->p);
+		c[7] = fmt(b[7], p->has_q, "%.4f", p->q);
+		c[8] = p->significant ? "yes" : "no";
+	}
+	static const double widths[RANK_COLS] = {0.05, 0.23, 0.10, 0.11, 0.10,
+						 0.09, 0.11, 0.11, 0.10};
+	static const bool right[RANK_COLS] = {false, false, true, true, true,
+					      true, true, true, true};
+	static const char *const head[RANK_COLS] = {"#", "Pair", "90-day",
+		"Baseline", "Delta", "z", "p", "BH q", "Signif."};
+	struct layout_table t = {RANK_COLS, widths, right, head, cells, n, 0, 0};
+
+	layout_need(l, LAYOUT_ROW_H * (double)(n + 1));
+	*page = l->page;
+	*y0 = l->y + LAYOUT_ROW_H;
+	layout_table(l, &t);
+	layout_skip(l, 6);
+	layout_paragraph(l, "Baseline: the 5-year correlation without its last 90 "
+			 "returns. Delta: 90-day minus 5-year. Significant: BH q "
+			 "at or below the level. Pair names link to their sections.",
+			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
+	free(v);
+	free(cells);
+}
+
+/* Fisher interval of r over n returns (the baseline's, which stats.h does
+ * not carry): tanh(atanh(r) -/+ z95 / sqrt(n - 3)). */
+static bool fisher_ci(double r, size_t n, double *lo, double *hi)
+{
+	if (n <= 3 || fabs(r) >= 1)
+		return false;
+	double z = atanh(r), se = STATS_Z95 / sqrt((double)n - 3);
+	*lo = tanh(z - se);
+	*hi = tanh(z + se);
+	return true;
+}
+
+static void cover_chart(struct layout *l, const struct digest_input *in,
+			size_t n)
+{
+	struct chart_shift *rows = xcalloc(n, sizeof *rows);
+	char (*labels)[2 * PRICES_SYMBOL_MAX + 2] = xcalloc(n, sizeof *labels);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct digest_pair *p = &in->pairs[in->order[i]];
+		const struct pair_stats *s = p->s;
+		const struct window_stat *w = &s->win[W_90D];
+		struct chart_shift *r = &rows[i];
+		snprintf(labels[i], sizeof labels[i], "%s/%s", s->a, s->b);
+		r->label = labels[i];
+		r->has_r90 = w->has_r;
+		r->r90 = w->r;
+		r->has_r90_ci = w->has_ci;
+		r->r90_lo = w->ci_lo;
+		r->r90_hi = w->ci_hi;
+		r->has_base = s->shift.has_baseline;
+		r->base = s->shift.baseline_r;
+		r->has_base_ci = r->has_base && fisher_ci(r->base,
+			s->shift.baseline_n, &r->base_lo, &r->base_hi);
+		r->significant = p->significant;
+	}
+	double h = CHART_SHIFTS_ROW * (double)n + 70;
+	layout_heading(l, "Regime shifts: 90-day vs baseline", -1, h);
+	chart_shifts(l->c, rows, n, NULL, l->left, l->y, layout_width(l), h);
+	layout_skip(l, h + 12);
+	free(rows);
+	free(labels);
+}
+
+static void heatmap_page(struct layout *l, const struct digest_input *in)
+{
+	layout_page(l);
+	layout_heading(l, "Correlation heatmap (1-year window)", -1, 200);
+	double h = l->bottom - l->y - 60;
+	double w = layout_width(l);
+	if (h > CHART_HEATMAP_H)
+		h = CHART_HEATMAP_H > w ? w : CHART_HEATMAP_H;
+	chart_heatmap(l->c, in->heatmap, NULL, l->left, l->y, w, h);
+	layout_skip(l, h + 12);
+	layout_paragraph(l, "Pearson correlation of the last 252 daily returns of "
+			 "each pair of watchlist symbols; blue negative, red "
+			 "positive, n/a where the window is not full.",
+			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
+}
+
+static void skipped_list(struct layout *l, const struct digest_input *in)
+{
+	layout_heading(l, "Pairs not computed", -1, 40);
+	for (size_t i = 0; i < in->nskipped; i++)
+		layout_paragraph(l, in->skipped[i], CANVAS_REGULAR, LAYOUT_BODY,
+				 LAYOUT_INK, 2);
+	layout_skip(l, 10);
+}
+
+int digest_pdf_write(const char *path, const struct digest_input *in,
+		     enum pdf_paper paper, struct cx_error *e)
+{
+	struct layout l;
+	char head[LINE_MAX_DG], d[DATE_STR_SIZE], title[LINE_MAX_DG];
+	size_t n = featured(in), table_page = 0;
+	size_t *start = xcalloc(in->npairs, sizeof *start);
+	double table_y = 0;
+	int rc;
+
+	struct pdf_doc *doc = pdf_new(paper, e);
+	if (doc == NULL) {
+		free(start);
+		return -1;
+	}
+	layout_init(&l, doc);
+	pdf_outline(doc, -1, "Cover", 0, l.y);
+	cover_title(&l, in);
+	if (n > 0) {
+		layout_heading(&l, "Top regime shifts", -1, LAYOUT_ROW_H * 3);
+		cover_table(&l, in, n, &table_page, &table_y);
+		cover_chart(&l, in, n);
+	}
+	if (in->heatmap != NULL)
+		heatmap_page(&l, in);
+	if (in->nskipped > 0)
+		skipped_list(&l, in);
+	for (size_t i = 0; i < in->npairs; i++) {
+		const struct digest_pair *p = &in->pairs[i];
+		char name[2 * PRICES_SYMBOL_MAX + 2];
+		layout_page(&l);
+		start[i] = l.page;
+		snprintf(name, sizeof name, "%s/%s", p->s->a, p->s->b);
+		int parent = pdf_outline(doc, -1, name, l.page, l.y);
+		struct deepdive_input din = {p->s, p->name_a, p->name_b,
+					     p->related, p->nrelated};
+		deepdive_layout(&l, &din, parent);
+	}
+	/* the cover's pair names jump to their sections */
+	for (size_t i = 0; i < n; i++)
+		pdf_link(doc, table_page, LAYOUT_MARGIN_X, table_y +
+			 (double)i * LAYOUT_ROW_H, (l.right - l.left) * 0.28,
+			 LAYOUT_ROW_H, start[in->order[i]], l.top);
+	snprintf(head, sizeof head, "As of %s", date_format(in->as_of, d));
+	snprintf(title, sizeof title, "CONVEX \xc2\xb7 %s", in->title && in->title[0]
+		 ? in->title : "Correlation Digest");
+	layout_decorate(doc, 0, pdf_page_count(doc) - 1, title, head,
+			"Correlation digest");
+	snprintf(title, sizeof title, "%s, as of %s", in->title && in->title[0]
+		 ? in->title : "Correlation Digest", d);
+	struct pdf_meta m = {title, "convex", "Correlation digest",
+			     "correlation, regime shift, digest"};
+	rc = pdf_save(doc, path, &m, e);
+	pdf_free(doc);
+	free(start);
+	return rc;
+}
