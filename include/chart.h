@@ -137,7 +137,8 @@ const char *chart_kind_name(enum chart_kind kind);
 
 /* Render `spec` as a PNG in memory: a canvas of width_pt x height_pt points
  * on an opaque white RGB24 surface at `scale` pixels per point (1 or 2 for
- * the 1x and 2x densities; any value in 0.25..8), fonts from fonts/.
+ * the 1x and 2x densities; any value in 0.25..8), fonts from fonts/; the
+ * chart is drawn inside a white margin of 8 pt (less on tiny images).
  * On success *png is a malloc'd buffer of *len bytes (caller frees) and 0 is
  * returned. Errors: CX_ENOINPUT when a font file is missing or unreadable,
  * CX_EUSAGE for a size or scale out of range, CX_ESOFTWARE when cairo or

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The default delivery: no <smtp>, one .eml per subscriber in RUN/mail/,
+# checked by Python's email package; duplicates collapse, suppression holds,
+# a rebuilt message is byte-identical; the web edition and feed appear.
+. "$(dirname "$0")/../lib/assert.sh"
+. "$TESTS_DIR/lib/mail.sh"
+mail_setup
+write_job "$TMP/job.xml"
+
+run_convex send "$RUN" --job "$TMP/job.xml"
+expect_rc 0
+expect_out "mail: 4 written, 1 suppressed"
+expect_err 'subscribers.csv:6: "ADA@example.org" is already listed on line 2'
+check "four messages (ADA duplicate collapsed, eve suppressed)" \
+  test "$(ls "$RUN"/mail/*.eml | wc -l)" -eq 4
+check "no message for the suppressed address" test ! -e "$RUN/mail/eve@example.com.eml"
+for a in ada@example.org bob@example.org carol@example.net dave@example.com; do
+  check "$a: MIME structure, headers, cid parts, PNGs, numbers" \
+    $PY "$TESTS_DIR/lib/check_mail.py" --report "$RUN" --rcpt "$a" "$RUN/mail/$a.eml"
+done
+# Personalisation: Ada follows SBI/SPI only; bob the "rates" group (SBI-*).
+check "ada sees her pair" grep -q "Swiss Bond Index / Swiss Performance Index (SBI/SPI)" "$RUN/mail/ada@example.org.eml"
+check "ada does not see SPI/SII in her pairs" sh -c "! grep -q 'Swiss Immofonds Index (SPI/SII)' '$RUN/mail/ada@example.org.eml'"
+check "bob's group gives SBI/LP25" grep -q "(SBI/LP25)" "$RUN/mail/bob@example.org.eml"
+check "non-ASCII name RFC 2047-encoded" grep -q '^To: Bob =?[a-z0-9-]*?q?M=FCller?= <bob@example.org>' "$RUN/mail/bob@example.org.eml"
+# The unsubscribe token is the HMAC-SHA256 of the address under the secret.
+tok=$(printf '%s' ada@example.org | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
+check "unsubscribe token is HMAC-SHA256(secret, address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
+check "PDF link under the public URL" grep -q "research.example.com/archive/2007/05/08/SBI-SPI.pdf" "$RUN/mail/ada@example.org.eml"
+
+cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
+run_convex send "$RUN" --job "$TMP/job.xml"
+check "rebuilt message is byte-identical" cmp -s "$TMP/first.eml" "$RUN/mail/ada@example.org.eml"
+
+check "web edition of the day" test -s "$ARCH/2007/05/08/index.html"
+check "web edition charts next to it" test -s "$ARCH/2007/05/08/charts/SBI-SPI-rolling.png"
+check "archive index" grep -q '2007/05/08/index.html' "$ARCH/index.html"
+check "Atom feed parses" xmllint --noout "$ARCH/feed.xml"
+check "feed has the day" grep -q 'https://research.example.com/archive/2007/05/08/index.html' "$ARCH/feed.xml"
+finish
