@@ -214,9 +214,15 @@ static int collect_images(const struct mail_content *c, struct image *im,
 
 static GMimeObject *text_part(const char *subtype, const char *text)
 {
+	/* The bytes as they are, labelled UTF-8 (g_mime_text_part_set_text
+	 * would recode to the "best" charset, e.g. ISO-8859-1). */
 	GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
-	g_mime_text_part_set_text(tp, text);
-	g_mime_text_part_set_charset(tp, "utf-8");
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(GMIME_PART(tp), w);
+	g_object_unref(w);
+	g_object_unref(st);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(tp), "charset", "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	return GMIME_OBJECT(tp);
 }

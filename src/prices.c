@@ -8,6 +8,7 @@
  * name both places, also across two files.
  */
 #define _GNU_SOURCE /* strtod_l, tdestroy */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -207,10 +208,47 @@ static void c_locale_init(void)
 
 static bool is_missing(const char *s, size_t len)
 {
+	if (len > 4 || (len > 0 && s[0] >= '0' && s[0] <= '9'))
+		return false; /* the common case: a number */
 	for (size_t i = 0; i < sizeof missing_names / sizeof missing_names[0]; i++)
 		if (strlen(missing_names[i]) == len && strncasecmp(s, missing_names[i], len) == 0)
 			return true;
 	return false;
+}
+
+/* Clinger's fast path: a plain decimal of at most 15 digits and at most 22
+ * after the point is m / 10^k with m and 10^k exact doubles, so one IEEE
+ * division gives the correctly rounded value, the same as strtod. Prices
+ * almost always look like this; strtod_l does the rest. Needs arithmetic
+ * in double precision (not x87's extended precision). */
+static bool decimal_fast(const char *s, size_t len, double *out)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	size_t i = s[0] == '-' || s[0] == '+';
+
+	if (FLT_EVAL_METHOD != 0)
+		return false;
+	for (; i < len; i++) {
+		if (s[i] == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+			return false;
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		frac += frac >= 0;
+	}
+	if (frac > 22)
+		return false;
+	*out = (double)m / pow10[frac > 0 ? frac : 0];
+	if (s[0] == '-')
+		*out = -*out;
+	return true;
 }
 
 static size_t skip_digits(const char *s, size_t i, size_t len)
@@ -260,10 +298,12 @@ static enum value parse_price(const char *s, size_t len, double *out)
 		return VALUE_MISSING;
 	if (!is_decimal(s, len))
 		return VALUE_BAD;
-	pthread_once(&c_locale_once, c_locale_init);
-	*out = strtod_l(s, &end, c_locale);
-	if (end != s + len)
-		return VALUE_BAD;
+	if (!decimal_fast(s, len, out)) {
+		pthread_once(&c_locale_once, c_locale_init);
+		*out = strtod_l(s, &end, c_locale);
+		if (end != s + len)
+			return VALUE_BAD;
+	}
 	if (!isfinite(*out))
 		return VALUE_RANGE;
 	return *out > 0 ? VALUE_OK : VALUE_NOT_POSITIVE;

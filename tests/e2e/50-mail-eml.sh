@@ -19,14 +19,15 @@ for a in ada@example.org bob@example.org carol@example.net dave@example.com; do
     $PY "$TESTS_DIR/lib/check_mail.py" --report "$RUN" --rcpt "$a" "$RUN/mail/$a.eml"
 done
 # Personalisation: Ada follows SBI/SPI only; bob the "rates" group (SBI-*).
-check "ada sees her pair" grep -q "Swiss Bond Index / Swiss Performance Index (SBI/SPI)" "$RUN/mail/ada@example.org.eml"
+check "ada sees her pair" text_has "$RUN/mail/ada@example.org.eml" "Swiss Bond Index / Swiss Performance Index (SBI/SPI)"
 check "ada does not see SPI/SII in her pairs" sh -c "! grep -q 'Swiss Immofonds Index (SPI/SII)' '$RUN/mail/ada@example.org.eml'"
-check "bob's group gives SBI/LP25" grep -q "(SBI/LP25)" "$RUN/mail/bob@example.org.eml"
+check "bob's group gives SBI/LP25" text_has "$RUN/mail/bob@example.org.eml" "(SBI/LP25)"
+check "carol (no pairs) gets every pair" text_has "$RUN/mail/carol@example.net.eml" "(SPI/SII)"
 check "non-ASCII name RFC 2047-encoded" grep -q '^To: Bob =?[a-z0-9-]*?q?M=FCller?= <bob@example.org>' "$RUN/mail/bob@example.org.eml"
 # The unsubscribe token is the HMAC-SHA256 of the address under the secret.
 tok=$(printf '%s' ada@example.org | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
 check "unsubscribe token is HMAC-SHA256(secret, address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
-check "PDF link under the public URL" grep -q "research.example.com/archive/2007/05/08/SBI-SPI.pdf" "$RUN/mail/ada@example.org.eml"
+check "PDF link under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive (PDF): https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"

@@ -87,3 +87,8 @@ ledger_consistent() {
   m=$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)
   [ "$n" -eq "$m" ] || { echo "$n sent, $m archived"; return 1; }
 }
+
+# The decoded text/plain part of a message.
+text_of() { $PY -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(m.get_payload()[0].get_payload(decode=True).decode())' "$1"; }
+# text_has FILE STRING: the decoded text part contains STRING.
+text_has() { _t=$(text_of "$1") && printf '%s\n' "$_t" | grep -F -- "$2" >/dev/null; }

@@ -44,6 +44,13 @@ class Handler:
         self.seq = 0
         self.lock = threading.Lock()
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # One line per EHLO: a connection with STARTTLS says EHLO twice.
+        with open(os.path.join(self.args.dir, '.ehlo'), 'a') as f:
+            f.write('%s %s\n' % (session.peer, server.transport.get_extra_info('sslcontext') is not None))
+        session.host_name = hostname
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         c = control(self.args.control)
         if address.lower() in [a.lower() for a in c.get('tempfail', [])]:

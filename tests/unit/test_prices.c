@@ -276,6 +276,50 @@ static void test_number_spellings(void **state)
 	}
 }
 
+/* Every price equals strtod's reading of its text: 30,000 decimals of 1 to
+ * 19 digits with the point anywhere (both the loader's fast path and its
+ * strtod fallback are exercised), compared one by one. */
+static void test_numbers_match_strtod(void **state)
+{
+	enum { N = 30000 };
+	char *text = malloc(N * 40 + 16), (*field)[32] = malloc(N * sizeof *field);
+	uint64_t x = 88172645463325252u; /* xorshift64, fixed seed */
+	size_t len = (size_t)sprintf(text, "date,R\n");
+	cx_date d0 = D("1950-01-01");
+	(void)state;
+
+	assert_true(text && field);
+	for (int i = 0; i < N; i++) {
+		char date[DATE_STR_SIZE];
+		int ndig = 1;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		ndig += (int)(x % 19);
+		int point = (int)((x >> 8) % (uint64_t)(ndig + 1));
+		char *f = field[i], *q = f;
+		*q++ = (char)('1' + (x >> 16) % 9);
+		for (int k = 1; k < ndig; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			*q++ = (char)('0' + x % 10);
+		}
+		*q = '\0';
+		if (point < ndig) { /* insert a point: "12.34", ".1234" */
+			memmove(f + point + 1, f + point, (size_t)(ndig - point) + 1);
+			f[point] = '.';
+		}
+		len += (size_t)sprintf(text + len, "%s,%s\n", date_format(d0 + i, date), f);
+	}
+	struct prices *p = buffer_ok("r.csv", text, NULL);
+	const struct series *s = prices_find(p, "R");
+	assert_int_equal(s->n, N);
+	for (int i = 0; i < N; i++)
+		if (s->close[i] != strtod(field[i], NULL))
+			fail_msg("\"%s\": %.17g, strtod %.17g", field[i], s->close[i],
+				 strtod(field[i], NULL));
+	prices_free(p);
+	free(text);
+	free(field);
+}
+
 static void test_bad_numbers(void **state)
 {
 	static const struct { const char *field, *shown, *why; } cases[] = {
@@ -640,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_missing_spellings),
 		cmocka_unit_test(test_nonpositive_warns),
 		cmocka_unit_test(test_number_spellings),
+		cmocka_unit_test(test_numbers_match_strtod),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_layout_override),
 		cmocka_unit_test(test_file_errors),
