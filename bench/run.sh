@@ -13,7 +13,7 @@ export LC_ALL=C TZ=UTC
 : "${BUILD:?BUILD must name the build directory}"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
-SECTIONS="stats_all fetch run_dow"
+SECTIONS="stats_all fetch run_dow mail"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -133,6 +133,40 @@ section_run_dow() {
       "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
     rm -rf "$TMP/dow435-archive" "$TMP"/out
   done
+}
+
+# ---- section: the digest for 1,000 subscribers ----------------------------------
+# The report fixture (tests/data/report), 1,000 subscribers. Composed: every
+# message built and written as .eml (templates + GMime). Sent: the same
+# messages through STARTTLS to the local aiosmtpd (tests/lib/smtpd.py) over
+# one reused connection, each under the ledger protocol (two commits per
+# message) and archived. A fresh ledger per timed run.
+section_mail() {
+  TESTS_DIR=$REPO/tests
+  _hooks=""
+  at_exit() { _hooks="$_hooks
+$*"; }
+  trap 'eval "$_hooks"; rm -rf "$TMP"' EXIT
+  . "$REPO/tests/lib/mail.sh"
+  TMP=$TMP/mail; mkdir -p "$TMP"
+  mail_setup
+  awk 'BEGIN { print "email,name,pairs"; for (i = 1; i <= 1000; i++) printf "reader%d@example.org,Reader %d,%s\n", i, i, i % 3 ? "" : "SBI/SPI" }' > "$TMP/subscribers.csv"
+  : > "$TMP/suppression.txt"
+  write_job "$TMP/job-eml.xml"
+  compose=$(best_seconds "$CONVEX" send "$RUN" --job "$TMP/job-eml.xml")
+  n=$(ls "$RUN"/mail/*.eml | wc -l)
+  [ "$n" -eq 1000 ] || { echo "bench: expected 1000 .eml files, got $n" >&2; exit 1; }
+  make_cert
+  start_smtpd --cert "$TMP/cert.pem" --key "$TMP/key.pem"
+  write_job "$TMP/job-smtp.xml" "<smtp url=\"smtp://127.0.0.1:$SMTP_PORT\" ca-file=\"$TMP/cert.pem\"/>"
+  send=$(best_seconds sh -c "rm -rf '$LEDGER'* '$ARCH/2007/05/08/mail' && '$CONVEX' send '$RUN' --job '$TMP/job-smtp.xml'")
+  runs=$(( $(spool_count) / 1000 ))
+  [ "$runs" -ge 1 ] || { echo "bench: the server stored $(spool_count) messages" >&2; exit 1; }
+  conns=$(( $(wc -l < "$SPOOL/.ehlo") / 2 / runs ))   # EHLO twice per STARTTLS connection
+  row "digest: compose 1,000 messages (.eml)" "${compose}s" \
+    "$(awk -v s="$compose" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
+  row "digest: send 1,000 via STARTTLS, 1 connection" "${send}s" \
+    "$(awk -v s="$send" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" "$conns conn/run"
 }
 
 echo "convex benchmarks: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, best of $RUNS runs"

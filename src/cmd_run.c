@@ -29,6 +29,7 @@
 #include "cmd.h"
 #include "deepdive.h"
 #include "deliver.h"
+#include "digest_pdf.h"
 #include "err.h"
 #include "fetch.h"
 #include "job.h"
@@ -500,6 +501,21 @@ static int render_png(struct run *r, const struct chart_spec *spec, double w, do
 	return rc;
 }
 
+static void related_rows(const struct run *r, const struct report_pair *p,
+			 struct deepdive_related rel[RUN_RELATED_MAX])
+{
+	for (size_t k = 0; k < p->nrelated; k++) {
+		const struct pair_stats *q = &r->rep.pairs[p->related[k]].st;
+		rel[k] = (struct deepdive_related){q->a, q->b, q->win[W_90D].has_r, q->win[W_90D].r,
+						   q->shift.has_delta, q->shift.delta};
+	}
+}
+
+static enum pdf_paper run_paper(const struct run *r)
+{
+	return r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4;
+}
+
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
@@ -507,13 +523,9 @@ static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error 
 	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
-	for (size_t k = 0; k < p->nrelated; k++) {
-		const struct pair_stats *q = &r->rep.pairs[p->related[k]].st;
-		rel[k] = (struct deepdive_related){q->a, q->b, q->win[W_90D].has_r, q->win[W_90D].r,
-						   q->shift.has_delta, q->shift.delta};
-	}
+	related_rows(r, p, rel);
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, report_pair_file(p, "pdf", f, sizeof f));
-	return deepdive_write(path, &in, r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4, e);
+	return deepdive_write(path, &in, run_paper(r), e);
 }
 
 static int pair_charts(struct run *r, size_t i, struct cx_error *e)
@@ -562,26 +574,82 @@ static int shifts_chart(struct run *r, struct cx_error *e)
 	return rc;
 }
 
-static int heatmap_chart(struct run *r, struct cx_error *e)
+/* The heatmap's matrix (report_heatmap_symbols/cell); free with
+ * heatmap_release. */
+struct heatmap {
+	const char *labels[CHART_HEATMAP_MAX];
+	double *r;
+	bool *has;
+	struct chart_matrix m;
+};
+
+static void heatmap_build(const struct run *r, struct heatmap *h)
 {
 	size_t idx[CHART_HEATMAP_MAX], n = report_heatmap_symbols(&r->rep, idx, CHART_HEATMAP_MAX);
-	const char *labels[CHART_HEATMAP_MAX];
-	double *m = calloc(n * n + 1, sizeof *m);
-	bool *has = calloc(n * n + 1, sizeof *has);
-	int rc;
 
-	if (!m || !has)
+	h->r = calloc(n * n + 1, sizeof *h->r);
+	h->has = calloc(n * n + 1, sizeof *h->has);
+	if (!h->r || !h->has)
 		abort();
 	for (size_t i = 0; i < n; i++) {
-		labels[i] = r->rep.assets[idx[i]].asset->symbol;
+		h->labels[i] = r->rep.assets[idx[i]].asset->symbol;
 		for (size_t k = 0; k < n; k++)
-			has[i * n + k] = i == k ? (m[i * n + k] = 1, true)
-				: report_heatmap_cell(&r->rep, idx[i], idx[k], &m[i * n + k]);
+			h->has[i * n + k] = i == k ? (h->r[i * n + k] = 1, true)
+				: report_heatmap_cell(&r->rep, idx[i], idx[k], &h->r[i * n + k]);
 	}
-	struct chart_matrix mat = {n, labels, m, has};
-	struct chart_spec spec = {.kind = CHART_HEATMAP, .title = "1-year correlation of the watchlist pairs", .matrix = &mat};
-	rc = render_png(r, &spec, CHART_WIDTH, CHART_HEATMAP_H, 2, REPORT_HEATMAP_PNG, e);
-	free(m), free(has);
+	h->m = (struct chart_matrix){n, h->labels, h->r, h->has};
+}
+
+static void heatmap_release(struct heatmap *h)
+{
+	free(h->r), free(h->has);
+}
+
+static int heatmap_chart(struct run *r, const struct heatmap *h, struct cx_error *e)
+{
+	struct chart_spec spec = {.kind = CHART_HEATMAP, .title = "1-year correlation of the watchlist pairs", .matrix = &h->m};
+	return render_png(r, &spec, CHART_WIDTH, CHART_HEATMAP_H, 2, REPORT_HEATMAP_PNG, e);
+}
+
+/* The digest PDF: every computed pair as a section (job order), the
+ * ranking on the cover, the skipped pairs listed. */
+static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e)
+{
+	const struct report *rep = &r->rep;
+	struct digest_pair *dp = calloc(rep->npairs + 1, sizeof *dp);
+	struct deepdive_related (*rel)[RUN_RELATED_MAX] = calloc(rep->npairs + 1, sizeof *rel);
+	size_t *pos = calloc(rep->npairs + 1, sizeof *pos), *order = calloc(rep->npairs + 1, sizeof *order);
+	char (*skip)[REPORT_REASON_MAX + REPORT_FILE_MAX] = calloc(rep->npairs + 1, sizeof *skip);
+	const char **skipped = calloc(rep->npairs + 1, sizeof *skipped);
+	char path[RUN_PATH_MAX + 32];
+	size_t n = 0, nskip = 0;
+	int rc;
+
+	if (!dp || !rel || !pos || !order || !skip || !skipped)
+		abort();
+	for (size_t i = 0; i < rep->npairs; i++) {
+		const struct report_pair *p = &rep->pairs[i];
+		if (!p->ok) {
+			snprintf(skip[nskip], sizeof skip[nskip], "%s/%s: %s", p->jp->a, p->jp->b, p->reason);
+			skipped[nskip] = skip[nskip];
+			nskip++;
+			continue;
+		}
+		related_rows(r, p, rel[n]);
+		pos[i] = n;
+		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+		n++;
+	}
+	for (size_t k = 0; k < rep->nranked; k++)
+		order[k] = pos[rep->order[k]];
+	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
+	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
+		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip};
+	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
+	rc = digest_pdf_write(path, &in, run_paper(r), e);
+	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
 	return rc;
 }
 
@@ -595,10 +663,12 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (parallel(r, r->rep.npairs, pair_charts, e) != 0)
 		return -1;
 	r->progress = false;
-	if (shifts_chart(r, e) != 0 || heatmap_chart(r, e) != 0)
+	struct heatmap h;
+	heatmap_build(r, &h);
+	int rc = shifts_chart(r, e) != 0 || heatmap_chart(r, &h, e) != 0 || digest_pdf(r, &h, e) != 0;
+	heatmap_release(&h);
+	if (rc)
 		return -1;
-	/* PDF integration point: the digest (pdf/digest.pdf, linking to each
-	 * pair's section) is written here once include/digest_pdf.h exists. */
 	snprintf(path, sizeof path, "%s/report.xml", r->dir.tmp);
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;

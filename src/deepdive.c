@@ -77,9 +77,12 @@ static void window_tiles(struct layout *l, const struct pair_stats *s)
 		t[w].figure = fmt(fig[w], ws->has_r, "%+.3f", ws->r);
 		t[w].line[0] = ws->has_r ? stats_label(ws->r)
 			: ws->n ? "No variation in prices" : "Window not full";
-		snprintf(ci[w], CAP_MAX, "95%% CI %s to %s",
-			 fmt(lo, ws->has_ci, "%+.2f", ws->ci_lo),
-			 fmt(hi, ws->has_ci, "%+.2f", ws->ci_hi));
+		if (ws->has_ci)
+			snprintf(ci[w], CAP_MAX, "95%% CI %s to %s",
+				 fmt(lo, true, "%+.2f", ws->ci_lo),
+				 fmt(hi, true, "%+.2f", ws->ci_hi));
+		else
+			snprintf(ci[w], CAP_MAX, "95%% CI n/a");
 		t[w].line[1] = ci[w];
 		if (ws->n)
 			snprintf(n[w], NUM_MAX, "n = %s",
@@ -121,9 +124,13 @@ static void section_shift(struct layout *l, const struct pair_stats *s,
 		snprintf(p, sizeof p, "p = %s",
 			 fmt(z, s->shift.has_z, "%.4f", s->shift.p));
 	char th2[32];
-	snprintf(b, sizeof b, "baseline %s, n = %s",
-		 fmt(f[3], s->shift.has_baseline, "%+.3f", s->shift.baseline_r),
-		 layout_thousands(s->shift.baseline_n, th2, sizeof th2));
+	if (s->shift.has_baseline)
+		snprintf(b, sizeof b, "baseline %s, n = %s",
+			 fmt(f[3], true, "%+.3f", s->shift.baseline_r),
+			 layout_thousands(s->shift.baseline_n, th2, sizeof th2));
+	else
+		snprintf(b, sizeof b, "no baseline (needs %d returns)",
+			 STATS_W90 + STATS_MIN_5Y);
 	struct layout_tile t[4] = {
 		{"LAST 90 DAYS", fmt(f[0], w90->has_r, "%+.3f", w90->r),
 		 {w90->has_r ? stats_label(w90->r) : "n/a", NULL, NULL}},
@@ -135,7 +142,10 @@ static void section_shift(struct layout *l, const struct pair_stats *s,
 		{"SHIFT TEST", NULL, {p, b, NULL}},
 	};
 	char zf[CAP_MAX];
-	snprintf(zf, sizeof zf, "z = %s", fmt(z, s->shift.has_z, "%.2f", s->shift.z));
+	if (s->shift.has_z)
+		snprintf(zf, sizeof zf, "z = %.2f", s->shift.z);
+	else
+		snprintf(zf, sizeof zf, "n/a");
 	t[3].figure = zf;
 	layout_tiles(l, t, 4);
 	layout_skip(l, 12);
@@ -324,8 +334,7 @@ void deepdive_layout(struct layout *l, const struct deepdive_input *in,
 		     int outline_parent)
 {
 	const struct pair_stats *s = in->s;
-	int top = pdf_outline(l->doc, outline_parent, "Overview", l->page, l->y);
-	(void)top;
+	pdf_outline(l->doc, outline_parent, "Overview", l->page, l->y);
 	title_block(l, in);
 	window_tiles(l, s);
 	section_meaning(l, in, outline_parent);

@@ -10,7 +10,6 @@
 
 /* Subcommands not linked into this build are weak NULLs and left out. */
 #pragma weak cmd_report
-#pragma weak cmd_send
 #pragma weak cmd_fetch
 
 struct command {

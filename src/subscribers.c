@@ -194,7 +194,8 @@ static int read_suppression(struct subscribers *s, const char *path,
 		s->suppressed[s->nsuppressed++] = xstrdup(addr);
 	}
 	fclose(f);
-	qsort(s->suppressed, s->nsuppressed, sizeof *s->suppressed, cmp_str);
+	if (s->nsuppressed > 0)
+		qsort(s->suppressed, s->nsuppressed, sizeof *s->suppressed, cmp_str);
 	return 0;
 }
 

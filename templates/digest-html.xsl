@@ -44,7 +44,7 @@
     <xsl:param name="pair"/>
     <xsl:choose>
       <xsl:when test="$pdf-base != '' and $pair/@pdf">
-        <a href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
+        <a class="link" href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
       </xsl:when>
       <xsl:otherwise>
         <span style="color:{$muted};">The full deep dive (PDF) is available on request.</span>
@@ -66,6 +66,7 @@
             .card { background-color: #18222d !important; }
             .ink { color: #e8edf2 !important; }
             .muted { color: #a7b3c0 !important; }
+            .link { color: #9cc4ee !important; }
           }
           @media only screen and (max-width: 620px) {
             .wrap { width: 100% !important; }
@@ -189,7 +190,8 @@
       </td>
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template></td>
-      <td align="right" style="{$font}font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid {$rule};">
+      <td align="right">
+        <xsl:if test="not($sig)"><xsl:attribute name="class">ink</xsl:attribute></xsl:if>
         <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
         <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
       </td>

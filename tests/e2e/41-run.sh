@@ -55,7 +55,7 @@ expect_out "gone.csv: cannot open" "the missing file is named in the summary"
 expect_err "gone.csv: cannot open" "and warned about on stderr"
 run_a=$TMP/a/2007-05-08
 check "run directory named by the as-of date" test -d "$run_a"
-for f in report.xml report.json manifest.sha256 pdf/SBI-SPI.pdf pdf/SII-SBI.pdf \
+for f in report.xml report.json manifest.sha256 pdf/SBI-SPI.pdf pdf/SII-SBI.pdf pdf/digest.pdf \
          charts/SBI-SPI-rolling.png charts/SBI-SPI-rolling@2x.png charts/SBI-SPI-scatter.png \
          charts/SBI-SPI-years.png charts/shifts.png charts/heatmap.png; do
   check "run directory has $f" test -s "$run_a/$f"
@@ -87,7 +87,7 @@ expect_rc 3 "-j 4: same exit status"
 check "--quiet prints no summary" test -z "$out"
 run_convex run -j 3 --out "$TMP/b2" "$TMP/job/t.xml"
 run_b=$TMP/b/2007-05-08
-for f in report.xml report.json manifest.sha256 pdf/SBI-SPI.pdf pdf/LP25-SPI.pdf charts/shifts.png; do
+for f in report.xml report.json manifest.sha256 pdf/SBI-SPI.pdf pdf/LP25-SPI.pdf pdf/digest.pdf charts/shifts.png; do
   check "-j 1 and -j 4 give identical $f" cmp -s "$run_a/$f" "$run_b/$f"
 done
 check "-j 1 and -j 4 give identical trees" diff -r "$run_a" "$run_b"
@@ -95,7 +95,7 @@ check "-j 1 and -j 4 give identical trees" diff -r "$run_a" "$run_b"
 # The archive: the second run found the same bytes (fine).
 arch=$TMP/job/archive/2007/05/08
 check "PDFs archived under ARCHIVE/YYYY/MM/DD" test -s "$arch/SBI-SPI.pdf"
-expect_out "(0 new, " "the second run found the same bytes in the archive"
+expect_out "(0 new, 5 already there)" "the second run found the same bytes in the archive"
 # Different bytes under an archived name: refused, non-zero, run dir kept.
 printf 'tampered' >> "$arch/SBI-SPI.pdf"
 cp "$arch/SBI-SPI.pdf" "$TMP/tampered.pdf"

@@ -224,6 +224,13 @@ static void test_digest(void **state)
 		dp[k] = (struct digest_pair){&st[k], NULL, NULL, NULL, 0,
 			items[k].has_z, items[k].z, items[k].p, items[k].has_q,
 			items[k].q, items[k].significant};
+	/* the first section lists two related pairs */
+	static const struct deepdive_related rel[] = {
+		{"SBI", "SII", true, -0.25, true, 0.125},
+		{"SBI", "LP25", false, 0, false, 0},
+	};
+	dp[0].related = rel;
+	dp[0].nrelated = 2;
 	struct chart_matrix m = {NSYM, syms, r, has};
 	static const char *const skipped[] = {"AA/XYZ: no prices for \"XYZ\""};
 	struct digest_input in = {"Swiss macro watchlist", st[0].as_of, dp, np,
@@ -238,8 +245,10 @@ static void test_digest(void **state)
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - | grep -q 'Top regime shifts' && "
 		 "pdftotext '%s' - | grep -q 'Page 1 of' && "
-		 "pdftotext '%s' - | grep -q 'SII vs LP25: Correlation Analysis'",
-		 path, path, path);
+		 "pdftotext '%s' - | grep -q 'SII vs LP25: Correlation Analysis' && "
+		 "pdftotext -layout '%s' - | grep -q 'SBI/SII  *-0.250  *Weak negative  *+0.125' && "
+		 "pdftotext -layout '%s' - | grep -q 'SBI/LP25  *n/a  *n/a  *n/a'",
+		 path, path, path, path, path);
 	assert_int_equal(system(cmd), 0);
 	for (size_t k = 0; k < np; k++)
 		stats_release(&st[k]);
