@@ -98,6 +98,19 @@ int fetch_job_prices(const struct job *j, struct prices *p,
 		     const struct fetch_opts *o, struct fetch_report *rep,
 		     struct cx_error *e);
 
+/* The checks fetch_job makes on a 200 from source `src` for the job symbol
+ * `symbol` (asked as `ticker`, named `url` in messages), without the store:
+ * the body is checked as above (the jumps within the body only) and loaded
+ * into `p`. Returns the series that would be merged (owned by `p`), or NULL
+ * with `e` set (CX_EDATA). Used by fetch_job and by the fuzz harness. */
+const struct series *fetch_check_response(const struct job_source *src,
+					  const char *symbol,
+					  const char *ticker,
+					  const char *url,
+					  const struct http_request *r,
+					  struct prices *p,
+					  struct cx_error *e);
+
 /* "fresh (not asked)", "not modified", "updated", "failed", "offline". */
 const char *fetch_status_name(enum fetch_status s);
 

@@ -76,6 +76,14 @@ struct http_request {
 int http_perform(struct http_request *reqs, size_t n,
 		 const struct http_opts *o, struct cx_error *e);
 
+/* Take one response header line (`len` bytes, not NUL-terminated, as
+ * received, line end included) into `r`: a status line ("HTTP/...") starts
+ * a new response and clears the captured values; ETag, Last-Modified and
+ * Content-Type are captured (trimmed; "" when longer than
+ * HTTP_HEADER_VALUE_MAX - 1). http_perform calls it for every header; it
+ * is public for the fuzz harness. */
+void http_take_header(struct http_request *r, const char *line, size_t len);
+
 /* Free what http_perform put into `r` (the body). */
 void http_request_release(struct http_request *r);
 

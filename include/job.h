@@ -111,6 +111,9 @@ struct job_outputs {
 	char *dir;            /* run directories OUT/YYYY-MM-DD; default out/NAME */
 	char *archive;        /* ARCHIVE/YYYY/MM/DD; default OUT/archive */
 	enum job_paper paper; /* default A4 */
+	char *datadir;        /* templates and fonts from here (paths.h); NULL:
+				 CONVEX_DATADIR or the compiled-in one. job_load
+				 makes it the data directory, job_free undoes it */
 };
 
 /* <smtp url="smtps://mail.example.com:465" user-env="SMTP_USER"

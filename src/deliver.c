@@ -464,6 +464,32 @@ done:
 	return rc;
 }
 
+/* A message marked sent whose archived copy is missing (killed between the
+ * two): rebuild it - the same inputs give the same bytes - and archive it
+ * when its SHA-256 is the one the ledger recorded at sending time. */
+static int repair_archive(struct batch *b, const struct subscriber *s,
+			  const struct ledger_row *row, struct cx_error *e)
+{
+	char path[DELIVER_PATH_MAX + 512], *msg = NULL, sha[65];
+	size_t len;
+	snprintf(path, sizeof path, "%s/%.*s.eml", b->archive_mail,
+		 (int)strcspn(row->message_id, "@"), row->message_id);
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (build(b, s, (time_t)row->date, row->message_id, &msg, &len, e) != 0)
+		return -1;
+	sha256_of(msg, len, sha);
+	int rc = 0;
+	if (strcmp(sha, row->sha256) != 0)
+		log_warn("%s: archived copy of <%s> is missing and the message no longer "
+			 "rebuilds to the bytes sent (inputs changed); not archived",
+			 s->email, row->message_id);
+	else
+		rc = archive_message(b, s->email, row->message_id, msg, len, sha, row->smtp_code, e);
+	free(msg);
+	return rc;
+}
+
 static int smtp_subscriber(struct batch *b, const struct subscriber *s, struct cx_error *e)
 {
 	struct ledger_row row;
@@ -481,7 +507,7 @@ static int smtp_subscriber(struct batch *b, const struct subscriber *s, struct c
 	}
 	if (!strcmp(row.status, "sent")) {
 		b->sum->already++;
-		return 0;
+		return repair_archive(b, s, &row, e);
 	}
 	if (!strcmp(row.status, "failed")) {
 		b->sum->failed++;

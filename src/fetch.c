@@ -358,6 +358,49 @@ static int check_jumps(const struct series *ser, const struct store_row *old,
 	return 0;
 }
 
+/* Check a 200's body and load it into `tmp`: the series to merge (owned
+ * by tmp), or NULL with `e` set. */
+static const struct series *parse_body(const struct http_request *r,
+				       const struct work *w,
+				       struct prices *tmp, struct cx_error *e)
+{
+	struct prices_opts po = {NULL, PRICES_AUTO};
+	const struct series *ser;
+	struct shape s;
+
+	if (check_body(r, w, &s, e) != 0)
+		return NULL;
+	po.layout = s.layout;
+	po.symbol = s.layout == PRICES_OHLC ? s.name : NULL;
+	if (prices_load_buffer(tmp, w->item->url, r->body, r->len, &po, e) != 0)
+		return NULL;
+	ser = prices_find(tmp, s.name);
+	if (ser == NULL || ser->n == 0) {
+		cx_fail(e, CX_EDATA, "%s: no prices for \"%s\" in the response", w->item->url, s.name);
+		return NULL;
+	}
+	return ser;
+}
+
+const struct series *fetch_check_response(const struct job_source *src,
+					  const char *symbol,
+					  const char *ticker,
+					  const char *url,
+					  const struct http_request *r,
+					  struct prices *p,
+					  struct cx_error *e)
+{
+	struct fetch_item it = {.source = src->name, .symbol = symbol};
+	struct work w = {.item = &it, .src = src, .ticker = ticker};
+	const struct series *ser;
+
+	snprintf(it.url, sizeof it.url, "%s", url);
+	ser = parse_body(r, &w, p, e);
+	if (ser != NULL && check_jumps(ser, NULL, 0, &w, e) != 0)
+		return NULL;
+	return ser;
+}
+
 /* Check a 200's body, then merge it into the store. */
 static int take_body(struct store *st, struct work *w,
 		     const struct http_request *r, int64_t now,
@@ -365,26 +408,15 @@ static int take_body(struct store *st, struct work *w,
 {
 	struct fetch_item *it = w->item;
 	struct prices *tmp = prices_new();
-	struct prices_opts po = {NULL, PRICES_AUTO};
 	struct store_row *old = NULL, *rows = NULL;
 	struct store_fetch f = {0};
 	struct store_merge_result res;
 	const struct series *ser;
-	struct shape s;
 	size_t nold = 0;
 	int rc = -1;
 
-	if (check_body(r, w, &s, e) != 0)
+	if ((ser = parse_body(r, w, tmp, e)) == NULL)
 		goto done;
-	po.layout = s.layout;
-	po.symbol = s.layout == PRICES_OHLC ? s.name : NULL;
-	if (prices_load_buffer(tmp, it->url, r->body, r->len, &po, e) != 0)
-		goto done;
-	ser = prices_find(tmp, s.name);
-	if (ser == NULL || ser->n == 0) {
-		cx_fail(e, CX_EDATA, "%s: no prices for \"%s\" in the response", it->url, s.name);
-		goto done;
-	}
 	if (store_rows(st, it->symbol, &old, &nold, e) != 0 || check_jumps(ser, old, nold, w, e) != 0)
 		goto done;
 	rows = calloc(ser->n, sizeof *rows);

@@ -133,10 +133,9 @@ static bool header_is(const char *line, size_t len, const char *name, size_t *vp
 	return true;
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
+void http_take_header(struct http_request *r, const char *line, size_t len)
 {
-	struct http_request *r = ((struct transfer *)user)->req;
-	size_t len = size * nmemb, v;
+	size_t v;
 
 	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		/* a new response (after a redirect): forget the previous one's */
@@ -148,6 +147,14 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
 	} else if (header_is(line, len, "Content-Type", &v)) {
 		take_value(r->content_type, line + v, len - v);
 	}
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
+{
+	struct http_request *r = ((struct transfer *)user)->req;
+	size_t len = size * nmemb;
+
+	http_take_header(r, line, len);
 	return len;
 }
 

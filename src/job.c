@@ -49,7 +49,7 @@ static const struct vocab_entry vocab[] = {
 	{"within", "watchlist", "group"},
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top stale-days"},
-	{"outputs", "job", "dir archive paper"},
+	{"outputs", "job", "dir archive paper datadir"},
 	{"digest", "job", "title subscribers suppression from reply-to public-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
 };
@@ -571,6 +571,7 @@ static void read_outputs(struct job *j, xmlNode *n)
 		j->outputs.archive = path_join(j->outputs.dir, "archive");
 	j->outputs.paper = paper && !strcmp(paper, "letter") ? JOB_PAPER_LETTER : JOB_PAPER_A4;
 	free(paper);
+	j->outputs.datadir = n ? resolve(j, attr(n, "datadir")) : NULL;
 	if (j->store.path == NULL) {
 		j->store.path = path_join(j->outputs.dir, "prices.sqlite");
 		if (j->store.max_age_hours == 0)
@@ -741,6 +742,8 @@ struct job *job_load(const char *path, struct cx_error *e)
 		job_free(j);
 		return NULL;
 	}
+	if (j->outputs.datadir != NULL)
+		paths_set_datadir(j->outputs.datadir);
 	return j;
 }
 
@@ -773,7 +776,9 @@ void job_free(struct job *j)
 	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
 	free(d->smtp.url), free(d->smtp.user_env), free(d->smtp.password_env), free(d->smtp.ca_file);
 	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
-	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive);
+	if (j->outputs.datadir != NULL)
+		paths_set_datadir(NULL);
+	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive), free(j->outputs.datadir);
 	free(j->path), free(j->dir), free(j->name), free(j->title);
 	free(j);
 }

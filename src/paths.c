@@ -1,16 +1,32 @@
-/* paths.c - locate the data directory. */
+/* paths.c - locate the data directory (see paths.h for the order). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "paths.h"
 
+/* `make install` compiles this file with -DCONVEX_DATADIR=PREFIX/share/convex. */
 #ifndef CONVEX_DATADIR
 #define CONVEX_DATADIR CONVEX_SRCDIR
 #endif
 
+static const char *job_datadir;
+
+void paths_set_datadir(const char *dir)
+{
+	job_datadir = dir;
+}
+
+const char *paths_builtin_datadir(void)
+{
+	return CONVEX_DATADIR;
+}
+
 const char *paths_datadir(void)
 {
 	const char *env = getenv("CONVEX_DATADIR");
+
+	if (job_datadir != NULL && job_datadir[0] != '\0')
+		return job_datadir;
 	return env != NULL && env[0] != '\0' ? env : CONVEX_DATADIR;
 }
 

@@ -36,4 +36,12 @@ expect_rc 0 "rerun: exit 0"
 expect_out "mail: 0 sent, 0 deferred, 0 failed, 1 suppressed, 4 already sent"
 check "rerun sent nothing new" test "$(spool_count)" -eq 4
 check "ledger still consistent" ledger_consistent
+
+# Killed after "sent" but before the archive copy: the rerun rebuilds the
+# message (same bytes, SHA-256 checked against the ledger) and archives it.
+cp "$arch" "$TMP/dave.orig"; rm "$arch"
+run_convex send "$RUN" --job "$TMP/job.xml"
+expect_rc 0 "repair run: exit 0"
+check "archive copy restored byte for byte" cmp -s "$TMP/dave.orig" "$arch"
+check "still nothing resent" test "$(spool_count)" -eq 4
 finish
