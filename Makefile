@@ -111,4 +111,7 @@ clean:
 distclean: clean
 	rm -rf out
 
+# ---- fuzzing, valgrind, static analysis (fuzz/fuzz.mk, scripts/) ---------
+include fuzz/fuzz.mk
+
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

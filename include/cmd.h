@@ -8,6 +8,7 @@ int cmd_stats(int argc, char **argv);   /* cmd_stats.c  */
 int cmd_report(int argc, char **argv);  /* cmd_report.c */
 int cmd_check(int argc, char **argv);   /* cmd_run.c    */
 int cmd_run(int argc, char **argv);     /* cmd_run.c    */
+int cmd_merge(int argc, char **argv);   /* cmd_run.c: the shards of a run */
 int cmd_send(int argc, char **argv);    /* cmd_send.c   */
 int cmd_fetch(int argc, char **argv);   /* cmd_fetch.c  */
 

@@ -17,6 +17,14 @@ enum log_format { LOG_TEXT, LOG_JSON };
 
 /* Messages above `level` are not printed (default LOG_WARNING). */
 void log_set_level(enum log_level level);
+
+/* Verbosity: the number of -v minus the number of -q on the command line.
+ *   >= 2 debug, 1 info, 0 default (warnings, errors, progress bar on a TTY,
+ *   final summary), -1 (-q) the same without the progress bar — what a cron
+ *   mail or a CI log wants, <= -2 (-qq) errors only, no summary.
+ * log_set_verbosity also sets the level accordingly. */
+void log_set_verbosity(int v);
+int log_verbosity(void);
 void log_set_format(enum log_format fmt);
 
 void log_msg(enum log_level level, const char *fmt, ...)

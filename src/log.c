@@ -13,6 +13,7 @@
 #define LOG_LINE_MAX 2048
 
 static enum log_level max_level = LOG_WARNING;
+static int verbosity;
 static enum log_format format = LOG_TEXT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *kept[LOG_KEEP_MAX];
@@ -22,6 +23,14 @@ static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
 void log_set_level(enum log_level level) { max_level = level; }
 void log_set_format(enum log_format fmt) { format = fmt; }
+
+void log_set_verbosity(int v)
+{
+	verbosity = v;
+	max_level = v >= 2 ? LOG_DEBUG : v == 1 ? LOG_INFO : v >= -1 ? LOG_WARNING : LOG_ERROR;
+}
+
+int log_verbosity(void) { return verbosity; }
 
 static void json_escape(FILE *f, const char *s)
 {

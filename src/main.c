@@ -1,4 +1,9 @@
-/* main.c - convex's entry point: global options, then one subcommand. */
+/* main.c - convex's entry point: global options, then one subcommand.
+ *
+ * The global options (-v, -q, --log-format) are accepted before the command
+ * name and also among the command's own arguments (`convex run JOB -q`):
+ * they are taken out before the command parses the rest. "--" ends them.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -6,6 +11,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "log.h"
+#include "paths.h"
 #include "version.h"
 
 /* Subcommands not linked into this build are weak NULLs and left out. */
@@ -21,27 +27,34 @@ struct command {
 static const struct command commands[] = {
 	{"run", cmd_run, "run a job: statistics, ranking, charts, PDFs, digest"},
 	{"check", cmd_check, "validate a job file and its inputs without running it"},
+	{"merge", cmd_merge, "assemble the shards of a sharded run into the run"},
 	{"send", cmd_send, "resume delivery of an existing run directory"},
 	{"fetch", cmd_fetch, "refresh the local price store from a job's HTTP sources"},
 	{"stats", cmd_stats, "print the correlation deep dive of one pair"},
 	{"report", cmd_report, "write the deep-dive PDF of one pair"},
 };
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: convex [OPTION]... COMMAND [ARG]...\n"
 		   "Turn daily prices into correlation research: PDF reports and a daily digest.\n\n"
 		   "Commands:\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (commands[i].fn != NULL)
 			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nOptions:\n"
-		   "  -v, --verbose        also print progress information\n"
-		   "  -q, --quiet          print errors only\n"
-		   "      --log-format F   text (default) or json\n"
+	fprintf(f, "\nOptions (before or after COMMAND):\n"
+		   "  -v, --verbose        also print progress information (twice: debug)\n"
+		   "  -q, --quiet          no progress bar: warnings, errors and the final\n"
+		   "                       summary only (twice: errors only)\n"
+		   "      --log-format F   text (default) or json, one object per line\n"
 		   "  -h, --help           show this help and exit\n"
 		   "  -V, --version        show the version and exit\n\n"
-		   "Run 'convex COMMAND --help' for the options of a command.\n\n"
+		   "Run 'convex COMMAND --help' for the options of a command; 'man convex' for\n"
+		   "the whole manual.\n\n"
+		   "Environment:\n"
+		   "  CONVEX_DATADIR       templates, fonts and schema (default %s)\n"
+		   "  SOURCE_DATE_EPOCH    fixed date inside the PDFs (reproducible output)\n\n"
 		   "Exit status:\n"
 		   "  0   success\n"
 		   "  3   finished, but some pairs were skipped or some mail was deferred\n"
@@ -50,7 +63,16 @@ static void usage(FILE *f)
 		   "  70  internal error         73  cannot create output\n"
 		   "  74  I/O error              75  temporary failure (e.g. run locked)\n"
 		   "  76  protocol error         77  permission or authentication refused\n"
-		   "  78  bad job file\n");
+		   "  78  bad job file\n", paths_builtin_datadir());
+}
+
+static void version(void)
+{
+	printf("convex %s\n"
+	       "Data directory: %s\n"
+	       "Copyright (C) 2026 The convex authors.\n"
+	       "There is NO WARRANTY, to the extent permitted by law.\n",
+	       CONVEX_VERSION, paths_builtin_datadir());
 }
 
 int cmd_fail(const struct cx_error *e)
@@ -59,35 +81,65 @@ int cmd_fail(const struct cx_error *e)
 	return cx_exitcode(e->code);
 }
 
-/* Global options come before the command name. Returns the index of the
- * command name, or -1 after printing help/version/usage (*status set). */
-static int global_options(int argc, char **argv, int *status)
+/* One global option at argv[i]. Returns how many arguments it used (1 or
+ * 2), 0 when argv[i] is not a global option, -1 after a usage error. */
+static int global_option(int argc, char **argv, int i, int *verbosity)
 {
-	int i;
+	const char *a = argv[i], *fmt = NULL;
+	int used = 1;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+	if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+		++*verbosity;
+	else if (!strcmp(a, "-vv"))
+		*verbosity += 2;
+	else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+		--*verbosity;
+	else if (!strcmp(a, "-qq"))
+		*verbosity -= 2;
+	else if (!strncmp(a, "--log-format=", 13))
+		fmt = a + 13;
+	else if (!strcmp(a, "--log-format")) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "convex: --log-format needs an argument: text or json\n");
+			return -1;
+		}
+		fmt = argv[i + 1];
+		used = 2;
+	} else
+		return 0;
+	if (fmt != NULL) {
+		if (strcmp(fmt, "json") && strcmp(fmt, "text")) {
+			fprintf(stderr, "convex: --log-format must be text or json, not \"%s\"\n", fmt);
+			return -1;
+		}
+		log_set_format(!strcmp(fmt, "json") ? LOG_JSON : LOG_TEXT);
+	}
+	return used;
+}
+
+/* Global options before the command name. Returns the index of the command
+ * name, or -1 after printing help/version/usage (*status set). */
+static int leading_options(int argc, char **argv, int *verbosity, int *status)
+{
+	int i, used;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i += used) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			*status = 0;
 			return -1;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("convex %s\n", CONVEX_VERSION);
+		}
+		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			version();
 			*status = 0;
 			return -1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			log_set_level(LOG_INFO);
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			log_set_level(LOG_ERROR);
-		} else if (!strcmp(a, "--log-format") && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "json") && strcmp(f, "text")) {
-				fprintf(stderr, "convex: --log-format must be text or json, not \"%s\"\n", f);
-				*status = EX_USAGE;
-				return -1;
-			}
-			log_set_format(!strcmp(f, "json") ? LOG_JSON : LOG_TEXT);
-		} else {
+		}
+		if ((used = global_option(argc, argv, i, verbosity)) < 0) {
+			*status = EX_USAGE;
+			return -1;
+		}
+		if (used == 0) {
 			fprintf(stderr, "convex: unknown option \"%s\"; try 'convex --help'\n", a);
 			*status = EX_USAGE;
 			return -1;
@@ -101,16 +153,45 @@ static int global_options(int argc, char **argv, int *status)
 	return i;
 }
 
+/* Take the global options out of the command's arguments argv[1..argc),
+ * up to "--". Returns the new argc, or -1 after a usage error. */
+static int trailing_options(int argc, char **argv, int *verbosity)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc;) {
+		int used = strcmp(argv[i], "--") ? global_option(argc, argv, i, verbosity) : 0;
+		if (used < 0)
+			return -1;
+		if (used > 0) {
+			i += used;
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		argv[out++] = argv[i++];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
-	int status = 0;
-	int i = global_options(argc, argv, &status);
+	int status = 0, verbosity = 0;
+	int i = leading_options(argc, argv, &verbosity, &status);
 
 	if (i < 0)
 		return status;
-	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+	int n = trailing_options(argc - i, argv + i, &verbosity);
+	if (n < 0)
+		return EX_USAGE;
+	log_set_verbosity(verbosity);
+	for (size_t c = 0; c < NCOMMANDS; c++)
 		if (commands[c].fn != NULL && !strcmp(commands[c].name, argv[i]))
-			return commands[c].fn(argc - i, argv + i);
+			return commands[c].fn(n, argv + i);
 	fprintf(stderr, "convex: unknown command \"%s\"; try 'convex --help'\n", argv[i]);
 	return EX_USAGE;
 }
