@@ -18,6 +18,8 @@ set -u
 : "${FUZZ_SECONDS:=60}"
 : "${FUZZ_DIR:?FUZZ_DIR must name the fuzz build directory}"
 export LC_ALL=C TZ=UTC
+# Leaks inside libraries only, each explained in the file.
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0"
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 tally=${TALLY:-/dev/null}

@@ -11,7 +11,8 @@
 #define MANIFEST_FILES_MAX 1000000
 
 /* Hash every regular file under `dir` (recursively, paths relative to dir,
- * sorted in byte order, the manifest itself excluded) and write
+ * sorted in byte order, the manifest itself and run.json excluded: run.json
+ * holds times and differs between two runs of the same inputs) and write
  * dir/manifest.sha256. Returns 0, or -1 with `e` set: CX_EIO when a file
  * cannot be read, CX_ECANTCREAT when the manifest cannot be written. */
 int manifest_write(const char *dir, struct cx_error *e);

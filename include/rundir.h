@@ -24,6 +24,7 @@ struct rundir {
 	char tmp[RUNDIR_PATH_MAX];    /* OUT/.YYYY-MM-DD.tmp-PID: write here */
 	char final[RUNDIR_PATH_MAX];  /* OUT/YYYY-MM-DD */
 	char date[DATE_STR_SIZE];
+	char name[DATE_STR_SIZE + 48];  /* YYYY-MM-DD[suffix]: the final name */
 	int replaced;                 /* 1 after commit replaced an older run */
 };
 
@@ -38,6 +39,11 @@ int rundir_remove_tree(const char *path, struct cx_error *e);
  * Returns 0, or -1 with `e` set (CX_ECANTCREAT). */
 int rundir_begin(struct rundir *r, const char *out, cx_date date,
 		 struct cx_error *e);
+
+/* The same for a directory named YYYY-MM-DD`suffix` (a shard's
+ * ".shard-K-of-N"; at most 47 bytes). */
+int rundir_begin_suffix(struct rundir *r, const char *out, cx_date date,
+			const char *suffix, struct cx_error *e);
 
 /* Rename the temporary directory into OUT/YYYY-MM-DD (see above).
  * Returns 0, or -1 with `e` set (CX_ECANTCREAT, CX_EIO). */

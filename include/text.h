@@ -70,8 +70,9 @@ size_t text_normalize(const char *utf8, char *out, size_t size,
 
 /* Convert UTF-8 to printable ASCII (0x20..0x7E) for PDF document info:
  * CP1252 letters lose their accents (e-acute -> e, eszett -> ss), typographic
- * quotes and dashes become ' " -, the rest as text_to_cp1252 (unknown -> "?",
- * counted). Returns the output length. */
+ * quotes and dashes become ' " -, tab and line ends a space, other control
+ * characters "?", the rest as text_to_cp1252 (unknown -> "?", counted).
+ * Returns the output length. */
 size_t text_to_ascii(const char *utf8, char *out, size_t size,
 		     struct text_report *rep);
 

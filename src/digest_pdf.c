@@ -57,6 +57,34 @@ static void cover_title(struct layout *l, const struct digest_input *in)
 	layout_paragraph(l, line, CANVAS_REGULAR, LAYOUT_BODY, LAYOUT_MUTED, 14);
 }
 
+/* Below the ranking table: the as-of dates of the featured pairs marked "*"
+ * (their prices end before the digest's date), so no reader takes an old
+ * correlation for today's. Left out when every pair is current. */
+static void earlier_note(struct layout *l, const struct digest_input *in,
+			 size_t n)
+{
+	char line[LINE_MAX_DG], d[DATE_STR_SIZE];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && len < sizeof line - 1; i++) {
+		const struct pair_stats *s = in->pairs[in->order[i]].s;
+		if (s->as_of == in->as_of)
+			continue;
+		int w = snprintf(line + len, sizeof line - len, "%s%s/%s %s",
+				 len ? ", " : "* Computed as of the last date "
+				 "both assets have prices: ", s->a, s->b,
+				 date_format(s->as_of, d));
+		if (w < 0)
+			return;
+		len += (size_t)w;
+	}
+	if (len == 0)
+		return;
+	if (len < sizeof line - 1)
+		snprintf(line + len, sizeof line - len, ".");
+	layout_paragraph(l, line, CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
+}
+
 /* The ranking table; returns the page and top y of its first body row. */
 static void cover_table(struct layout *l, const struct digest_input *in,
 			size_t n, size_t *page, double *y0)
@@ -70,7 +98,10 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 		const char **c = cells + i * RANK_COLS;
 		char (*b)[NUM_MAX] = v + i * RANK_COLS;
 		snprintf(b[0], NUM_MAX, "%zu", i + 1);
-		snprintf(b[1], NUM_MAX, "%s/%s", s->a, s->b);
+		/* A pair whose data ends before the digest's date is marked
+		 * and dated in the note below the table. */
+		snprintf(b[1], NUM_MAX, "%s/%s%s", s->a, s->b,
+			 s->as_of != in->as_of ? "*" : "");
 		c[0] = b[0];
 		c[1] = b[1];
 		c[2] = fmt(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
@@ -101,6 +132,7 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 			 "returns. Delta: 90-day minus 5-year. Significant: BH q "
 			 "at or below the level. Pair names link to their sections.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
+	earlier_note(l, in, n);
 	free(v);
 	free(cells);
 }

@@ -263,8 +263,13 @@ static int check_row(const struct csv_record *r, const struct shape *s,
 static int check_envelope(const struct http_request *r, const char *url,
 			  struct cx_error *e)
 {
-	const char *p = r->body, *end = r->body + r->len;
+	const char *p, *end;
 
+	/* An empty body has no buffer (http.h): NULL + 0 is undefined. */
+	if (r->body == NULL || r->len == 0)
+		return cx_fail(e, CX_EDATA, "%s: empty response", url);
+	p = r->body;
+	end = r->body + r->len;
 	if (r->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	while (p < end && isspace((unsigned char)*p))

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "manifest.h"
+#include "runjson.h"
 
 #define MANIFEST_READ_CHUNK 65536
 #define MANIFEST_PATH_MAX 4096
@@ -42,7 +43,8 @@ static int collect(const char *root, const char *rel, GPtrArray *out,
 			rc = cx_fail(e, CX_EIO, "%s: %s", full, strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			rc = collect(root, sub, out, e);
-		else if (S_ISREG(st.st_mode) && strcmp(sub, MANIFEST_NAME) != 0) {
+		else if (S_ISREG(st.st_mode) && strcmp(sub, MANIFEST_NAME) != 0 &&
+			   strcmp(sub, RUNJSON_NAME) != 0) {
 			if (out->len >= MANIFEST_FILES_MAX)
 				rc = cx_fail(e, CX_EIO, "%s: more than %d files", root, MANIFEST_FILES_MAX);
 			else

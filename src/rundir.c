@@ -84,16 +84,25 @@ static void remove_leftovers(const char *out)
 int rundir_begin(struct rundir *r, const char *out, cx_date date,
 		 struct cx_error *e)
 {
+	return rundir_begin_suffix(r, out, date, "", e);
+}
+
+int rundir_begin_suffix(struct rundir *r, const char *out, cx_date date,
+			const char *suffix, struct cx_error *e)
+{
 	static const char *const subdirs[] = {"pdf", "charts"};
 	int n;
 
 	memset(r, 0, sizeof *r);
 	date_format(date, r->date);
+	if (strlen(suffix) >= sizeof r->name - DATE_STR_SIZE)
+		return cx_fail(e, CX_ECANTCREAT, "run directory suffix \"%s\" too long", suffix);
+	snprintf(r->name, sizeof r->name, "%s%s", r->date, suffix);
 	n = snprintf(r->out, sizeof r->out, "%s", out);
-	if (n < 0 || (size_t)n + 40 >= sizeof r->out)
+	if (n < 0 || (size_t)n + 40 + sizeof r->name >= sizeof r->out)
 		return cx_fail(e, CX_ECANTCREAT, "%s: output path too long", out);
-	snprintf(r->tmp, sizeof r->tmp, "%s/.%s.tmp-%ld", out, r->date, (long)getpid());
-	snprintf(r->final, sizeof r->final, "%s/%s", out, r->date);
+	snprintf(r->tmp, sizeof r->tmp, "%s/.%s.tmp-%ld", out, r->name, (long)getpid());
+	snprintf(r->final, sizeof r->final, "%s/%s", out, r->name);
 	if (rundir_mkdirs(out, e) != 0)
 		return -1;
 	remove_leftovers(out);
@@ -123,8 +132,8 @@ static int replace_by_exchange(struct rundir *r, struct cx_error *e)
 	if (errno != EINVAL && errno != ENOSYS)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot replace: %s", r->final, strerror(errno));
 	/* No RENAME_EXCHANGE here: move the old run aside first. */
-	char old[RUNDIR_PATH_MAX + 32];
-	snprintf(old, sizeof old, "%s/.%s.old-%ld", r->out, r->date, (long)getpid());
+	char old[RUNDIR_PATH_MAX + sizeof r->name + 32];
+	snprintf(old, sizeof old, "%s/.%s.old-%ld", r->out, r->name, (long)getpid());
 	if (rename(r->final, old) != 0 || rename(r->tmp, r->final) != 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot replace: %s", r->final, strerror(errno));
 	return rundir_remove_tree(old, e);

@@ -198,6 +198,15 @@ static int map_char(uint32_t cp, enum target t, char *out, int depth)
 	if (depth > 3)
 		return -1;
 	unsigned char b = cp1252_byte(cp);
+	/* Document info is printable ASCII: a control character has no form
+	 * there (tab and line ends read as a space). */
+	if (t == TO_ASCII && (cp < 0x20 || cp == 0x7F)) {
+		if (cp != '\t' && cp != '\n' && cp != '\r')
+			return -1;
+		out[0] = ' ';
+		out[1] = '\0';
+		return 1;
+	}
 	if (b != 0 && (t == TO_CP1252 || b < 0x80) && cp != 0xA0 && cp != 0xAD) {
 		out[0] = (char)b;
 		out[1] = '\0';
