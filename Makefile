@@ -4,8 +4,11 @@
 #   make demo       install what is missing, build, run the demo job
 #   make check      install what is missing, build, run every test
 #   make bench      run the benchmarks in bench/
+#   make install    install under $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make uninstall  remove what make install installed
 #
-# Overridable: CC, OPT, CFLAGS, LDFLAGS, BUILD (output directory), V=1.
+# Overridable: CC, OPT, CFLAGS, LDFLAGS, BUILD (output directory), V=1,
+# PREFIX, DESTDIR.
 
 BUILD   ?= build
 CC      ?= cc
@@ -36,7 +39,7 @@ MAIN_OBJ := $(BUILD)/obj/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-all demo check unit e2e asan-unit bench clean distclean
+.PHONY: all deps deps-all demo check unit e2e asan-unit bench clean distclean install uninstall
 
 all: $(BUILD)/convex
 
@@ -94,6 +97,7 @@ check: deps-all
 	  $(MAKE) --no-print-directory unit || status=1; \
 	  $(MAKE) --no-print-directory asan-unit || status=1; \
 	  $(MAKE) --no-print-directory e2e || status=1; \
+	  $(MAKE) --no-print-directory fuzz-short || status=1; \
 	  tests/run.sh summary; exit $$status
 
 # ---- demo ----------------------------------------------------------------
@@ -105,6 +109,51 @@ bench: $(BUILD)/convex
 	$(Q)scripts/deps.sh all
 	$(Q)BUILD=$(CURDIR)/$(BUILD) CONVEX=$(CURDIR)/$(BUILD)/convex bench/run.sh
 
+# ---- install ---------------------------------------------------------------
+# The installed binary is linked apart, in $(BUILD)/install/, with paths.c
+# compiled for PREFIX/share/convex; build/convex keeps using the source tree.
+# DESTDIR stages the files elsewhere (packaging) without changing that path.
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MAN1DIR  = $(PREFIX)/share/man/man1
+DATADIR  = $(PREFIX)/share/convex
+DOCDIR   = $(PREFIX)/share/doc/convex
+INSTALL ?= install
+INST_DIR = $(BUILD)/install
+DATA_FILES  = $(wildcard templates/*.xsl) $(wildcard fonts/*) jobs/job.rng
+EXAMPLE_FILES = jobs/demo.xml jobs/stooq.xml jobs/fred.xml $(wildcard jobs/demo/subscribers.csv) \
+	$(wildcard jobs/demo/prices/*) $(wildcard jobs/schedule/*)
+
+# Rebuilt every time: the prefix is in it.
+$(INST_DIR)/paths.o: src/paths.c FORCE | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -DCONVEX_DATADIR='"$(DATADIR)"' -c -o $@ $<
+
+$(INST_DIR)/convex: $(MAIN_OBJ) $(filter-out $(BUILD)/obj/paths.o,$(LIB_OBJ)) $(INST_DIR)/paths.o
+	@[ "$(V)" = 1 ] || echo "  LINK $@ (data in $(DATADIR))"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+install: $(INST_DIR)/convex
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(DATADIR)/templates \
+	  $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs $(DESTDIR)$(DOCDIR)/examples/demo/prices \
+	  $(DESTDIR)$(DOCDIR)/examples/schedule
+	$(INSTALL) -m 755 $(INST_DIR)/convex $(DESTDIR)$(BINDIR)/convex
+	$(INSTALL) -m 644 doc/convex.1 $(DESTDIR)$(MAN1DIR)/convex.1
+	for f in $(DATA_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	for f in $(EXAMPLE_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/} || exit 1; done
+	$(INSTALL) -m 644 docs/operations.md $(DESTDIR)$(DOCDIR)/operations.md
+
+# Exactly the files install puts there, then the directories it made (when empty).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/convex $(DESTDIR)$(MAN1DIR)/convex.1 $(DESTDIR)$(DOCDIR)/operations.md
+	for f in $(DATA_FILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	for f in $(EXAMPLE_FILES); do rm -f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/}; done
+	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs \
+	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples/demo/prices $(DESTDIR)$(DOCDIR)/examples/demo \
+	  $(DESTDIR)$(DOCDIR)/examples/schedule $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+FORCE:
+
 clean:
 	rm -rf $(BUILD)
 
@@ -113,5 +162,6 @@ distclean: clean
 
 # ---- fuzzing, valgrind, static analysis (fuzz/fuzz.mk, scripts/) ---------
 include fuzz/fuzz.mk
+include tests/reliability.mk
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -13,7 +13,7 @@ export LC_ALL=C TZ=UTC
 : "${BUILD:?BUILD must name the build directory}"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
-SECTIONS="stats_all fetch run_dow mail"
+SECTIONS="stats_all fetch run_dow shard_dow mail"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -133,6 +133,38 @@ section_run_dow() {
       "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
     rm -rf "$TMP/dow435-archive" "$TMP"/out
   done
+}
+
+# ---- section: the sharded run of the 435 Dow pairs ----------------------------
+# bench/dow30.xml (30 stocks, every pair). N = 1 and 2: the wall time of each
+# shard (run one after the other, -j 1 each, as if on N one-core machines)
+# and of the merge; the merged report.xml must equal the unsharded one.
+section_shard_dow() {
+  job=$REPO/bench/dow30.xml
+  export SOURCE_DATE_EPOCH=1178582400
+  rm -rf "$TMP/shard"
+  "$CONVEX" -qq run --no-mail -j 1 --out "$TMP/shard/full" "$job" > /dev/null
+  for n in 1 2; do
+    out=$TMP/shard/n$n
+    k=1
+    while [ "$k" -le "$n" ]; do
+      t0=$(date +%s.%N)
+      "$CONVEX" -qq run --no-mail -j 1 --shard "$k/$n" --out "$out" "$job" > /dev/null
+      t1=$(date +%s.%N)
+      pairs=$(ls "$out"/*.shard-$k-of-$n/pdf/*.pdf | wc -l)
+      row "shard $k/$n of dow30 (-j 1)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2fs", b - a }')" \
+        "$pairs pairs" ""
+      k=$((k + 1))
+    done
+    t0=$(date +%s.%N)
+    "$CONVEX" -qq merge --no-mail -j 1 --out "$out" "$out"/*.shard-*-of-$n > /dev/null
+    t1=$(date +%s.%N)
+    cmp -s "$TMP/shard/full"/*/report.xml "$out"/????-??-??/report.xml ||
+      { echo "bench: merged report.xml differs from the unsharded run" >&2; exit 1; }
+    row "merge of $n shard(s) (-j 1)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2fs", b - a }')" \
+      "435 pairs" ""
+  done
+  rm -rf "$TMP/shard"
 }
 
 # ---- section: the digest for 1,000 subscribers ----------------------------------

@@ -19,6 +19,7 @@ set -u
 : "${FUZZ_DIR:?FUZZ_DIR must name the fuzz build directory}"
 export LC_ALL=C TZ=UTC
 # Leaks inside libraries only, each explained in the file.
+# Leaks inside libraries only, each explained in the file.
 export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0"
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")

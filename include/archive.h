@@ -28,4 +28,21 @@ char *archive_day_dir(const char *archive, cx_date date, char *buf, size_t size)
 int archive_put(const char *archive, cx_date date, const char *src,
 		const char *name, enum archive_result *res, struct cx_error *e);
 
+/* The day's file holding the creation time of its documents. */
+#define ARCHIVE_CREATED_FILE ".created"
+/* Upper bound on the bytes of a valid .created ("<seconds>\n"). */
+#define ARCHIVE_CREATED_MAX 32
+
+/* The creation time of the day's documents (seconds since the epoch),
+ * fixed by the day's first attempt: read from ARCHIVE/YYYY/MM/DD/.created,
+ * or, when there is none, `now` is written there (creating directories;
+ * temporary file, fsync, link(2) to the final name so that it is never
+ * replaced, fsync of the directory) and returned. A rerun of a killed or
+ * failed day thus makes byte-identical PDFs, which the archive accepts.
+ * Returns 0 with *created set, or -1 with `e` set: CX_ECANTCREAT when the
+ * file or its directories cannot be created, CX_EIO on a write error,
+ * CX_EDATA when the file exists but does not hold a number of seconds. */
+int archive_day_created(const char *archive, cx_date date, long long now,
+			long long *created, struct cx_error *e);
+
 #endif

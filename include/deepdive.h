@@ -30,6 +30,7 @@ struct deepdive_input {
 	const char *name_a, *name_b;   /* long names; NULL or "" = the symbol */
 	const struct deepdive_related *related;  /* optional */
 	size_t nrelated;
+	long long created;   /* the PDF's creation time (pdf_meta.created); 0: now */
 };
 
 /* Lay out the deep dive in `l`, starting at the cursor (the caller starts a

@@ -46,6 +46,7 @@ struct digest_input {
 	const struct chart_matrix *heatmap;  /* NULL: no heatmap page */
 	const char *const *skipped;  /* "AA/XYZ: no prices for \"XYZ\"", optional */
 	size_t nskipped;
+	long long created;        /* the PDF's creation time (pdf_meta.created); 0: now */
 };
 
 /* Most rows on the cover's table and chart; more are left to the sections. */

@@ -10,10 +10,11 @@
  *
  * Saving makes the file PDF/A-1b: XMP metadata mirroring the (ASCII)
  * document info, an sRGB output intent (PDF_ICC_SRGB), and a document /ID
- * that is the MD5 of the file's own bytes (see pdf_save). With
- * SOURCE_DATE_EPOCH set the creation and modification dates are that time
- * (UTC), so equal inputs give byte-identical files; without it they are the
- * current time. The file is written atomically (temporary file in the same
+ * that is the MD5 of the file's own bytes (see pdf_save). The creation and
+ * modification dates are SOURCE_DATE_EPOCH when set, else the caller's
+ * pdf_meta.created when non-zero (a run passes the time fixed by the day's
+ * first attempt, archive_day_created), else the current time; all in UTC,
+ * so equal inputs and an equal time give byte-identical files. The file is written atomically (temporary file in the same
  * directory, fsync, rename).
  *
  * Drawing calls do not fail one by one: the first libharu error is kept and
@@ -89,6 +90,7 @@ struct pdf_meta {
 	const char *author;
 	const char *subject;
 	const char *keywords;
+	long long created;   /* seconds since the epoch; 0: now (see above) */
 };
 
 /* Save the document as PDF/A-1b to `path`, atomically. The /ID is written

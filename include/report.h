@@ -25,8 +25,11 @@ struct report_asset {
 	const struct job_asset *asset;
 	bool has_prices;
 	cx_date first, last;    /* first/last price on or before the run date */
-	bool stale;             /* last price more than stale_days before as-of */
-	int days;               /* as-of minus last, calendar days */
+	bool stale;             /* last price change more than stale_days before as-of */
+	int days;               /* as-of minus the last price change, calendar
+				 * days: minus `last`, or minus the first of a
+				 * closing run of identical closes (a feed that
+				 * repeats its last value) when there is one */
 };
 
 struct report_pair {

@@ -9,7 +9,8 @@
  * RENAME_EXCHANGE the old directory is first renamed aside
  * (OUT/.YYYY-MM-DD.old-PID), leaving a moment with no directory at all,
  * never a partial one. Leftover temporary directories of crashed runs are
- * removed by rundir_begin (the caller holds the run lock, so none is live).
+ * removed by rundir_begin: those whose PID (the name's last part) no longer
+ * runs — the shards of a job run side by side under their own locks.
  */
 #ifndef CONVEX_RUNDIR_H
 #define CONVEX_RUNDIR_H

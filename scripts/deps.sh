@@ -22,7 +22,8 @@ TEST_PKGS="libcmocka-dev python3 python3-pandas python3-numpy python3-aiosmtpd
   nginx-light libpdfbox2-java libactivation-java libjaxb-api-java
   default-jre-headless poppler-utils
   xsltproc libxml2-utils sqlite3 openssl chromium
-  clang libclang-rt-14-dev valgrind cppcheck clang-tidy hyperfine time"
+  clang libclang-rt-14-dev valgrind cppcheck clang-tidy hyperfine time
+  python3-yaml groff-base bsdutils"
 
 case "${1:-all}" in
   build) want="$BUILD_PKGS" ;;

@@ -324,7 +324,7 @@ static int run(const struct report_args *a, struct cx_error *e)
 	if (ensure_dir(a->out, e) || out_path(path, sizeof path, a, &s, ".pdf", e))
 		goto out;
 	struct deepdive_input in = {&s, long_name(a, s.a), long_name(a, s.b),
-				    NULL, 0};
+				    NULL, 0, 0};
 	if (deepdive_write(path, &in, a->paper, e) != 0)
 		goto out;
 	if (a->png && write_pngs(a, &s, e) != 0)

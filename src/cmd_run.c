@@ -40,7 +40,9 @@
 #include "rank.h"
 #include "report.h"
 #include "rundir.h"
+#include "runjson.h"
 #include "runlock.h"
+#include "shard.h"
 #include "stats.h"
 
 #define RUN_THREADS_MAX   256
@@ -57,7 +59,10 @@ struct run_args {
 	cx_date as_of;
 	const char *out;
 	int threads;
-	bool no_mail, quiet, offline;
+	bool no_mail, offline;
+	struct shard_spec shard;      /* n == 0: the whole watchlist */
+	char **shard_dirs;            /* merge: the shards' run directories */
+	int nshard_dirs;
 };
 
 /* Everything one run holds; freed by run_release. */
@@ -71,12 +76,25 @@ struct run {
 	struct rundir dir;
 	size_t archived_new, archived_same;
 	bool archive_failed;
+	long long created;            /* the PDFs' creation time (archive_day_created) */
 	struct deliver_summary mail;
 	bool mailed, mail_partial;
+	bool committed;
+	struct runjson *rj;           /* run.json */
+	/* a shard (--shard K/N): the pairs whose files it writes, and the
+	 * pairs whose statistics it needs (those plus every pair sharing a
+	 * symbol with one of them, for the deep dives' related pairs) */
+	bool *in_slice, *needed;
+	char job_sha[65];
+	double t0;
+	/* the merge: the shards by K-1, and the shard of each pair */
+	struct shard_result **shards;
+	size_t *owner;
 	/* the shared work queue of the threaded stages */
 	pthread_mutex_t lock;
 	size_t next, done, total;
 	bool progress;
+	const char *what;             /* the progress bar's label */
 	int (*work)(struct run *r, size_t i, struct cx_error *e);
 	struct cx_error first_error;
 };
@@ -85,6 +103,27 @@ struct run {
 
 static void help(FILE *f, const char *cmd)
 {
+	if (strcmp(cmd, "merge") == 0) {
+		fprintf(f, "Usage: convex merge [--job JOB] [--out DIR] [-j N] [--no-mail] RUNDIR...\n"
+			   "Assemble the shard directories RUNDIR... (OUT/YYYY-MM-DD.shard-K-of-N, written\n"
+			   "by 'convex run JOB --shard K/N') into the run OUT/YYYY-MM-DD: the ranking and\n"
+			   "its Benjamini-Hochberg correction over every pair, report.xml, report.json,\n"
+			   "the digest PDF, the manifest, byte for byte what an unsharded run writes;\n"
+			   "then the archive and the digest mail. Every shard 1..N of the same job file\n"
+			   "and date must be given, each once, or nothing is written.\n\n"
+			   "Options:\n"
+			   "  --job JOB     the job file (default: the path the shards recorded; its\n"
+			   "                bytes must be those the shards ran)\n"
+			   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+			   "  -j N          threads (default: the number of cores)\n"
+			   "  --no-mail     do not deliver the digest\n"
+			   "  -h, --help    show this help and exit\n\n"
+			   "Exit status: 0 all good, 3 some pairs were skipped or mail deferred, 64 usage,\n"
+			   "65 the shards do not belong together (other job, date or N), 66 a shard is\n"
+			   "missing or failed, 73 cannot create output, 75 the job is running, 78 bad\n"
+			   "job file.\n");
+		return;
+	}
 	if (strcmp(cmd, "check") == 0) {
 		fprintf(f, "Usage: convex check JOB\n"
 			   "Validate the job file JOB (schema jobs/job.rng) and its inputs: the price\n"
@@ -94,7 +133,7 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
-		   "                      [--offline] [--quiet]\n"
+		   "                      [--offline] [--shard K/N] [-q] [-v]\n"
 		   "Run the job: statistics of every watchlist pair, the regime-shift ranking,\n"
 		   "charts, deep-dive PDFs and the digest into OUT/YYYY-MM-DD/, the PDFs into\n"
 		   "the archive, then the digest mail.\n\n"
@@ -104,12 +143,18 @@ static void help(FILE *f, const char *cmd)
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
 		   "  --offline     do not fetch HTTP sources; use the local price store\n"
-		   "  --quiet       print errors and warnings only (no progress, no summary)\n"
+		   "  --shard K/N   process only slice K of N of the watchlist into\n"
+		   "                OUT/YYYY-MM-DD.shard-K-of-N (no archive, no mail); then\n"
+		   "                'convex merge' makes the run of the N shards\n"
+		   "  -q, --quiet   no progress bar; warnings, errors and the summary (twice:\n"
+		   "                errors only)\n"
+		   "  -v, --verbose also print progress information\n"
 		   "  -h, --help    show this help and exit\n\n"
+		   "Writes run.json (timings per stage, counts, warnings) into the run directory.\n\n"
 		   "Exit status: 0 all good, 3 finished but some pairs were skipped (missing or\n"
 		   "stale prices, too little overlap), 64 usage, 66 missing input, 73 cannot\n"
 		   "create output (or the archive refused to overwrite), 75 the job is already\n"
-		   "running, 78 bad job file.\n");
+		   "running, 78 bad job file; mail: 69, 76, 77 (see 'man convex').\n");
 }
 
 static int parse_int(const char *opt, const char *s, int lo, int hi, int *out,
@@ -132,7 +177,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	static const struct option longopts[] = {
 		{"as-of", required_argument, NULL, 'a'}, {"out", required_argument, NULL, 'o'},
 		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
-		{"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+		{"shard", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -142,7 +187,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &a->as_of))
@@ -155,7 +200,10 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'n': a->no_mail = true; break;
 		case 'f': a->offline = true; break;
-		case 'q': a->quiet = true; break;
+		case 's':
+			if (shard_parse(optarg, &a->shard, e) != 0)
+				return -1;
+			break;
 		case 'h': help(stdout, argv[0]); return 0;
 		default:
 			return cx_fail(e, CX_EUSAGE, "%s: unknown or incomplete option \"%s\"; try 'convex %s --help'",
@@ -190,6 +238,8 @@ static int load_prices(struct run *r, struct cx_error *e)
 {
 	const struct job *j = r->job;
 
+	double t = runjson_now();
+
 	r->prices = prices_new();
 	if (j->nsources > 0) {
 		struct fetch_opts fo;
@@ -204,12 +254,15 @@ static int load_prices(struct run *r, struct cx_error *e)
 				problem(r, "source \"%s\": no usable prices for \"%s\"", fr.items[i].source, fr.items[i].symbol);
 		fetch_report_release(&fr);
 	}
+	runjson_stage(r->rj, "fetch", runjson_now() - t);
+	t = runjson_now();
 	for (size_t i = 0; i < j->nfiles; i++) {
 		struct cx_error fe;
 		cx_error_clear(&fe);
 		if (job_load_file(j, i, r->prices, &fe) != 0)
 			problem(r, "%s", fe.msg);
 	}
+	runjson_stage(r->rj, "load", runjson_now() - t);
 	return 0;
 }
 
@@ -276,9 +329,19 @@ static void assess_assets(struct run *r)
 		a->has_prices = true;
 		a->first = s->dates[0];
 		a->last = s->dates[k];
-		a->days = (int)(r->rep.as_of - a->last);
+		/* A feed that repeats its last value is as stale as one that
+		 * stopped: count from the first of the closing run of identical
+		 * closes (zero returns would show a misleading correlation). */
+		long k0 = k;
+		while (k0 > 0 && s->close[k0 - 1] == s->close[k])
+			k0--;
+		a->days = (int)(r->rep.as_of - s->dates[k0]);
 		a->stale = a->days > j->analysis.stale_days;
-		if (a->stale)
+		if (a->stale && k0 < k)
+			problem(r, "\"%s\" is stale: its close has stayed at %g since %s (%ld identical closes), %d days before %s; its pairs are skipped",
+				a->asset->symbol, s->close[k], date_format(s->dates[k0], (char[DATE_STR_SIZE]){0}),
+				k - k0 + 1, a->days, date_format(r->rep.as_of, (char[DATE_STR_SIZE]){0}));
+		else if (a->stale)
 			problem(r, "\"%s\" is stale: last price %d days before %s; its pairs are skipped",
 				a->asset->symbol, a->days, date_format(r->rep.as_of, (char[DATE_STR_SIZE]){0}));
 	}
@@ -328,7 +391,7 @@ static void *worker(void *arg)
 			r->first_error = e;
 		r->done++;
 		if (r->progress)
-			progress_draw(r, r->work == NULL ? "" : "pairs");
+			progress_draw(r, r->what);
 		pthread_mutex_unlock(&r->lock);
 	}
 }
@@ -368,11 +431,20 @@ static int compute_pair(struct run *r, size_t i, struct cx_error *e)
 	struct cx_error se;
 
 	(void)e;
+	if (r->needed != NULL && !r->needed[i]) {
+		snprintf(p->reason, sizeof p->reason, "not in shard %u/%u", r->args.shard.k, r->args.shard.n);
+		return 0;
+	}
 	for (int k = 0; k < 2; k++) {
 		const struct report_asset *x = k ? ab : aa;
 		if (!x->has_prices) {
 			snprintf(p->reason, sizeof p->reason, "no prices for \"%s\" on or before %s",
 				 x->asset->symbol, date_format(r->rep.as_of, (char[DATE_STR_SIZE]){0}));
+			return 0;
+		}
+		if (x->stale && x->last + x->days != r->rep.as_of) {
+			snprintf(p->reason, sizeof p->reason, "stale prices for \"%s\": unchanged since %s, %d days before the run's date",
+				 x->asset->symbol, date_format(r->rep.as_of - x->days, (char[DATE_STR_SIZE]){0}), x->days);
 			return 0;
 		}
 		if (x->stale) {
@@ -520,12 +592,23 @@ static enum pdf_paper run_paper(const struct run *r)
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, report_pair_file(p, "pdf", f, sizeof f));
 	return deepdive_write(path, &in, run_paper(r), e);
+}
+
+/* Whether this process writes the files of pair i. */
+static bool writes_pair(const struct run *r, size_t i)
+{
+	return r->rep.pairs[i].ok && (r->in_slice == NULL || r->in_slice[i]);
+}
+
+static int pair_pdf_file(struct run *r, size_t i, struct cx_error *e)
+{
+	return writes_pair(r, i) ? pair_pdf(r, &r->rep.pairs[i], e) : 0;
 }
 
 static int pair_charts(struct run *r, size_t i, struct cx_error *e)
@@ -534,7 +617,7 @@ static int pair_charts(struct run *r, size_t i, struct cx_error *e)
 	char f[REPORT_FILE_MAX];
 	struct chart_spec spec = {.pair = &p->st};
 
-	if (!p->ok)
+	if (!writes_pair(r, i))
 		return 0;
 	spec.kind = CHART_ROLLING;
 	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 1, report_pair_file(p, "rolling", f, sizeof f), e) ||
@@ -544,9 +627,7 @@ static int pair_charts(struct run *r, size_t i, struct cx_error *e)
 	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e))
 		return -1;
 	spec.kind = CHART_YEARS;
-	if (render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e))
-		return -1;
-	return pair_pdf(r, p, e);
+	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e);
 }
 
 static int shifts_chart(struct run *r, struct cx_error *e)
@@ -646,7 +727,7 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
 		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip};
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created};
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
@@ -655,17 +736,95 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 
 /* ---- the run directory ------------------------------------------------------- */
 
+/* The merge: the files of pair i, as its shard wrote them. */
+static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "years", "pdf"};
+
+static int copy_file(const char *src, const char *dst, struct cx_error *e)
+{
+	FILE *in = fopen(src, "rb"), *out;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (in == NULL)
+		return cx_fail(e, CX_ENOINPUT, "%s: missing from its shard: %s", src, strerror(errno));
+	if ((out = fopen(dst, "wb")) == NULL) {
+		fclose(in);
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", dst, strerror(errno));
+	}
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = cx_fail(e, CX_EIO, "%s: write error: %s", dst, strerror(errno));
+	if (rc == 0 && ferror(in))
+		rc = cx_fail(e, CX_EIO, "%s: read error", src);
+	fclose(in);
+	if (fclose(out) != 0 && rc == 0)
+		rc = cx_fail(e, CX_EIO, "%s: write error: %s", dst, strerror(errno));
+	return rc;
+}
+
+static int copy_pair(struct run *r, size_t i, struct cx_error *e)
+{
+	const struct report_pair *p = &r->rep.pairs[i];
+	const char *from = r->shards[r->owner[i]]->dir;
+
+	if (!p->ok)
+		return 0;
+	for (size_t k = 0; k < sizeof pair_kinds / sizeof pair_kinds[0]; k++) {
+		char f[REPORT_FILE_MAX], src[RUN_PATH_MAX + REPORT_FILE_MAX], dst[RUN_PATH_MAX + REPORT_FILE_MAX];
+		report_pair_file(p, pair_kinds[k], f, sizeof f);
+		snprintf(src, sizeof src, "%s/%s", from, f);
+		snprintf(dst, sizeof dst, "%s/%s", r->dir.tmp, f);
+		if (copy_file(src, dst, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The per-pair files: rendered (a run, a shard's slice) or copied from
+ * the shards (the merge). */
+static int write_pair_files(struct run *r, struct cx_error *e)
+{
+	double t = runjson_now();
+	int rc;
+
+	if (r->shards != NULL) {
+		r->what = "copy";
+		rc = parallel(r, r->rep.npairs, copy_pair, e);
+		runjson_stage(r->rj, "copy", runjson_now() - t);
+		return rc;
+	}
+	r->progress = isatty(STDERR_FILENO) && log_verbosity() >= 0;
+	r->what = "charts";
+	rc = parallel(r, r->rep.npairs, pair_charts, e);
+	runjson_stage(r->rj, "charts", runjson_now() - t);
+	t = runjson_now();
+	r->what = "PDFs";
+	if (rc == 0)
+		rc = parallel(r, r->rep.npairs, pair_pdf_file, e);
+	runjson_stage(r->rj, "pdfs", runjson_now() - t);
+	r->progress = false;
+	return rc;
+}
+
 static int write_outputs(struct run *r, struct cx_error *e)
 {
 	char path[RUN_PATH_MAX + 32];
+	double t;
 
-	r->progress = isatty(STDERR_FILENO) && !r->args.quiet;
-	if (parallel(r, r->rep.npairs, pair_charts, e) != 0)
+	if (write_pair_files(r, e) != 0)
 		return -1;
-	r->progress = false;
+	if (r->in_slice != NULL)
+		return shard_write(r->dir.tmp, &r->args.shard, &r->rep, r->job_sha, r->problems,
+				   r->nproblems, r->in_slice, e) != 0 ? -1 : manifest_write(r->dir.tmp, e);
 	struct heatmap h;
+	t = runjson_now();
 	heatmap_build(r, &h);
-	int rc = shifts_chart(r, e) != 0 || heatmap_chart(r, &h, e) != 0 || digest_pdf(r, &h, e) != 0;
+	int rc = shifts_chart(r, e) != 0 || heatmap_chart(r, &h, e) != 0;
+	runjson_stage(r->rj, "charts", runjson_now() - t);
+	t = runjson_now();
+	rc = rc || digest_pdf(r, &h, e) != 0;
+	runjson_stage(r->rj, "pdfs", runjson_now() - t);
 	heatmap_release(&h);
 	if (rc)
 		return -1;
@@ -702,9 +861,10 @@ static int archive_pdfs(struct run *r, struct cx_error *e)
 		npdf++;
 		cx_error_clear(&ae);
 		if (archive_put(r->job->outputs.archive, r->rep.as_of, src, rel + 4, &res, &ae) != 0) {
-			log_error("%s", ae.msg);
 			if (!r->archive_failed)
-				*e = ae;
+				*e = ae;    /* the caller prints the first */
+			else
+				log_error("%s", ae.msg);
 			r->archive_failed = true;
 		} else if (res == ARCHIVE_COPIED) {
 			r->archived_new++;
@@ -718,22 +878,58 @@ static int archive_pdfs(struct run *r, struct cx_error *e)
 
 /* ---- summary ------------------------------------------------------------------ */
 
-static size_t count_ok(const struct report *rep)
+/* The pairs this process is about: the slice of a shard, else all. */
+static bool mine(const struct run *r, size_t i)
+{
+	return r->in_slice == NULL || r->in_slice[i];
+}
+
+static size_t count_mine(const struct run *r)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < rep->npairs; i++)
-		n += rep->pairs[i].ok;
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		n += mine(r, i);
 	return n;
+}
+
+static size_t count_ok(const struct run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		n += mine(r, i) && r->rep.pairs[i].ok;
+	return n;
+}
+
+static void print_shard_summary(const struct run *r, double secs)
+{
+	size_t n = count_mine(r), ok = count_ok(r);
+	char d[DATE_STR_SIZE];
+
+	printf("convex run %s --shard %u/%u: as of %s, %zu of %zu pairs in this shard: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	       r->job->name, r->args.shard.k, r->args.shard.n, date_format(r->rep.as_of, d), n,
+	       r->rep.npairs, ok, n - ok, secs, r->args.threads);
+	for (size_t i = 0; i < r->nproblems; i++)
+		printf("  - %s\n", r->problems[i]);
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		if (mine(r, i) && !r->rep.pairs[i].ok)
+			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
+	printf("Shard directory: %s\n", r->dir.final);
+	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
 {
 	const struct report *rep = &r->rep;
-	size_t ok = count_ok(rep), top = rep->nranked < RUN_SUMMARY_TOP ? rep->nranked : RUN_SUMMARY_TOP;
+	size_t ok = count_ok(r), top = rep->nranked < RUN_SUMMARY_TOP ? rep->nranked : RUN_SUMMARY_TOP;
 	char d[DATE_STR_SIZE], arch[ARCHIVE_PATH_MAX];
 
-	printf("convex run %s: as of %s, %zu pairs: %zu done, %zu skipped (%.1f s, -j %d)\n",
-	       r->job->name, date_format(rep->as_of, d), rep->npairs, ok, rep->npairs - ok, secs, r->args.threads);
+	if (r->in_slice != NULL) {
+		print_shard_summary(r, secs);
+		return;
+	}
+	printf("convex %s %s: as of %s, %zu pairs: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	       r->shards ? "merge" : "run", r->job->name, date_format(rep->as_of, d), rep->npairs, ok,
+	       rep->npairs - ok, secs, r->args.threads);
 	if (top > 0)
 		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu tests):\n", rep->tests);
 	for (size_t k = 0; k < top; k++) {
@@ -776,22 +972,53 @@ static void run_release(struct run *r)
 	free(r->rep.pairs), free(r->rep.order), free(r->rep.assets);
 	for (size_t i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
+	free(r->in_slice), free(r->needed), free(r->owner);
+	for (int k = 0; r->shards != NULL && k < r->args.nshard_dirs; k++)
+		shard_result_free(r->shards[k]);
+	free(r->shards);
+	runjson_free(r->rj);
 	prices_free(r->prices);
 	job_free(r->job);
 	pthread_mutex_destroy(&r->lock);
 }
 
+/* A shard's slice (shard.h) and the pairs it needs statistics of: its
+ * own and every pair sharing a symbol with one of them, so that the
+ * related pairs of its deep dives are those of the whole run (the rank
+ * order is a sort by each pair's own values, so a subset keeps it). */
+static void shard_slice(struct run *r)
+{
+	const struct job *j = r->job;
+	size_t n = j->npairs ? j->npairs : 1;
+
+	r->in_slice = calloc(n, sizeof *r->in_slice);
+	r->needed = calloc(n, sizeof *r->needed);
+	if (r->in_slice == NULL || r->needed == NULL)
+		abort();
+	for (size_t i = 0; i < j->npairs; i++)
+		r->in_slice[i] = shard_of(j->pairs[i].id, r->args.shard.n) == r->args.shard.k;
+	for (size_t i = 0; i < j->npairs; i++)
+		for (size_t k = 0; k < j->npairs && !r->needed[i]; k++)
+			r->needed[i] = r->in_slice[k] && shares_symbol(&j->pairs[i], &j->pairs[k]);
+}
+
 static int compute(struct run *r, struct cx_error *e)
 {
+	double t;
+
 	if (load_prices(r, e) != 0 || run_date(r, e) != 0)
 		return -1;
+	t = runjson_now();
 	assess_assets(r);
 	make_pairs(r);
+	if (r->args.shard.n > 0)
+		shard_slice(r);
 	r->progress = false;
 	if (parallel(r, r->rep.npairs, compute_pair, e) != 0)
 		return -1;
 	rank_pairs(r);
 	relate_pairs(r);
+	runjson_stage(r->rj, "stats", runjson_now() - t);
 	return 0;
 }
 
@@ -803,7 +1030,9 @@ static int send_mail(struct run *r, struct cx_error *e)
 
 	if (r->args.no_mail || !r->job->digest.present || r->job->digest.subscribers == NULL)
 		return 0;
+	double t = runjson_now();
 	rc = deliver_digest(r->job, r->dir.final, &r->mail, e);
+	runjson_stage(r->rj, "mail", runjson_now() - t);
 	r->mailed = rc >= 0;
 	r->mail_partial = rc == 1;
 	return rc < 0 ? -1 : 0;
@@ -811,7 +1040,10 @@ static int send_mail(struct run *r, struct cx_error *e)
 
 static int deliver(struct run *r, struct cx_error *e)
 {
-	if (write_outputs(r, e) != 0) {
+	/* Fixed by the day's first attempt, so that a rerun after a kill or a
+	 * fault makes the same PDF bytes and the archive accepts them. */
+	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				&r->created, e) != 0 || write_outputs(r, e) != 0) {
 		rundir_abort(&r->dir);
 		return -1;
 	}
@@ -819,9 +1051,71 @@ static int deliver(struct run *r, struct cx_error *e)
 		rundir_abort(&r->dir);
 		return -1;
 	}
-	if (archive_pdfs(r, e) != 0)
-		return -1;
-	return send_mail(r, e);
+	r->committed = true;
+	if (r->in_slice != NULL)    /* a shard: the merge archives and mails */
+		return 0;
+	double t = runjson_now();
+	int rc = archive_pdfs(r, e);
+	runjson_stage(r->rj, "archive", runjson_now() - t);
+	return rc != 0 ? -1 : send_mail(r, e);
+}
+
+/* Counts and the end of run.json, in the committed run directory. A run
+ * that failed before it had a directory has no run.json (its error is on
+ * stderr). */
+static void finish_runjson(struct run *r, int status, const struct cx_error *e)
+{
+	struct cx_error we;
+	size_t mine_n = count_mine(r), ok = count_ok(r), pdfs = ok;
+
+	if (!r->committed)
+		return;
+	if (r->in_slice == NULL)
+		pdfs += 1;    /* the digest */
+	runjson_set(r->rj, "as_of", r->dir.date);
+	runjson_count(r->rj, "pairs", mine_n);
+	runjson_count(r->rj, "pairs_done", ok);
+	runjson_count(r->rj, "pairs_skipped", mine_n - ok);
+	runjson_count(r->rj, "pdfs", pdfs);
+	runjson_count(r->rj, "problems", r->nproblems);
+	runjson_count(r->rj, "archived_new", r->archived_new);
+	runjson_count(r->rj, "archived_same", r->archived_same);
+	runjson_count(r->rj, "mail_subscribers", r->mail.subscribers);
+	runjson_count(r->rj, "mail_written", r->mail.written);
+	runjson_count(r->rj, "mail_sent", r->mail.sent);
+	runjson_count(r->rj, "mail_already_sent", r->mail.already);
+	runjson_count(r->rj, "mail_deferred", r->mail.deferred);
+	runjson_count(r->rj, "mail_failed", r->mail.failed);
+	runjson_count(r->rj, "mail_pending", r->mail.pending);
+	runjson_count(r->rj, "mail_suppressed", r->mail.suppressed);
+	cx_error_clear(&we);
+	if (runjson_write(r->rj, r->dir.final, status, e->code != CX_OK ? e->msg : NULL, &we) != 0)
+		log_warn("%s", we.msg);
+}
+
+/* The run directory: OUT/YYYY-MM-DD, or OUT/YYYY-MM-DD.shard-K-of-N. */
+static int begin_dir(struct run *r, const char *out, struct cx_error *e)
+{
+	char suffix[SHARD_SUFFIX_MAX] = "";
+
+	if (r->args.shard.n > 0)
+		shard_suffix(&r->args.shard, suffix);
+	return rundir_begin_suffix(&r->dir, out, r->rep.as_of, suffix, e);
+}
+
+/* After the work: the summary (unless -qq), run.json, the exit status. */
+static int conclude(struct run *r, int failed, const struct cx_error *e)
+{
+	int status;
+
+	if (failed)
+		status = cmd_fail(e);
+	else
+		status = count_ok(r) < count_mine(r) || r->nproblems > 0 || r->mail_partial ? CX_EXIT_PARTIAL : 0;
+	if (!failed && log_verbosity() >= -1)
+		print_summary(r, runjson_now() - r->t0);
+	finish_runjson(r, status, e);
+	return status;
 }
 
 int cmd_run(int argc, char **argv)
@@ -829,31 +1123,273 @@ int cmd_run(int argc, char **argv)
 	struct run r = {.lock = PTHREAD_MUTEX_INITIALIZER};
 	struct runlock lock = {-1};
 	struct cx_error e;
-	struct timespec t0, t1;
 	int status;
 
 	cx_error_clear(&e);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((status = parse_args(argc, argv, &r.args, &e)) <= 0)
+	r.rj = runjson_new("run");
+	r.t0 = runjson_now();
+	if ((status = parse_args(argc, argv, &r.args, &e)) <= 0) {
+		runjson_free(r.rj);
 		return status < 0 ? cmd_fail(&e) : 0;
-	if (r.args.quiet)
-		log_set_level(LOG_WARNING);
-	if ((r.job = job_load(r.args.job, &e)) == NULL)
+	}
+	if ((r.job = job_load(r.args.job, &e)) == NULL) {
+		runjson_free(r.rj);
 		return cmd_fail(&e);
+	}
 	r.rep.job = r.job;
+	runjson_set(r.rj, "job", r.job->name);
+	runjson_set(r.rj, "job_file", r.job->path);
+	if (r.args.shard.n > 0) {
+		char sh[32];
+		snprintf(sh, sizeof sh, "%u/%u", r.args.shard.k, r.args.shard.n);
+		runjson_set(r.rj, "shard", sh);
+	}
+	const char *out = r.args.out ? r.args.out : r.job->outputs.dir;
+	/* Shards of one job may run side by side: each has its own lock. */
+	char lockname[JOB_NAME_MAX + SHARD_SUFFIX_MAX];
+	snprintf(lockname, sizeof lockname, "%s", r.job->name);
+	if (r.args.shard.n > 0)
+		shard_suffix(&r.args.shard, lockname + strlen(lockname));
+	if ((r.args.shard.n > 0 && shard_file_sha256(r.job->path, r.job_sha, &e) != 0) ||
+	    runlock_acquire(&lock, out, lockname, &e) != 0) {
+		status = cmd_fail(&e);
+		goto done;
+	}
+	int failed = compute(&r, &e) != 0 || begin_dir(&r, out, &e) != 0 || deliver(&r, &e) != 0;
+	status = conclude(&r, failed, &e);
+done:
+	runlock_release(&lock);
+	run_release(&r);
+	return status;
+}
+
+
+/* ---- convex merge ----------------------------------------------------------------- */
+
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int merge_args(int argc, char **argv, struct run_args *a, const char **job, struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"job", required_argument, NULL, 'J'}, {"out", required_argument, NULL, 'o'},
+		{"no-mail", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+
+	memset(a, 0, sizeof *a);
+	*job = NULL;
+	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': *job = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'n': a->no_mail = true; break;
+		case 'j':
+			if (parse_int("-j", optarg, 1, RUN_THREADS_MAX, &a->threads, e) != 0)
+				return -1;
+			break;
+		case 'h': help(stdout, "merge"); return 0;
+		default:
+			return cx_fail(e, CX_EUSAGE, "merge: unknown or incomplete option \"%s\"; try 'convex merge --help'",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cx_fail(e, CX_EUSAGE, "merge: expected the shard directories; try 'convex merge --help'");
+	if (argc - optind > SHARD_N_MAX)
+		return cx_fail(e, CX_EUSAGE, "merge: more than %d shard directories", SHARD_N_MAX);
+	a->shard_dirs = argv + optind;
+	a->nshard_dirs = argc - optind;
+	return 1;
+}
+
+/* Read every shard and check that they are the N shards of one run:
+ * same job bytes, date and N, each K once, and that they saw the same
+ * prices (the assets and problems they recorded agree). */
+static int read_shards(struct run *r, struct cx_error *e)
+{
+	int n = r->args.nshard_dirs;
+	struct shard_result **byk;
+
+	r->shards = calloc((size_t)n, sizeof *r->shards);
+	if (r->shards == NULL)
+		abort();
+	for (int i = 0; i < n; i++)
+		if ((r->shards[i] = shard_read(r->args.shard_dirs[i], e)) == NULL)
+			return -1;
+	const struct shard_result *s0 = r->shards[0];
+	for (int i = 0; i < n; i++) {
+		const struct shard_result *s = r->shards[i];
+		char d0[DATE_STR_SIZE], d[DATE_STR_SIZE];
+		if (s->spec.n != s0->spec.n)
+			return cx_fail(e, CX_EDATA, "%s: shard %u of %u, but %s is a shard of %u; all shards must be of the same N",
+				       s->dir, s->spec.k, s->spec.n, s0->dir, s0->spec.n);
+		if (strcmp(s->job_sha256, s0->job_sha256) != 0 || s->watchlist != s0->watchlist)
+			return cx_fail(e, CX_EDATA, "%s: a shard of another job (or of another version of %s) than %s",
+				       s->dir, s0->job_path, s0->dir);
+		if (s->as_of != s0->as_of)
+			return cx_fail(e, CX_EDATA, "%s: a shard as of %s, but %s is as of %s; all shards must be of the same day",
+				       s->dir, date_format(s->as_of, d), s0->dir, date_format(s0->as_of, d0));
+		if (!shard_same_inputs(s, s0))
+			return cx_fail(e, CX_EDATA, "%s and %s saw different prices (assets or problems differ); rerun the shards on the same inputs",
+				       s->dir, s0->dir);
+	}
+	unsigned total = s0->spec.n;
+	byk = calloc(total, sizeof *byk);
+	if (byk == NULL)
+		abort();
+	for (int i = 0; i < n; i++) {
+		unsigned k = r->shards[i]->spec.k;
+		if (byk[k - 1] != NULL) {
+			cx_fail(e, CX_EUSAGE, "shard %u of %u given twice: %s and %s", k, total, byk[k - 1]->dir, r->shards[i]->dir);
+			free(byk);
+			return -1;
+		}
+		byk[k - 1] = r->shards[i];
+	}
+	for (unsigned k = 0; k < total; k++)
+		if (byk[k] == NULL) {
+			cx_fail(e, CX_ENOINPUT, "shard %u of %u is missing (%d of %u given); a failed shard must be rerun before the merge",
+				k + 1, total, n, total);
+			free(byk);
+			return -1;
+		}
+	memcpy(r->shards, byk, total * sizeof *byk);
+	free(byk);
+	return 0;
+}
+
+/* The job the shards ran, byte for byte. */
+static int merge_job(struct run *r, const char *override, struct cx_error *e)
+{
+	const struct shard_result *s0 = r->shards[0];
+	const char *path = override ? override : s0->job_path;
+	char sha[65];
+
+	if (shard_file_sha256(path, sha, e) != 0)
+		return -1;
+	if (strcmp(sha, s0->job_sha256) != 0)
+		return cx_fail(e, CX_EDATA, "%s: not the job file the shards ran (its SHA-256 differs from the one in %s/%s)",
+			       path, s0->dir, SHARD_FILE);
+	if ((r->job = job_load(path, e)) == NULL)
+		return -1;
+	r->rep.job = r->job;
+	if (r->job->npairs != s0->watchlist)
+		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);
+	return 0;
+}
+
+/* The run's assets and problems as the shards saw them. */
+static int merge_assets(struct run *r, struct cx_error *e)
+{
+	const struct shard_result *s0 = r->shards[0];
+	const struct job *j = r->job;
+
+	r->rep.as_of = s0->as_of;
+	r->rep.assets = calloc(j->nassets ? j->nassets : 1, sizeof *r->rep.assets);
+	if (r->rep.assets == NULL)
+		abort();
+	for (size_t i = 0; i < j->nassets; i++) {
+		if (!in_watchlist(j, j->assets[i].symbol))
+			continue;
+		size_t k = r->rep.nassets;
+		if (k >= s0->nassets || strcmp(s0->assets[k].symbol, j->assets[i].symbol) != 0)
+			return cx_fail(e, CX_EDATA, "%s/%s: the assets differ from the job's", s0->dir, SHARD_FILE);
+		struct report_asset *a = &r->rep.assets[r->rep.nassets++];
+		const struct shard_asset *x = &s0->assets[k];
+		*a = (struct report_asset){&j->assets[i], x->has_prices, x->first, x->last, x->stale, x->days};
+	}
+	for (size_t i = 0; i < s0->nproblems && r->nproblems < RUN_PROBLEMS_MAX; i++)
+		if ((r->problems[r->nproblems] = strdup(s0->problems[i])) != NULL)
+			r->nproblems++;
+	return 0;
+}
+
+/* Every pair from the shard that owns it, exactly once. The statistics
+ * move from the shard result into the report. */
+static int merge_pairs(struct run *r, struct cx_error *e)
+{
+	size_t n = r->rep.npairs;
+	unsigned total = r->shards[0]->spec.n;
+
+	r->owner = calloc(n ? n : 1, sizeof *r->owner);
+	bool *seen = calloc(n ? n : 1, sizeof *seen);
+	if (r->owner == NULL || seen == NULL)
+		abort();
+	for (unsigned k = 0; k < total; k++) {
+		struct shard_result *s = r->shards[k];
+		for (size_t i = 0; i < s->npairs; i++) {
+			struct shard_pair *sp = &s->pairs[i];
+			struct report_pair *p = &r->rep.pairs[sp->index < n ? sp->index : 0];
+			if (sp->index >= n || strcmp(sp->id, p->jp->id) != 0 || shard_of(sp->id, total) != k + 1 || seen[sp->index]) {
+				free(seen);
+				return cx_fail(e, CX_EDATA, "%s/%s: pair \"%s\" does not belong to shard %u of %u at position %zu",
+					       s->dir, SHARD_FILE, sp->id, k + 1, total, sp->index);
+			}
+			seen[sp->index] = true;
+			r->owner[sp->index] = k;
+			p->ok = sp->ok;
+			snprintf(p->reason, sizeof p->reason, "%s", sp->reason);
+			if (sp->ok) {
+				p->st = sp->st;
+				p->st.a = p->jp->a, p->st.b = p->jp->b;
+				memset(&sp->st, 0, sizeof sp->st);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!seen[i]) {
+			free(seen);
+			return cx_fail(e, CX_EDATA, "pair \"%s\" is in none of the shards (shard %u of %u should have it)",
+				       r->rep.pairs[i].jp->id, shard_of(r->rep.pairs[i].jp->id, total), total);
+		}
+	free(seen);
+	return 0;
+}
+
+static int merge_model(struct run *r, const char *job, struct cx_error *e)
+{
+	double t = runjson_now();
+
+	if (read_shards(r, e) != 0 || merge_job(r, job, e) != 0 || merge_assets(r, e) != 0)
+		return -1;
+	make_pairs(r);
+	if (merge_pairs(r, e) != 0)
+		return -1;
+	rank_pairs(r);
+	relate_pairs(r);
+	runjson_stage(r->rj, "merge", runjson_now() - t);
+	return 0;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	struct run r = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	struct runlock lock = {-1};
+	struct cx_error e;
+	const char *job;
+	int status;
+
+	cx_error_clear(&e);
+	r.rj = runjson_new("merge");
+	r.t0 = runjson_now();
+	if ((status = merge_args(argc, argv, &r.args, &job, &e)) <= 0 || merge_model(&r, job, &e) != 0) {
+		status = status < 0 || e.code != CX_OK ? cmd_fail(&e) : 0;
+		run_release(&r);
+		return status;
+	}
+	runjson_set(r.rj, "job", r.job->name);
+	runjson_set(r.rj, "job_file", r.job->path);
 	const char *out = r.args.out ? r.args.out : r.job->outputs.dir;
 	if (runlock_acquire(&lock, out, r.job->name, &e) != 0) {
 		status = cmd_fail(&e);
 		goto done;
 	}
-	if (compute(&r, &e) != 0 || rundir_begin(&r.dir, out, r.rep.as_of, &e) != 0 || deliver(&r, &e) != 0) {
-		status = cmd_fail(&e);
-		goto done;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!r.args.quiet)
-		print_summary(&r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	status = count_ok(&r.rep) < r.rep.npairs || r.nproblems > 0 || r.mail_partial ? CX_EXIT_PARTIAL : 0;
+	int failed = rundir_begin(&r.dir, out, r.rep.as_of, &e) != 0 || deliver(&r, &e) != 0;
+	status = conclude(&r, failed, &e);
 done:
 	runlock_release(&lock);
 	run_release(&r);

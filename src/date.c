@@ -28,15 +28,15 @@ cx_date date_from_ymd(int y, int m, int d)
 	return (cx_date)(era * 146097 + doe - 719468);
 }
 
-void date_to_ymd(cx_date z, int *y, int *m, int *d)
+void date_to_ymd(cx_date d, int *y, int *m, int *day)
 {
-	int32_t zz = z + 719468;
+	int32_t zz = d + 719468;
 	int era = (zz >= 0 ? zz : zz - 146096) / 146097;
 	int doe = zz - era * 146097;
 	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	int mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
+	*day = doy - (153 * mp + 2) / 5 + 1;
 	*m = mp < 10 ? mp + 3 : mp - 9;
 	*y = yoe + era * 400 + (*m <= 2);
 }

@@ -371,7 +371,7 @@ int deepdive_write(const char *path, const struct deepdive_input *in,
 	snprintf(subject, sizeof subject, "%s vs %s, as of %s",
 		 name_of(in->name_a, s->a), name_of(in->name_b, s->b), d);
 	struct pdf_meta m = {title, "convex", subject,
-			     "correlation, deep dive, regime shift"};
+			     "correlation, deep dive, regime shift", in->created};
 	rc = pdf_save(doc, path, &m, e);
 	pdf_free(doc);
 	return rc;

@@ -241,7 +241,7 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 		snprintf(name, sizeof name, "%s/%s", p->s->a, p->s->b);
 		int parent = pdf_outline(doc, -1, name, l.page, l.y);
 		struct deepdive_input din = {p->s, p->name_a, p->name_b,
-					     p->related, p->nrelated};
+					     p->related, p->nrelated, in->created};
 		deepdive_layout(&l, &din, parent);
 	}
 	/* the cover's pair names jump to their sections */
@@ -257,7 +257,7 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 	snprintf(title, sizeof title, "%s, as of %s", in->title && in->title[0]
 		 ? in->title : "Correlation Digest", d);
 	struct pdf_meta m = {title, "convex", "Correlation digest",
-			     "correlation, regime shift, digest"};
+			     "correlation, regime shift, digest", in->created};
 	rc = pdf_save(doc, path, &m, e);
 	pdf_free(doc);
 	free(start);

@@ -219,6 +219,9 @@ static int shape_of(const struct csv_record *h, const struct work *w,
 	if (s->value_col == SIZE_MAX)
 		return cx_fail(e, CX_EDATA, "%s: not a %s price file: no close column in the header",
 			       url, prices_layout_name(s->layout));
+	if (s->layout == PRICES_LONG && s->symbol_col == SIZE_MAX)
+		return cx_fail(e, CX_EDATA, "%s: not a long price file: no symbol column in the header",
+			       url);
 	return 0;
 }
 

@@ -727,8 +727,9 @@ struct job *job_load(const char *path, struct cx_error *e)
 		return NULL;
 	root = xmlDocGetRootElement(doc);
 	check_names(&c, (xmlNode *)root, NULL);
-	if (c.errors == 0)
-		validate_schema(doc, &c);
+	/* A schema that cannot be loaded fails the job too (e is set). */
+	if (c.errors == 0 && validate_schema(doc, &c) != 0 && c.errors == 0)
+		c.errors = 1;
 	if (c.errors == 0) {
 		char *copy = xstrdup(path);
 		j = xcalloc(1, sizeof *j);

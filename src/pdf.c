@@ -583,12 +583,12 @@ void pdf_link(struct pdf_doc *d, size_t from, double x, double y, double w,
 /* ---- saving ------------------------------------------------------------ */
 
 /* The time of the document: SOURCE_DATE_EPOCH when set (reproducible
- * builds), else now. */
-static int doc_time(time_t *t, struct cx_error *e)
+ * builds), else the caller's (a run's first attempt of the day), else now. */
+static int doc_time(time_t *t, long long created, struct cx_error *e)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	if (s == NULL || *s == '\0') {
-		*t = time(NULL);
+		*t = created > 0 ? (time_t)created : time(NULL);
 		return 0;
 	}
 	char *end;
@@ -736,7 +736,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 	if (d->saved)
 		return cx_fail(e, CX_ESOFTWARE, "%s: document saved twice", path);
 	d->saved = true;
-	if (doc_time(&t, e) || check_errors(d, path, e))
+	if (doc_time(&t, m ? m->created : 0, e) || check_errors(d, path, e))
 		return -1;
 	if (d->npages == 0)
 		pdf_add_page(d);

@@ -34,13 +34,15 @@ static json_t *assets_json(const struct report *r)
 
 	for (size_t i = 0; i < r->nassets; i++) {
 		const struct report_asset *a = &r->assets[i];
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o}",
+		bool frozen = a->stale && a->last + a->days != r->as_of;   /* repeats its last value */
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:o}",
 			"symbol", a->asset->symbol, "name", a->asset->name,
 			"group", str_or_null(a->asset->group),
 			"first", a->has_prices ? date_json(a->first) : json_null(),
 			"last", a->has_prices ? date_json(a->last) : json_null(),
 			"stale", a->stale,
-			"days", a->stale ? json_integer(a->days) : json_null()));
+			"days", a->stale ? json_integer(a->days) : json_null(),
+			"unchanged_since", frozen ? date_json(r->as_of - a->days) : json_null()));
 	}
 	return arr;
 }

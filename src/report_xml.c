@@ -88,6 +88,8 @@ static void write_assets(struct xw *x, const struct report *r)
 		if (a->stale) {
 			attr(x, "stale", "true");
 			attrf(x, "days", "%d", a->days);
+			if (a->last + a->days != r->as_of)   /* a feed repeating its last value */
+				date_attr(x, "unchanged-since", r->as_of - a->days);
 		}
 		end(x);
 	}

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +65,20 @@ int rundir_remove_tree(const char *path, struct cx_error *e)
 	return rc;
 }
 
-/* Remove OUT/.*.tmp-* and OUT/.*.old-* left by runs that died. */
+/* Whether the process whose PID is the decimal text `pid` still runs:
+ * the shards of a job run side by side under their own locks, and one
+ * must not remove another's directory in the making. */
+static bool process_alive(const char *pid)
+{
+	char *end;
+	long v = strtol(pid, &end, 10);
+
+	if (end == pid || *end != '\0' || v <= 0)
+		return false;
+	return kill((pid_t)v, 0) == 0 || errno == EPERM;
+}
+
+/* Remove OUT/.*.tmp-PID and OUT/.*.old-PID left by runs that died. */
 static void remove_leftovers(const char *out)
 {
 	DIR *d = opendir(out);
@@ -73,7 +88,8 @@ static void remove_leftovers(const char *out)
 		return;
 	while ((ent = readdir(d)) != NULL) {
 		char sub[RUNDIR_PATH_MAX];
-		if (ent->d_name[0] != '.' || (!strstr(ent->d_name, ".tmp-") && !strstr(ent->d_name, ".old-")))
+		const char *mark = strstr(ent->d_name, ".tmp-") ? strstr(ent->d_name, ".tmp-") : strstr(ent->d_name, ".old-");
+		if (ent->d_name[0] != '.' || mark == NULL || process_alive(mark + 5))
 			continue;
 		snprintf(sub, sizeof sub, "%s/%s", out, ent->d_name);
 		rundir_remove_tree(sub, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <glib.h>
@@ -170,11 +171,14 @@ int shard_write(const char *dir, const struct shard_spec *sp, const struct repor
 	for (size_t i = 0; i < rep->npairs; i++)
 		if (in_slice[i])
 			json_array_append_new(pairs, pair_out(&rep->pairs[i], i));
+	/* The merge may run elsewhere in the tree: record where the job is. */
+	char *job = realpath(rep->job->path, NULL);
 	root = json_pack("{si ss ss ss sI si si sI so so so}", "format", SHARD_FORMAT,
-		"job", rep->job->path, "job_name", rep->job->name, "job_sha256", job_sha256,
+		"job", job ? job : rep->job->path, "job_name", rep->job->name, "job_sha256", job_sha256,
 		"as_of", (json_int_t)rep->as_of, "shard", (int)sp->k, "of", (int)sp->n,
 		"watchlist", (json_int_t)rep->npairs, "assets", assets_out(rep),
 		"problems", probs, "pairs", pairs);
+	free(job);
 	if (root == NULL)
 		return cx_fail(e, CX_ESOFTWARE, "%s: cannot build the shard file (a value JSON cannot hold)", dir);
 	snprintf(path, sizeof path, "%s/%s", dir, SHARD_FILE);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
@@ -20,30 +21,38 @@
 /* Largest file copied into the archive (a chart or report.xml). */
 #define SITE_COPY_MAX (64u << 20)
 
+/* Copy src to dst through dst.tmp, renamed: a full disk never leaves a
+ * cut file under the final name. */
 static int copy_file(const char *src, const char *dst, struct cx_error *e)
 {
 	FILE *in = fopen(src, "rb"), *out = NULL;
-	char buf[65536];
+	char buf[65536], tmp[SITE_BUF + 8];
 	size_t n, total = 0;
 	int rc = -1;
 
 	if (in == NULL)
 		return cx_fail(e, CX_ENOINPUT, "%s: cannot open: %s", src, strerror(errno));
-	if ((out = fopen(dst, "wb")) == NULL) {
+	snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+	if ((out = fopen(tmp, "wb")) == NULL) {
 		cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", dst, strerror(errno));
 		goto done;
 	}
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
 		total += n;
 		if (total > SITE_COPY_MAX || fwrite(buf, 1, n, out) != n) {
-			cx_fail(e, CX_EIO, "%s: cannot copy to %s", src, dst);
+			cx_fail(e, CX_EIO, "%s: cannot copy %s: %s", dst, src,
+				total > SITE_COPY_MAX ? "file too large" : strerror(errno));
 			goto done;
 		}
 	}
 	rc = ferror(in) ? cx_fail(e, CX_EIO, "%s: read error", src) : 0;
 done:
 	if (out != NULL && fclose(out) != 0 && rc == 0)
-		rc = cx_fail(e, CX_EIO, "%s: write error", dst);
+		rc = cx_fail(e, CX_EIO, "%s: write error: %s", dst, strerror(errno));
+	if (out != NULL && rc == 0 && rename(tmp, dst) != 0)
+		rc = cx_fail(e, CX_EIO, "%s: cannot rename into place: %s", dst, strerror(errno));
+	if (out != NULL && rc != 0)
+		unlink(tmp);
 	fclose(in);
 	return rc;
 }
@@ -56,10 +65,16 @@ static int write_text(const char *path, const char *s, size_t len, struct cx_err
 	if (f == NULL)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", tmp, strerror(errno));
 	int bad = fwrite(s, 1, len, f) != len;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0)
-		return cx_fail(e, CX_EIO, "%s: cannot write", path);
-	return 0;
+	int saved = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (!bad && rename(tmp, path) == 0)
+		return 0;
+	saved = bad ? saved : errno;
+	unlink(tmp);
+	return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(saved));
 }
 
 static struct template *load_tpl(const char *rel, struct cx_error *e)

@@ -10,6 +10,7 @@ struct smtp {
 	CURL *curl;
 	char *url;
 	char errbuf[CURL_ERROR_SIZE];
+	int fresh;   /* the last transaction failed: don't reuse its connection */
 };
 
 struct upload {
@@ -112,10 +113,19 @@ enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, to);
 	curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
 	curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	/* After a failure (a 421 or a dropped connection closes the channel,
+	 * and curl may not have noticed yet) the next attempt connects anew,
+	 * so no retry is wasted on a dead connection. */
+	curl_easy_setopt(s->curl, CURLOPT_FRESH_CONNECT, (long)s->fresh);
 	CURLcode rc = curl_easy_perform(s->curl);
+	s->fresh = rc != CURLE_OK;
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &resp);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(to);
+	/* On a timeout or a dropped connection the code is that of the last
+	 * reply received (e.g. EHLO's 250), not the reason: report none. */
+	if (rc != CURLE_OK && resp < 400)
+		resp = 0;
 	*code = (int)resp;
 	if (rc == CURLE_OK)
 		return SMTP_SENT;

@@ -405,13 +405,21 @@ static double measure_span(struct canvas *c, const char *s, size_t n)
 	return measure(c, buf);
 }
 
+/* The character after p, never past end: g_utf8_next_char trusts the lead
+ * byte, so in invalid UTF-8 it can jump over the string's NUL. */
+static const char *next_char(const char *p, const char *end)
+{
+	const char *q = g_utf8_next_char(p);
+	return q > end ? end : q;
+}
+
 /* Longest prefix of [s, s+n) (at least one character) that fits max_w. */
 static size_t fit_chars(struct canvas *c, const char *s, size_t n, double max_w)
 {
-	size_t best = (size_t)(g_utf8_next_char(s) - s);
+	size_t best = (size_t)(next_char(s, s + n) - s);
 	const char *p = s + best;
 	while ((size_t)(p - s) < n) {
-		const char *q = g_utf8_next_char(p);
+		const char *q = next_char(p, s + n);
 		if (measure_span(c, s, (size_t)(q - s)) > max_w)
 			break;
 		best = (size_t)(q - s);

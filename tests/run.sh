@@ -53,6 +53,7 @@ summary)
   p=$(grep -c '^pass ' "$TALLY" 2>/dev/null); f=$(grep -c '^fail ' "$TALLY" 2>/dev/null)
   [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
   if [ "$f" -gt 0 ]; then echo "failures:"; grep '^fail ' "$TALLY" | sort | uniq -c; fi
+  if grep -q '^skip ' "$TALLY" 2>/dev/null; then echo "skipped (not counted as passed):"; grep '^skip ' "$TALLY" | sed 's/^skip /  /'; fi
   echo "$p passed, $f failed"
   [ "$f" -eq 0 ] && [ "$p" -gt 0 ] || status=1 ;;
 *) echo "usage: tests/run.sh unit|asan|e2e|summary ..." >&2; exit 64 ;;

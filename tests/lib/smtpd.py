@@ -16,16 +16,27 @@ behaviour of a running server) may hold:
   {"tempfail": ["a@x"],   answer 450 to RCPT for these recipients
    "permfail": ["b@x"],   answer 550 to RCPT for these
    "drop": ["c@x"],       close the connection after their DATA, no reply
-   "slow": 0.5}           wait this many seconds before accepting each DATA;
+   "slow": 0.5,           wait this many seconds before accepting each DATA;
                           DIR/.inflight-K is created when message K starts
                           waiting, and a client that went away meanwhile
                           gets nothing stored (as a real MTA would not queue)
+   "fault": "mail-close", once "after" messages are stored (default 0), every
+   "after": 2,            transaction meets this fault (tests/e2e/80-faults-smtp):
+   "stall": 30}             mail-close, rcpt-close  close the connection instead
+                                                    of answering MAIL / RCPT
+                            data-mid-close          answer DATA with 354, read a
+                                                    few lines of the message, close
+                            mail-421, data-421      answer 421 and close (to MAIL,
+                                                    or after the message's dot)
+                            mail-stall              answer MAIL only after "stall"
+                                                    seconds (past the client's timeout)
+                          DIR/.faults counts the faults met, one line each.
 --ready FILE is written once the server listens. Stop it with SIGTERM.
 """
 import argparse, asyncio, json, os, signal, ssl, sys, threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 def control(path):
@@ -36,6 +47,45 @@ def control(path):
             return json.load(f)
     except ValueError:
         return {}
+
+
+def fault_now(args, stage):
+    """The fault of the control file when it is for `stage` and due."""
+    c = control(args.control)
+    f = c.get('fault', '')
+    if f.rpartition('-')[0] != stage:
+        return None
+    stored = len([n for n in os.listdir(args.dir) if n.endswith('.eml')])
+    if stored < int(c.get('after', 0)):
+        return None
+    with open(os.path.join(args.dir, '.faults'), 'a') as fh:
+        fh.write(f + '\n')
+    return f[len(stage) + 1:], c
+
+
+class FaultSMTP(SMTP):
+    """aiosmtpd's server with a fault in the middle of DATA."""
+    def __init__(self, handler, args, **kw):
+        super().__init__(handler, **kw)
+        self.fault_args = args
+
+    async def smtp_DATA(self, arg):
+        got = fault_now(self.fault_args, 'data-mid') if self.envelope.rcpt_tos else None
+        if got is None:
+            return await super().smtp_DATA(arg)
+        await self.push('354 End data with <CR><LF>.<CR><LF>')
+        for _ in range(5):
+            await self._reader.readuntil(b'\r\n')
+        self.transport.close()
+
+
+class FaultController(Controller):
+    def __init__(self, handler, args, **kw):
+        super().__init__(handler, **kw)
+        self.fault_args = args
+
+    def factory(self):
+        return FaultSMTP(self.handler, self.fault_args, **self.SMTP_kwargs)
 
 
 class Handler:
@@ -51,7 +101,26 @@ class Handler:
         session.host_name = hostname
         return responses
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        got = fault_now(self.args, 'mail')
+        if got is not None:
+            what, c = got
+            if what == 'close':
+                server.transport.close()
+                return '421 closing'
+            if what == '421':
+                asyncio.get_event_loop().call_later(0.05, server.transport.close)
+                return '421 4.3.2 service shutting down'
+            if what == 'stall':
+                await asyncio.sleep(float(c.get('stall', 30)))
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return '250 OK'
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if fault_now(self.args, 'rcpt') is not None:
+            server.transport.close()
+            return '421 closing'
         c = control(self.args.control)
         if address.lower() in [a.lower() for a in c.get('tempfail', [])]:
             return '450 4.2.0 mailbox busy, try later'
@@ -66,6 +135,10 @@ class Handler:
         if any(a.lower() in rcpts for a in c.get('drop', [])):
             server.transport.close()
             return '421 closing'
+        got = fault_now(self.args, 'data')
+        if got is not None and got[0] == '421':
+            asyncio.get_event_loop().call_later(0.05, server.transport.close)
+            return '421 4.3.2 service shutting down'
         with self.lock:
             self.seq += 1
             k = self.seq
@@ -112,7 +185,7 @@ def main():
         user, password = args.auth.split(':', 1)
         kw.update(authenticator=authenticator(user, password), auth_required=True,
                   auth_require_tls=bool(args.cert))
-    ctl = Controller(Handler(args), hostname='127.0.0.1', port=args.port,
+    ctl = FaultController(Handler(args), args, hostname='127.0.0.1', port=args.port,
                      server_hostname='localhost', ready_timeout=10, **kw)
     ctl.start()
     if args.ready:

@@ -93,7 +93,7 @@ static int small_doc(const char *path, struct cx_error *e)
 	int o = pdf_outline(d, -1, "First", 0, 60);
 	pdf_outline(d, o, "Second (child)", 1, 60);
 	pdf_link(d, 0, 60, 110, 100, 20, 1, 60);
-	struct pdf_meta m = {"Tést & <title>", "convex", NULL, NULL};
+	struct pdf_meta m = {"Tést & <title>", "convex", NULL, NULL, 0};
 	int rc = pdf_save(d, path, &m, e);
 	pdf_free(d);
 	return rc;
@@ -234,7 +234,7 @@ static void test_digest(void **state)
 	struct chart_matrix m = {NSYM, syms, r, has};
 	static const char *const skipped[] = {"AA/XYZ: no prices for \"XYZ\""};
 	struct digest_input in = {"Swiss macro watchlist", st[0].as_of, dp, np,
-				  order, np, 5, RANK_ALPHA, &m, skipped, 1};
+				  order, np, 5, RANK_ALPHA, &m, skipped, 1, 0};
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	snprintf(path, sizeof path, "%s/digest.pdf", dir);
