@@ -1,0 +1,52 @@
+#!/bin/sh
+# 80-faults-http: a redirect loop through `convex run` (60-fetch-faults
+# covers `convex fetch`): with stored prices fresh enough for the as-of
+# date the run goes on with them and says so; without, that symbol's pairs
+# are skipped and reported, exit 3. The store is left as it was.
+. "$(dirname "$0")/../lib/assert.sh"
+. "$TESTS_DIR/lib/httpd.sh"
+start_faultsrv || exit 1
+base=http://127.0.0.1:$FAULT_PORT
+
+# job FILE PATH: F_A always from /ok/, F_R from $base/PATH/.
+job() {
+  cat > "$1" <<XML
+<job name="httpfaults"><assets>
+<asset symbol="F_A" name="A" source="s_a"/><asset symbol="F_R" name="R" source="s_r"/>
+</assets><prices>
+<source name="s_a" url="$base/ok/{symbol}" layout="ohlc"/>
+<source name="s_r" url="$base/$2/{symbol}" layout="ohlc"/>
+<store path="store.db" max-age-hours="1"/></prices>
+<watchlist><pair a="F_A" b="F_R"/></watchlist>
+<analysis as-of="2024-01-04"/><outputs dir="out" archive="archive"/></job>
+XML
+}
+db=$TMP/store.db
+
+# 1. No stored prices for F_R: its pair is skipped and reported, exit 3.
+job "$TMP/loop.xml" redirect
+run_convex run --no-mail "$TMP/loop.xml"
+expect_rc 3 "redirect loop, nothing stored: exit 3"
+expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed)"
+expect_err "s_r F_R: no stored prices; its pairs are skipped"
+expect_out "source \"s_r\": no usable prices for \"F_R\"" "the summary reports the source"
+expect_out "F_A/F_R: no prices for \"F_R\"" "the summary reports the skipped pair"
+check "report.json: the pair skipped for want of prices" \
+  test "$(jq -r '.skipped[0].reason' "$TMP/out/2024-01-04/report.json")" = 'no prices for "F_R" on or before 2024-01-04'
+check "no redirect loop followed forever (at most 6 requests per attempt)" \
+  test "$(grep -c '^GET /redirect/' "$FAULT_LOG")" -le 24
+
+# 2. Stored prices fresh enough: the run goes on with them and says so.
+rm -rf "$TMP/out" "$TMP/archive"
+job "$TMP/seed.xml" ok
+run_convex fetch "$TMP/seed.xml"
+expect_rc 0 "the store is seeded"
+sqlite3 "$db" "UPDATE fetches SET fetched_at = fetched_at - 7200"
+before=$(sqlite3 "$db" 'SELECT * FROM prices ORDER BY symbol, date')
+run_convex run --no-mail "$TMP/loop.xml"
+expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed); using the stored prices"
+check "F_R's pair is not skipped for want of prices" sh -c "! grep -q 'no prices for' '$TMP/.out'"
+check "report.json: F_R has its stored prices up to 2024-01-04" \
+  test "$(jq -r '.assets[] | select(.symbol == "F_R") | .last' "$TMP/out/2024-01-04/report.json")" = 2024-01-04
+check "the store is as it was" test "$(sqlite3 "$db" 'SELECT * FROM prices ORDER BY symbol, date')" = "$before"
+finish
