@@ -24,7 +24,8 @@ analyze-cppcheck: | $(BUILD)/.deps-ok
 
 analyze-tidy: | $(BUILD)/.deps-ok
 	$(Q)status=0; for f in $(SRC); do \
-	  clang-tidy --quiet $$f -- $(ANALYZE_FLAGS) 2>/dev/null || status=1; \
+	  inc="-include tests/analyze.h"; [ "$$f" = src/err.c ] && inc=""; \
+	  clang-tidy --quiet $$f -- $(ANALYZE_FLAGS) $$inc 2>/dev/null || status=1; \
 	done; exit $$status
 
 analyze:
