@@ -33,7 +33,9 @@ static bool linear_ticks(double lo, double hi, double step, int decimals,
 	if (last - first + 1 > AXIS_TICKS_MAX)
 		return false;
 	out->n = 0;
-	for (double k = first; k <= last; k++) {
+	/* An integer counter: first and last are whole numbers (<= AXIS_TICKS_MAX apart). */
+	for (long i = 0, nk = (long)(last - first); i <= nk; i++) {
+		double k = first + (double)i;
 		struct axis_tick *t = &out->t[out->n++];
 		t->v = k * step;
 		t->labelled = true;

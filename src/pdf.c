@@ -678,7 +678,7 @@ static int id_patch(unsigned char *buf, size_t len)
 	HPDF_MD5Final(md5, &ctx);
 	for (int copy = 0; copy < 2; copy++) {
 		unsigned char *h = at + strlen("/ID [ <") + (size_t)copy * 35;
-		for (int i = 0; i < 16; i++) {
+		for (size_t i = 0; i < 16; i++) {
 			h[2 * i] = (unsigned char)hex[md5[i] >> 4];
 			h[2 * i + 1] = (unsigned char)hex[md5[i] & 15];
 		}

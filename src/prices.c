@@ -177,7 +177,7 @@ static const char *shown(char buf[MSG_FIELD_MAX + 4], const char *s, size_t len)
 		memcpy(buf + i, s + i, k);
 		i += k;
 	}
-	strcpy(buf + n, n < len ? "..." : "");
+	memcpy(buf + n, n < len ? "..." : "", n < len ? 4 : 1);  /* buf has n + 4 */
 	return buf;
 }
 
