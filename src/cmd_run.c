@@ -218,6 +218,19 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 
 /* ---- problems (bad-day lines) ------------------------------------------- */
 
+/* Keep a copy of `line` for the summary (the first RUN_PROBLEMS_MAX). */
+static void keep_problem(struct run *r, const char *line)
+{
+	if (r->nproblems >= RUN_PROBLEMS_MAX)
+		return;
+	char *copy = strdup(line);
+	if (copy == NULL)
+		abort();
+	/* clang-analyzer 14 loses track of a pointer stored at a symbolic
+	 * index of an array member; the copy is freed with the run. */
+	r->problems[r->nproblems++] = copy;
+} /* NOLINT(clang-analyzer-unix.Malloc): reported at the brace */
+
 static void problem(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct run *r, const char *fmt, ...)
 {
@@ -228,8 +241,7 @@ static void problem(struct run *r, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	log_warn("%s", buf);
-	if (r->nproblems < RUN_PROBLEMS_MAX && (r->problems[r->nproblems] = strdup(buf)) != NULL)
-		r->nproblems++;
+	keep_problem(r, buf);
 }
 
 /* ---- prices and assets -------------------------------------------------- */
@@ -1302,10 +1314,21 @@ static int merge_assets(struct run *r, struct cx_error *e)
 		const struct shard_asset *x = &s0->assets[k];
 		*a = (struct report_asset){&j->assets[i], x->has_prices, x->first, x->last, x->stale, x->days};
 	}
-	for (size_t i = 0; i < s0->nproblems && r->nproblems < RUN_PROBLEMS_MAX; i++)
-		if ((r->problems[r->nproblems] = strdup(s0->problems[i])) != NULL)
-			r->nproblems++;
+	for (size_t i = 0; i < s0->nproblems; i++)
+		keep_problem(r, s0->problems[i]);
 	return 0;
+}
+
+/* Whether shard k of total may hand in `sp`: a pair of the job, in its
+ * place, owned by that shard, not handed in before. */
+static bool belongs(const struct run *r, const struct shard_pair *sp,
+		    unsigned k, unsigned total, const bool *seen)
+{
+	if (sp->index >= r->rep.npairs || seen[sp->index])
+		return false;
+	const struct job_pair *jp = r->rep.pairs[sp->index].jp;
+	return jp != NULL && strcmp(sp->id, jp->id) == 0 &&
+	       shard_of(sp->id, total) == k + 1;
 }
 
 /* Every pair from the shard that owns it, exactly once. The statistics
@@ -1323,12 +1346,12 @@ static int merge_pairs(struct run *r, struct cx_error *e)
 		struct shard_result *s = r->shards[k];
 		for (size_t i = 0; i < s->npairs; i++) {
 			struct shard_pair *sp = &s->pairs[i];
-			struct report_pair *p = &r->rep.pairs[sp->index < n ? sp->index : 0];
-			if (sp->index >= n || strcmp(sp->id, p->jp->id) != 0 || shard_of(sp->id, total) != k + 1 || seen[sp->index]) {
+			if (!belongs(r, sp, k, total, seen)) {
 				free(seen);
 				return cx_fail(e, CX_EDATA, "%s/%s: pair \"%s\" does not belong to shard %u of %u at position %zu",
 					       s->dir, SHARD_FILE, sp->id, k + 1, total, sp->index);
 			}
+			struct report_pair *p = &r->rep.pairs[sp->index];
 			seen[sp->index] = true;
 			r->owner[sp->index] = k;
 			p->ok = sp->ok;
@@ -1440,9 +1463,11 @@ static int check_inputs(const struct job *j, struct cx_error *e)
 		bad++;
 	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
 	for (int k = 0; k < 2 && !bad; k++)
-		if (files[k] && access(files[k], R_OK) != 0)
-			bad = cx_fail(e, CX_ENOINPUT, "%s: %s file \"%s\": %s", j->path,
-				      k ? "suppression" : "subscribers", files[k], strerror(errno)) ? 1 : 1;
+		if (files[k] && access(files[k], R_OK) != 0) {
+			cx_fail(e, CX_ENOINPUT, "%s: %s file \"%s\": %s", j->path,
+				k ? "suppression" : "subscribers", files[k], strerror(errno));
+			bad = 1;
+		}
 	prices_free(p);
 	return bad ? -1 : 0;
 }

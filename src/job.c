@@ -739,7 +739,7 @@ struct job *job_load(const char *path, struct cx_error *e)
 		build(j, root, &c);
 	}
 	xmlFreeDoc(doc);
-	if (c.errors > 0) {
+	if (c.errors > 0 || j == NULL) {
 		job_free(j);
 		return NULL;
 	}

@@ -250,8 +250,10 @@ static int write_feed(const char *archive, const char *public_url, const char *t
 
 	snprintf(base, sizeof base, "%s", public_url != NULL ? public_url : "");
 	bl = strlen(base);
-	if (bl > 0 && base[bl - 1] != '/' && bl + 1 < sizeof base)
-		strcat(base, "/");
+	if (bl > 0 && base[bl - 1] != '/' && bl + 1 < sizeof base) {
+		base[bl] = '/';
+		base[bl + 1] = '\0';
+	}
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr feed = xmlNewNode(NULL, BAD_CAST "feed");
 	xmlNsPtr ns = xmlNewNs(feed, BAD_CAST "http://www.w3.org/2005/Atom", NULL);

@@ -22,10 +22,10 @@
  * not round back to that value. */
 static bool varies(const double *x, size_t n)
 {
+	/* The analyzer assumes s->n == STATS_W1Y after build_history filled
+	 * one row; n is the count filled, so x[i] is always initialised. */
 	for (size_t i = 1; i < n; i++)
-		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): the analyzer
-		 * assumes s->n == STATS_W1Y after build_history filled one row; n is the count filled. */
-		if (x[i] != x[0])
+		if (x[i] != x[0]) /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 			return true;
 	return false;
 }
