@@ -22,6 +22,7 @@
 
 #include "date.h"
 #include "err.h"
+#include "http.h"
 #include "prices.h"
 
 /* Limits on what a job may hold (each bounds an array fed by the file). */
@@ -78,11 +79,17 @@ struct job_source {
 	int line;
 };
 
-/* <store path="prices.sqlite" max-age-hours="24"/>: the HTTP price store.
- * Default path: OUT/prices.sqlite (next to the run directories). */
+/* <store path="prices.sqlite" max-age-hours="24" max-body-bytes="1048576"/>:
+ * the HTTP price store and the fetches that fill it. Default path:
+ * OUT/prices.sqlite (next to the run directories). max-body-bytes bounds
+ * every source's response (http_opts.max_body) in `convex fetch` (unless
+ * --max-bytes is given) and in `convex run`; it is a job-wide setting, not
+ * one per <source>, because the limit guards the memory of the process
+ * that holds all the concurrent responses of one fetch at once. */
 struct job_store {
 	char *path;
 	int max_age_hours;
+	long max_body_bytes;  /* 1..HTTP_BODY_MAX; default HTTP_BODY_MAX */
 };
 
 /* One watchlist pair after expansion of <pair>, <within> and <across>.
@@ -178,6 +185,22 @@ struct job {
  * logged as its own line so `convex check` shows them all). */
 struct job *job_load(const char *path, struct cx_error *e);
 void job_free(struct job *j);
+
+/* The command line's SMTP settings (`convex run/send --smtp URL
+ * [--smtp-ca-file FILE]`) over the job's. `url` (NULL: keep the job's)
+ * must be smtp://host[:port] or smtps://host[:port]; it replaces the URL
+ * of the job's <smtp>, or makes one (rate 0, the default timeout) when the
+ * job has none. Credentials stay the job's user-env/password-env when it
+ * names them; otherwise, when JOB_SMTP_USER_ENV is set in the environment,
+ * they are read from JOB_SMTP_USER_ENV and JOB_SMTP_PASSWORD_ENV at
+ * delivery; else no AUTH. `ca_file` (NULL: keep the job's), relative to
+ * the working directory, replaces the CA file.
+ * Returns 0, or -1 with `e` set (CX_EUSAGE): a malformed URL, a job
+ * without <digest>, a CA file without any SMTP URL. */
+#define JOB_SMTP_USER_ENV     "CONVEX_SMTP_USER"
+#define JOB_SMTP_PASSWORD_ENV "CONVEX_SMTP_PASSWORD"
+int job_set_smtp(struct job *j, const char *url, const char *ca_file,
+		 struct cx_error *e);
 
 /* The asset of `symbol`, or NULL. */
 const struct job_asset *job_find_asset(const struct job *j, const char *symbol);

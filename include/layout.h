@@ -119,4 +119,14 @@ void layout_decorate(struct pdf_doc *doc, size_t first, size_t last,
 /* "1,304" for 1304. Returns buf. */
 char *layout_thousands(size_t n, char *buf, size_t size);
 
+/* Size of a buffer for one number formatted by layout_number(). */
+#define LAYOUT_NUM_MAX 64
+
+/* `v` printed with the printf format `f` (one double conversion) into `buf`
+ * (LAYOUT_NUM_MAX bytes, cut when longer) and returned; when `has` is false,
+ * the static string "n/a" (what stats.h calls a missing value) and `buf` is
+ * not touched. */
+const char *layout_number(char buf[LAYOUT_NUM_MAX], bool has, const char *f,
+			  double v);
+
 #endif

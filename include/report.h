@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "chart.h"
 #include "date.h"
 #include "err.h"
 #include "job.h"
@@ -43,6 +44,20 @@ struct report_pair {
 	size_t nrelated;
 };
 
+/* The digest's correlation heatmap: the 1Y r (stats_window, W_1Y) of every
+ * pair of its symbols, whether or not the pair is on the watchlist. The
+ * symbols: the watchlist's (report.assets) that have prices and are not
+ * stale, in job order, the first CHART_HEATMAP_MAX. Each cell is as of the
+ * pair's last common date on or before the run's date (as for watchlist
+ * pairs), with the job's lookback; no value ("n/a") only where that has no
+ * full 1Y window (or zero variance). */
+struct report_heatmap {
+	size_t n;                         /* symbols */
+	size_t idx[CHART_HEATMAP_MAX];    /* their indices into report.assets */
+	double *r;                        /* n x n, r[i*n + j]; owned */
+	bool *has_r;                      /* n x n; the diagonal: true, r 1 */
+};
+
 struct report {
 	const struct job *job;
 	cx_date as_of;          /* the run's date */
@@ -54,6 +69,7 @@ struct report {
 	size_t *order;          /* indices of ok pairs in rank order */
 	size_t nranked;
 	size_t tests;           /* pairs with a z (BH's m) */
+	struct report_heatmap heatmap;  /* report_heatmap_compute, or a shard's */
 };
 
 /* File names inside the run directory (relative), into buf. `kind`:
@@ -64,12 +80,18 @@ char *report_pair_file(const struct report_pair *p, const char *kind,
 #define REPORT_SHIFTS_PNG   "charts/shifts.png"
 #define REPORT_HEATMAP_PNG  "charts/heatmap.png"
 
-/* The heatmap's symbols: the assets that appear in an ok pair, job order,
- * at most CHART_HEATMAP_MAX. Writes indices into r->assets to idx and
- * returns their count. */
+/* Compute r->heatmap (see struct report_heatmap) from the prices `p`, once
+ * r->as_of and r->assets are set. Deterministic: the same prices give the
+ * same bits whatever the thread count of the run. Out of memory aborts. */
+void report_heatmap_compute(struct report *r, const struct prices *p);
+/* Free what a heatmap owns and empty it. */
+void report_heatmap_release(struct report_heatmap *h);
+
+/* The heatmap's symbols (r->heatmap): writes at most `max` indices into
+ * r->assets to idx and returns their count. */
 size_t report_heatmap_symbols(const struct report *r, size_t *idx, size_t max);
-/* The heatmap cell of assets i and j (indices into r->assets): the 1Y r of
- * the watchlist pair of those symbols, when there is one with a value. */
+/* The heatmap cell of assets i and j (indices into r->assets): true with
+ * *out set when both are heatmap symbols and the cell has a value. */
 bool report_heatmap_cell(const struct report *r, size_t i, size_t j, double *out);
 
 /* Write report.xml / report.json to `path`. Returns 0, or -1 with `e` set

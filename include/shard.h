@@ -10,10 +10,12 @@
  * A shard writes OUT/YYYY-MM-DD.shard-K-of-N/ with the charts and deep-dive
  * PDFs of its slice and shard.json: the job (path and SHA-256 of its
  * bytes), the run's date, K and N, the watchlist's assets as the shard saw
- * them, the run's problems, and for each pair of the slice either the full
- * statistics (stats.h, every double at 17 significant digits, which
- * round-trips exactly) or the reason it was skipped. The merge rebuilds
- * the run's model from N such files.
+ * them, the run's problems, the heatmap (report.h: every shard computes
+ * the whole of it from the prices it loaded, since the merge has no
+ * prices), and for each pair of the slice either the full statistics
+ * (stats.h, every double at 17 significant digits, which round-trips
+ * exactly) or the reason it was skipped. The merge rebuilds the run's
+ * model from N such files.
  */
 #ifndef CONVEX_SHARD_H
 #define CONVEX_SHARD_H
@@ -28,7 +30,7 @@
 #include "stats.h"
 
 #define SHARD_FILE     "shard.json"
-#define SHARD_FORMAT   1            /* "format" in shard.json */
+#define SHARD_FORMAT   2            /* "format" in shard.json (2: the heatmap) */
 #define SHARD_N_MAX    10000        /* most shards of one run */
 /* Largest shard.json read: 435 pairs of 5 years take ~40 MB; a file ten
  * times the largest watchlist we know of is not a shard. */
@@ -91,6 +93,7 @@ struct shard_result {
 	size_t nproblems;
 	struct shard_pair *pairs;
 	size_t npairs;
+	struct report_heatmap heatmap;  /* idx: indices into assets */
 };
 
 /* Read dir/shard.json. Returns a new result (free with shard_result_free)
@@ -104,7 +107,7 @@ struct shard_result *shard_read(const char *dir, struct cx_error *e);
  * st.ra, st.rb set to NULL). */
 void shard_result_free(struct shard_result *s);
 
-/* True when the two shards saw the same assets and problems. */
+/* True when the two shards saw the same assets, problems and heatmap. */
 bool shard_same_inputs(const struct shard_result *x, const struct shard_result *y);
 
 #endif

@@ -110,6 +110,17 @@ int stats_compute(const struct series *a, const struct series *b,
 		  struct cx_error *e);
 void stats_release(struct pair_stats *s);
 
+/* Window `w` of A/B alone, exactly as stats_compute computes it (the same
+ * alignment, as-of rule, history and Pearson code) without the rest of the
+ * deep dive: the heatmap's cells of pairs that are not on the watchlist.
+ * Returns 0 with *out set (out->has_r false when the window is not full
+ * or has zero variance) and *as_of the aligned date used (may be NULL), or
+ * -1 with `e` set as stats_compute sets it (CX_EDATA: fewer than two
+ * shared dates, or none on or before the as-of date). */
+int stats_window(const struct series *a, const struct series *b,
+		 const struct stats_opts *opts, enum stats_window w,
+		 struct window_stat *out, cx_date *as_of, struct cx_error *e);
+
 /* Pearson r of x and y (n values) by a two-pass computation.
  * Returns false (and leaves *r alone) when n < 2 or either has zero variance.
  * |*r| <= 1 always. */

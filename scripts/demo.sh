@@ -1,19 +1,31 @@
 #!/bin/sh
 # demo.sh - the demo job on the bundled sample data (make demo).
 #
-#   scripts/demo.sh BUILD-DIR
+#   scripts/demo.sh BUILD-DIR [--smtp URL] [--smtp-ca-file FILE]
 #
 # Checks and runs jobs/demo.xml (Swiss bonds, equities, real estate and
 # balanced mandates, plus eight Dow stocks) into out/demo/, then says where
-# the PDFs, the report and the digest emails are.
+# the PDFs, the report and the digest emails are. The digest is written as
+# .eml files; with --smtp URL (make demo SMTP=URL) it is sent through that
+# relay instead, AUTH from CONVEX_SMTP_USER/CONVEX_SMTP_PASSWORD when set.
 set -eu
 export LC_ALL=C TZ=UTC
-[ $# -eq 1 ] || { echo "usage: scripts/demo.sh BUILD-DIR" >&2; exit 64; }
+usage() { echo "usage: scripts/demo.sh BUILD-DIR [--smtp URL] [--smtp-ca-file FILE]" >&2; exit 64; }
+[ $# -ge 1 ] || usage
 repo=$(cd "$(dirname "$0")/.." && pwd)
 case "$1" in /*) build=$1 ;; *) build=$repo/$1 ;; esac
 convex=$build/convex
 job=$repo/jobs/demo.xml
 [ -x "$convex" ] || { echo "demo.sh: $convex not built; run make first" >&2; exit 66; }
+shift
+# The SMTP options, checked here and handed to convex run as they are.
+smtp=
+case $# in
+  0) ;;
+  2) [ "$1" = --smtp ] || usage; smtp=$2 ;;
+  4) [ "$1" = --smtp ] && [ "$3" = --smtp-ca-file ] || usage; smtp=$2 ;;
+  *) usage ;;
+esac
 
 # No SOURCE_DATE_EPOCH needed for `make demo` to run again and again: the
 # PDFs' creation time is fixed by the day's first run (ARCHIVE/YYYY/MM/DD/
@@ -28,7 +40,7 @@ export CONVEX_UNSUBSCRIBE_SECRET
 "$convex" check "$job"
 echo
 status=0
-"$convex" run "$job" || status=$?
+"$convex" run "$@" "$job" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"
 
 run=$(ls -d "$repo"/out/demo/????-??-?? | tail -n 1)
@@ -37,7 +49,10 @@ echo "The demo, in $run:"
 echo "  report      $run/report.xml  (and report.json)"
 echo "  deep dives  $(ls "$run"/pdf/*.pdf 2>/dev/null | wc -l) PDFs in $run/pdf/"
 [ -f "$run/pdf/digest.pdf" ] && echo "  digest      $run/pdf/digest.pdf"
-if [ -d "$run/mail" ]; then
+if [ -n "$smtp" ]; then
+  echo "  emails      sent through $smtp (the summary above says how many);"
+  echo "              a rerun sends nothing twice: the ledger is $repo/out/demo/ledger.sqlite"
+elif [ -d "$run/mail" ]; then
   echo "  emails      $(ls "$run"/mail/*.eml 2>/dev/null | wc -l) messages in $run/mail/"
   echo "              open one with a mail client, e.g. thunderbird $(ls "$run"/mail/*.eml | head -n 1)"
 fi

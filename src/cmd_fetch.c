@@ -33,7 +33,8 @@ static void help(FILE *f)
 		"  --force              ask every source, however recently fetched\n"
 		"  --timeout SECONDS    longest time for one request, 1..%d (default %d)\n"
 		"  --retries N          retries of a transient failure, 0..%d (default %d)\n"
-		"  --max-bytes N        largest response body, 1..%ld (default: the maximum)\n"
+		"  --max-bytes N        largest response body, 1..%ld (default: the job's\n"
+		"                       <store max-body-bytes>, else the maximum)\n"
 		"  -h, --help           show this help and exit\n\n"
 		"Exit status: 0 ok, 65 a source sent bad data, 66 job not found,\n"
 		"69 a source unreachable, 75 another process is fetching, 78 bad job.\n",
@@ -115,11 +116,14 @@ int cmd_fetch(int argc, char **argv)
 	int rc;
 
 	fetch_opts_init(&o);
+	o.http.max_body = 0;    /* until --max-bytes: then the job's limit */
 	rc = parse_args(argc, argv, &o, &path, &e);
 	if (rc != 0)
 		return rc > 0 ? 0 : cmd_fail(&e);
 	if ((j = job_load(path, &e)) == NULL)
 		return cmd_fail(&e);
+	if (o.http.max_body == 0)
+		o.http.max_body = j->store.max_body_bytes;
 	if (j->nsources == 0) {
 		cx_fail(&e, CX_ECONFIG, "%s: the job has no <source> to fetch from", path);
 		job_free(j);

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "chart.h"
+#include "cliargs.h"
 #include "cmd.h"
 #include "deepdive.h"
 #include "err.h"
 #include "pdf.h"
 #include "prices.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define LOOKBACK_MAX 100
 
@@ -56,18 +58,6 @@ static void help(FILE *f)
 
 /* ---- options --------------------------------------------------------- */
 
-static int parse_lookback(const char *s, int *out, struct cx_error *e)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > LOOKBACK_MAX)
-		return cx_fail(e, CX_EUSAGE, "--lookback-years \"%s\" is not a "
-			       "whole number from 1 to %d", s, LOOKBACK_MAX);
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_option(int c, struct report_args *a, char **argv,
 			struct cx_error *e)
 {
@@ -77,12 +67,9 @@ static int parse_option(int c, struct report_args *a, char **argv,
 	case 'p': a->pair = optarg; return 0;
 	case 'o': a->out = optarg; return 0;
 	case 'g': a->png = true; return 0;
-	case 'y': return parse_lookback(optarg, &a->opts.lookback_years, e);
-	case 'a':
-		if (!date_parse(optarg, strlen(optarg), &a->opts.as_of))
-			return cx_fail(e, CX_EUSAGE, "--as-of \"%s\" is not a date "
-				       "(YYYY-MM-DD)", optarg);
-		return 0;
+	case 'y': return cliargs_lookback(optarg, LOOKBACK_MAX,
+					  &a->opts.lookback_years, e);
+	case 'a': return cliargs_as_of(optarg, &a->opts.as_of, e);
 	case 'z':
 		if (pdf_paper_parse(optarg, &a->paper) != 0)
 			return cx_fail(e, CX_EUSAGE, "--paper \"%s\" is not a4 or "
@@ -117,10 +104,8 @@ static int parse_args(int argc, char **argv, struct report_args *a,
 
 	a->opts.lookback_years = 5;
 	/* each argument is at most one --prices file or --name */
-	a->prices = calloc((size_t)argc + 1, sizeof *a->prices);
-	a->names = calloc((size_t)argc + 1, sizeof *a->names);
-	if (a->prices == NULL || a->names == NULL)
-		return cx_fail(e, CX_ESOFTWARE, "out of memory");
+	a->prices = xcalloc((size_t)argc + 1, sizeof *a->prices);
+	a->names = xcalloc((size_t)argc + 1, sizeof *a->names);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -147,60 +132,6 @@ static int parse_args(int argc, char **argv, struct report_args *a,
 }
 
 /* ---- inputs ------------------------------------------------------------ */
-
-static bool looks_like_symbol(const char *s, size_t len)
-{
-	if (len == 0 || len >= PRICES_SYMBOL_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z') && !(s[i] >= 'a' && s[i] <= 'z') &&
-		    !(s[i] >= '0' && s[i] <= '9') && !strchr("._^-", s[i]))
-			return false;
-	return true;
-}
-
-/* "SYMBOL=FILE" when the part before '=' looks like a symbol and the whole
- * argument is not itself an existing file (as `convex stats` reads it). */
-static int load_spec(struct prices *p, const char *spec, struct cx_error *e)
-{
-	char symbol[PRICES_SYMBOL_MAX];
-	struct prices_opts opts = {NULL, PRICES_AUTO};
-	const char *eq = strchr(spec, '='), *path = spec;
-	struct stat st;
-
-	if (eq != NULL && looks_like_symbol(spec, (size_t)(eq - spec)) &&
-	    stat(spec, &st) != 0) {
-		memcpy(symbol, spec, (size_t)(eq - spec));
-		symbol[eq - spec] = '\0';
-		opts.symbol = symbol;
-		path = eq + 1;
-	}
-	return prices_load_file(p, path, &opts, e);
-}
-
-static int find_pair(const struct prices *p, const char *pair,
-		     const struct series **a, const struct series **b,
-		     struct cx_error *e)
-{
-	char sa[PRICES_SYMBOL_MAX];
-	const char *slash = strchr(pair, '/');
-	size_t la = slash ? (size_t)(slash - pair) : 0;
-
-	if (slash == NULL || la == 0 || slash[1] == '\0' || strchr(slash + 1, '/'))
-		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" is not A/B", pair);
-	if (la >= sizeof sa)
-		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%.*s\"", (int)la, pair);
-	memcpy(sa, pair, la);
-	sa[la] = '\0';
-	if (!strcmp(sa, slash + 1))
-		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" names the same symbol "
-			       "twice", pair);
-	if ((*a = prices_find(p, sa)) == NULL)
-		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\"", sa);
-	if ((*b = prices_find(p, slash + 1)) == NULL)
-		return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\"", slash + 1);
-	return 0;
-}
 
 /* The long name of `sym` from the --name arguments (the last one wins), or
  * NULL. A --name without "=" is a usage error found by check_names. */
@@ -315,9 +246,9 @@ static int run(const struct report_args *a, struct cx_error *e)
 
 	memset(&s, 0, sizeof s);
 	for (size_t i = 0; i < a->nprices; i++)
-		if (load_spec(p, a->prices[i], e) != 0)
+		if (cliargs_load_prices(p, a->prices[i], e) != 0)
 			goto out;
-	if (check_names(a, e) || find_pair(p, a->pair, &sa, &sb, e))
+	if (check_names(a, e) || cliargs_find_pair(p, a->pair, 0, &sa, &sb, e))
 		goto out;
 	if (stats_compute(sa, sb, &a->opts, &s, e) != 0)
 		goto out;

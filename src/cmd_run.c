@@ -60,6 +60,7 @@ struct run_args {
 	const char *out;
 	int threads;
 	bool no_mail, offline;
+	const char *smtp, *smtp_ca;   /* --smtp, --smtp-ca-file (job_set_smtp) */
 	struct shard_spec shard;      /* n == 0: the whole watchlist */
 	char **shard_dirs;            /* merge: the shards' run directories */
 	int nshard_dirs;
@@ -133,7 +134,8 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
-		   "                      [--offline] [--shard K/N] [-q] [-v]\n"
+		   "                      [--smtp URL] [--smtp-ca-file FILE] [--offline]\n"
+		   "                      [--shard K/N] [-q] [-v]\n"
 		   "Run the job: statistics of every watchlist pair, the regime-shift ranking,\n"
 		   "charts, deep-dive PDFs and the digest into OUT/YYYY-MM-DD/, the PDFs into\n"
 		   "the archive, then the digest mail.\n\n"
@@ -142,6 +144,11 @@ static void help(FILE *f, const char *cmd)
 		   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
+		   "  --smtp URL    send the digest through URL (smtp://host:587, STARTTLS\n"
+		   "                required, or smtps://host:465) instead of the job's <smtp>\n"
+		   "                or the .eml files; AUTH with the job's user-env/password-env,\n"
+		   "                else $CONVEX_SMTP_USER/$CONVEX_SMTP_PASSWORD when set\n"
+		   "  --smtp-ca-file FILE  verify the relay's certificate against FILE\n"
 		   "  --offline     do not fetch HTTP sources; use the local price store\n"
 		   "  --shard K/N   process only slice K of N of the watchlist into\n"
 		   "                OUT/YYYY-MM-DD.shard-K-of-N (no archive, no mail); then\n"
@@ -178,6 +185,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 		{"as-of", required_argument, NULL, 'a'}, {"out", required_argument, NULL, 'o'},
 		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
 		{"shard", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{"smtp", required_argument, NULL, 'S'}, {"smtp-ca-file", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -200,6 +208,8 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'n': a->no_mail = true; break;
 		case 'f': a->offline = true; break;
+		case 'S': a->smtp = optarg; break;
+		case 'C': a->smtp_ca = optarg; break;
 		case 's':
 			if (shard_parse(optarg, &a->shard, e) != 0)
 				return -1;
@@ -259,6 +269,7 @@ static int load_prices(struct run *r, struct cx_error *e)
 		fetch_opts_init(&fo);
 		fo.offline = r->args.offline;
 		fo.as_of = r->args.as_of;
+		fo.http.max_body = j->store.max_body_bytes;
 		if (fetch_job_prices(j, r->prices, &fo, &fr, e) != 0)
 			return -1;
 		for (size_t i = 0; i < fr.n; i++)
@@ -667,40 +678,25 @@ static int shifts_chart(struct run *r, struct cx_error *e)
 	return rc;
 }
 
-/* The heatmap's matrix (report_heatmap_symbols/cell); free with
- * heatmap_release. */
+/* The heatmap's matrix: a view of the report's (report_heatmap_compute in
+ * a run, carried in shard.json to a merge), with the symbols as labels. */
 struct heatmap {
 	const char *labels[CHART_HEATMAP_MAX];
-	double *r;
-	bool *has;
 	struct chart_matrix m;
 };
 
 static void heatmap_build(const struct run *r, struct heatmap *h)
 {
-	size_t idx[CHART_HEATMAP_MAX], n = report_heatmap_symbols(&r->rep, idx, CHART_HEATMAP_MAX);
+	const struct report_heatmap *rh = &r->rep.heatmap;
 
-	h->r = calloc(n * n + 1, sizeof *h->r);
-	h->has = calloc(n * n + 1, sizeof *h->has);
-	if (!h->r || !h->has)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		h->labels[i] = r->rep.assets[idx[i]].asset->symbol;
-		for (size_t k = 0; k < n; k++)
-			h->has[i * n + k] = i == k ? (h->r[i * n + k] = 1, true)
-				: report_heatmap_cell(&r->rep, idx[i], idx[k], &h->r[i * n + k]);
-	}
-	h->m = (struct chart_matrix){n, h->labels, h->r, h->has};
-}
-
-static void heatmap_release(struct heatmap *h)
-{
-	free(h->r), free(h->has);
+	for (size_t i = 0; i < rh->n; i++)
+		h->labels[i] = r->rep.assets[rh->idx[i]].asset->symbol;
+	h->m = (struct chart_matrix){rh->n, h->labels, rh->r, rh->has_r};
 }
 
 static int heatmap_chart(struct run *r, const struct heatmap *h, struct cx_error *e)
 {
-	struct chart_spec spec = {.kind = CHART_HEATMAP, .title = "1-year correlation of the watchlist pairs", .matrix = &h->m};
+	struct chart_spec spec = {.kind = CHART_HEATMAP, .title = "1-year correlation of the watchlist's symbols", .matrix = &h->m};
 	return render_png(r, &spec, CHART_WIDTH, CHART_HEATMAP_H, 2, REPORT_HEATMAP_PNG, e);
 }
 
@@ -837,7 +833,6 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	t = runjson_now();
 	rc = rc || digest_pdf(r, &h, e) != 0;
 	runjson_stage(r->rj, "pdfs", runjson_now() - t);
-	heatmap_release(&h);
 	if (rc)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.xml", r->dir.tmp);
@@ -982,6 +977,7 @@ static void run_release(struct run *r)
 		free(r->rep.pairs[i].related);
 	}
 	free(r->rep.pairs), free(r->rep.order), free(r->rep.assets);
+	report_heatmap_release(&r->rep.heatmap);
 	for (size_t i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
 	free(r->in_slice), free(r->needed), free(r->owner);
@@ -1030,6 +1026,8 @@ static int compute(struct run *r, struct cx_error *e)
 		return -1;
 	rank_pairs(r);
 	relate_pairs(r);
+	/* every shard too: the merge has the shards' results, not the prices */
+	report_heatmap_compute(&r->rep, r->prices);
 	runjson_stage(r->rj, "stats", runjson_now() - t);
 	return 0;
 }
@@ -1144,7 +1142,9 @@ int cmd_run(int argc, char **argv)
 		runjson_free(r.rj);
 		return status < 0 ? cmd_fail(&e) : 0;
 	}
-	if ((r.job = job_load(r.args.job, &e)) == NULL) {
+	if ((r.job = job_load(r.args.job, &e)) == NULL ||
+	    ((r.args.smtp || r.args.smtp_ca) && job_set_smtp(r.job, r.args.smtp, r.args.smtp_ca, &e) != 0)) {
+		job_free(r.job);
 		runjson_free(r.rj);
 		return cmd_fail(&e);
 	}
@@ -1316,6 +1316,13 @@ static int merge_assets(struct run *r, struct cx_error *e)
 	}
 	for (size_t i = 0; i < s0->nproblems; i++)
 		keep_problem(r, s0->problems[i]);
+	/* The heatmap as the shards computed it from the prices they saw (all
+	 * the same: shard_same_inputs); its indices are into the same assets. */
+	r->rep.heatmap = s0->heatmap;
+	memset(&r->shards[0]->heatmap, 0, sizeof r->shards[0]->heatmap);
+	for (size_t i = 0; i < r->rep.heatmap.n; i++)
+		if (r->rep.heatmap.idx[i] >= r->rep.nassets)
+			return cx_fail(e, CX_EDATA, "%s/%s: the heatmap names an asset the job does not watch", s0->dir, SHARD_FILE);
 	return 0;
 }
 

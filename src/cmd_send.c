@@ -13,12 +13,17 @@
 
 static void send_usage(FILE *f)
 {
-	fprintf(f, "Usage: convex send RUNDIR --job JOB\n"
+	fprintf(f, "Usage: convex send RUNDIR --job JOB [--smtp URL] [--smtp-ca-file FILE]\n"
 		   "Deliver the digest of the run directory RUNDIR (OUT/YYYY-MM-DD) to the\n"
 		   "subscribers of JOB. Messages already accepted are not sent again;\n"
 		   "deferred and interrupted ones are. Without <smtp> in the job the\n"
 		   "messages are written to RUNDIR/mail/ as .eml files.\n\n"
 		   "  -j, --job JOB   the job file the run belongs to (required)\n"
+		   "  --smtp URL      send through URL (smtp://host:587, STARTTLS required, or\n"
+		   "                  smtps://host:465) instead of the job's <smtp> or .eml\n"
+		   "                  files; AUTH with the job's user-env/password-env, else\n"
+		   "                  $CONVEX_SMTP_USER/$CONVEX_SMTP_PASSWORD when set\n"
+		   "  --smtp-ca-file FILE  verify the relay's certificate against FILE\n"
 		   "  -h, --help      show this help and exit\n\n"
 		   "Exit status: 0 all delivered, 3 some deferred or failed, 64 usage,\n"
 		   "65 bad subscriber file, 69 relay unreachable, 75 another delivery\n"
@@ -30,9 +35,11 @@ int cmd_send(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"job", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
+		{"smtp", required_argument, NULL, 'S'},
+		{"smtp-ca-file", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *jobpath = NULL;
+	const char *jobpath = NULL, *smtp = NULL, *smtp_ca = NULL;
 	struct cx_error e;
 	int c;
 
@@ -41,6 +48,10 @@ int cmd_send(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		if (c == 'j') {
 			jobpath = optarg;
+		} else if (c == 'S') {
+			smtp = optarg;
+		} else if (c == 'C') {
+			smtp_ca = optarg;
 		} else if (c == 'h') {
 			send_usage(stdout);
 			return 0;
@@ -56,6 +67,10 @@ int cmd_send(int argc, char **argv)
 	struct job *job = job_load(jobpath, &e);
 	if (job == NULL)
 		return cmd_fail(&e);
+	if ((smtp || smtp_ca) && job_set_smtp(job, smtp, smtp_ca, &e) != 0) {
+		job_free(job);
+		return cmd_fail(&e);
+	}
 	struct deliver_summary sum;
 	int rc = deliver_digest(job, argv[optind], &sum, &e);
 	if (job->digest.present)

@@ -2,16 +2,17 @@
  * text for a terminal or as JSON (see stats_json.h), or every pair of the
  * loaded symbols as JSON Lines.
  *
- * Stages: options -> prices (prices.c) -> pair(s) -> stats (stats.c) ->
- * text or JSON on stdout. Errors are one line through cmd_fail(). */
+ * Stages: options (cliargs.c) -> prices (prices.c) -> pair(s) -> stats
+ * (stats.c) -> text or JSON on stdout. Errors are one line through
+ * cmd_fail(). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "date.h"
 #include "err.h"
@@ -19,9 +20,8 @@
 #include "prices.h"
 #include "stats.h"
 #include "stats_json.h"
+#include "xalloc.h"
 
-/* Symbols listed in an "unknown symbol" message before it says "...". */
-#define UNKNOWN_LIST_MAX 20
 #define LOOKBACK_MAX 50
 
 struct stats_args {
@@ -59,20 +59,6 @@ static void help(FILE *f)
 
 /* ---- options --------------------------------------------------------- */
 
-static int parse_lookback(const char *s, int *out, struct cx_error *e)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > LOOKBACK_MAX)
-		return cx_fail(e, CX_EUSAGE, "--lookback-years \"%s\" is not a "
-			       "whole number from 1 to %d", s, LOOKBACK_MAX);
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct stats_args *a,
 		      struct cx_error *e)
 {
@@ -89,9 +75,7 @@ static int parse_args(int argc, char **argv, struct stats_args *a,
 
 	a->opts.lookback_years = 5;
 	/* --prices can appear at most argc times */
-	a->prices = calloc((size_t)argc, sizeof *a->prices);
-	if (a->prices == NULL)
-		return cx_fail(e, CX_ESOFTWARE, "out of memory");
+	a->prices = xcalloc((size_t)argc, sizeof *a->prices);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -101,12 +85,12 @@ static int parse_args(int argc, char **argv, struct stats_args *a,
 		case 'j': a->json = true; break;
 		case 'h': help(stdout); return 1;
 		case 'a':
-			if (!date_parse(optarg, strlen(optarg), &a->opts.as_of))
-				return cx_fail(e, CX_EUSAGE, "--as-of \"%s\" is not a "
-					       "date (YYYY-MM-DD)", optarg);
+			if (cliargs_as_of(optarg, &a->opts.as_of, e) != 0)
+				return -1;
 			break;
 		case 'y':
-			if (parse_lookback(optarg, &a->opts.lookback_years, e) != 0)
+			if (cliargs_lookback(optarg, LOOKBACK_MAX,
+					     &a->opts.lookback_years, e) != 0)
 				return -1;
 			break;
 		case ':':
@@ -124,81 +108,6 @@ static int parse_args(int argc, char **argv, struct stats_args *a,
 		return cx_fail(e, CX_EUSAGE, "no price file; give --prices FILE");
 	if (a->pair == NULL)
 		return cx_fail(e, CX_EUSAGE, "no pair; give --pair A/B or --pair all");
-	return 0;
-}
-
-/* ---- prices ------------------------------------------------------------ */
-
-static bool looks_like_symbol(const char *s, size_t len)
-{
-	if (len == 0 || len >= PRICES_SYMBOL_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z') && !(s[i] >= 'a' && s[i] <= 'z') &&
-		    !(s[i] >= '0' && s[i] <= '9') && !strchr("._^-", s[i]))
-			return false;
-	return true;
-}
-
-/* Load one --prices argument: "SYMBOL=FILE" when the part before '=' looks
- * like a symbol and the whole argument is not itself an existing file. */
-static int load_spec(struct prices *p, const char *spec, struct cx_error *e)
-{
-	char symbol[PRICES_SYMBOL_MAX];
-	struct prices_opts opts = {NULL, PRICES_AUTO};
-	const char *eq = strchr(spec, '='), *path = spec;
-	struct stat st;
-
-	if (eq != NULL && looks_like_symbol(spec, (size_t)(eq - spec)) &&
-	    stat(spec, &st) != 0) {
-		memcpy(symbol, spec, (size_t)(eq - spec));
-		symbol[eq - spec] = '\0';
-		opts.symbol = symbol;
-		path = eq + 1;
-	}
-	return prices_load_file(p, path, &opts, e);
-}
-
-static int unknown_symbol(const struct prices *p, const char *sym,
-			  struct cx_error *e)
-{
-	char list[CX_ERRMSG_MAX / 2];
-	size_t n = prices_count(p), used = 0;
-
-	list[0] = '\0';
-	for (size_t i = 0; i < n && i < UNKNOWN_LIST_MAX; i++) {
-		int w = snprintf(list + used, sizeof list - used, "%s%s",
-				 i ? ", " : "", prices_at(p, i)->symbol);
-		if (w < 0 || (size_t)w >= sizeof list - used)
-			break;
-		used += (size_t)w;
-	}
-	return cx_fail(e, CX_ENOINPUT, "unknown symbol \"%s\" (loaded: %s%s)", sym,
-		       n ? list : "none", n > UNKNOWN_LIST_MAX ? ", ..." : "");
-}
-
-/* Split "A/B" and find both series. */
-static int find_pair(const struct prices *p, const char *pair,
-		     const struct series **a, const struct series **b,
-		     struct cx_error *e)
-{
-	char sa[PRICES_SYMBOL_MAX];
-	const char *slash = strchr(pair, '/');
-	size_t la = slash ? (size_t)(slash - pair) : 0;
-
-	if (slash == NULL || la == 0 || slash[1] == '\0' || strchr(slash + 1, '/'))
-		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" is not A/B or \"all\"", pair);
-	if (la >= sizeof sa)
-		return unknown_symbol(p, pair, e);
-	memcpy(sa, pair, la);
-	sa[la] = '\0';
-	if (!strcmp(sa, slash + 1))
-		return cx_fail(e, CX_EUSAGE, "--pair \"%s\" names the same symbol "
-			       "twice", pair);
-	if ((*a = prices_find(p, sa)) == NULL)
-		return unknown_symbol(p, sa, e);
-	if ((*b = prices_find(p, slash + 1)) == NULL)
-		return unknown_symbol(p, slash + 1, e);
 	return 0;
 }
 
@@ -438,10 +347,11 @@ static int run(const struct stats_args *args, struct cx_error *e)
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < args->nprices; i++)
-		rc = load_spec(p, args->prices[i], e);
+		rc = cliargs_load_prices(p, args->prices[i], e);
 	if (rc == 0 && !strcmp(args->pair, "all"))
 		rc = all_pairs(p, args, e);
-	else if (rc == 0 && (rc = find_pair(p, args->pair, &a, &b, e)) == 0)
+	else if (rc == 0 && (rc = cliargs_find_pair(p, args->pair,
+			CLIARGS_PAIR_OR_ALL | CLIARGS_PAIR_LIST, &a, &b, e)) == 0)
 		rc = one_pair(a, b, args, e);
 	prices_free(p);
 	return rc;

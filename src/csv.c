@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "csv.h"
+#include "xalloc.h"
 
 /* Bytes read from a file at a time. */
 #define CSV_CHUNK 65536
@@ -40,26 +41,16 @@ struct csv_reader {
 	size_t *flen;
 };
 
-static void *csv_alloc(size_t size)
-{
-	void *p = malloc(size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static struct csv_reader *reader_new(const char *name)
 {
-	struct csv_reader *r = csv_alloc(sizeof *r);
+	struct csv_reader *r = xmalloc(sizeof *r);
 
 	memset(r, 0, sizeof *r);
-	r->name = strdup(name);
-	if (r->name == NULL)
-		abort();
+	r->name = xstrdup(name);
 	r->line = 1;
-	r->text = csv_alloc(CSV_TEXT_MAX);
-	r->field = csv_alloc(CSV_COLUMNS_MAX * sizeof *r->field);
-	r->flen = csv_alloc(CSV_COLUMNS_MAX * sizeof *r->flen);
+	r->text = xmalloc(CSV_TEXT_MAX);
+	r->field = xmalloc(CSV_COLUMNS_MAX * sizeof *r->field);
+	r->flen = xmalloc(CSV_COLUMNS_MAX * sizeof *r->flen);
 	return r;
 }
 
@@ -105,7 +96,7 @@ struct csv_reader *csv_new_file(const char *path, struct cx_error *e)
 	}
 	r = reader_new(path);
 	r->f = f;
-	r->chunk = csv_alloc(CSV_CHUNK);
+	r->chunk = xmalloc(CSV_CHUNK);
 	errno = 0;
 	refill(r);
 	skip_bom(r);

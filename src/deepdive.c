@@ -11,21 +11,14 @@
 #include "chart.h"
 #include "deepdive.h"
 #include "narrative.h"
+#include "xalloc.h"
 
 /* Longest formatted number, and a short line made of two of them. */
-#define NUM_MAX 64
+#define NUM_MAX LAYOUT_NUM_MAX
 #define CAP_MAX 160
 /* Longest title line ("A vs B: Correlation Analysis" with 64-byte symbols,
  * or two long names). */
 #define LINE_MAX_DD 1024
-
-static const char *fmt(char *buf, bool has, const char *f, double v)
-{
-	if (!has)
-		return "n/a";
-	snprintf(buf, NUM_MAX, f, v);
-	return buf;
-}
 
 static const char *name_of(const char *name, const char *sym)
 {
@@ -74,13 +67,13 @@ static void window_tiles(struct layout *l, const struct pair_stats *s)
 	for (int w = 0; w < W_COUNT; w++) {
 		const struct window_stat *ws = &s->win[w];
 		t[w].caption = window_caption((enum stats_window)w);
-		t[w].figure = fmt(fig[w], ws->has_r, "%+.3f", ws->r);
+		t[w].figure = layout_number(fig[w], ws->has_r, "%+.3f", ws->r);
 		t[w].line[0] = ws->has_r ? stats_label(ws->r)
 			: ws->n ? "No variation in prices" : "Window not full";
 		if (ws->has_ci)
 			snprintf(ci[w], CAP_MAX, "95%% CI %s to %s",
-				 fmt(lo, true, "%+.2f", ws->ci_lo),
-				 fmt(hi, true, "%+.2f", ws->ci_hi));
+				 layout_number(lo, true, "%+.2f", ws->ci_lo),
+				 layout_number(hi, true, "%+.2f", ws->ci_hi));
 		else
 			snprintf(ci[w], CAP_MAX, "95%% CI n/a");
 		t[w].line[1] = ci[w];
@@ -122,21 +115,21 @@ static void section_shift(struct layout *l, const struct pair_stats *s,
 		snprintf(p, sizeof p, "p < 0.0001");
 	else
 		snprintf(p, sizeof p, "p = %s",
-			 fmt(z, s->shift.has_z, "%.4f", s->shift.p));
+			 layout_number(z, s->shift.has_z, "%.4f", s->shift.p));
 	char th2[32];
 	if (s->shift.has_baseline)
 		snprintf(b, sizeof b, "baseline %s, n = %s",
-			 fmt(f[3], true, "%+.3f", s->shift.baseline_r),
+			 layout_number(f[3], true, "%+.3f", s->shift.baseline_r),
 			 layout_thousands(s->shift.baseline_n, th2, sizeof th2));
 	else
 		snprintf(b, sizeof b, "no baseline (needs %d returns)",
 			 STATS_W90 + STATS_MIN_5Y);
 	struct layout_tile t[4] = {
-		{"LAST 90 DAYS", fmt(f[0], w90->has_r, "%+.3f", w90->r),
+		{"LAST 90 DAYS", layout_number(f[0], w90->has_r, "%+.3f", w90->r),
 		 {w90->has_r ? stats_label(w90->r) : "n/a", NULL, NULL}},
-		{"5-YEAR", fmt(f[1], w5->has_r, "%+.3f", w5->r),
+		{"5-YEAR", layout_number(f[1], w5->has_r, "%+.3f", w5->r),
 		 {w5->has_r ? stats_label(w5->r) : "n/a", w5->n ? a : NULL, NULL}},
-		{"DELTA (90D - 5Y)", fmt(f[2], s->shift.has_delta, "%+.3f",
+		{"DELTA (90D - 5Y)", layout_number(f[2], s->shift.has_delta, "%+.3f",
 					 s->shift.delta),
 		 {narrative_regime_name(narrative_regime(s)), NULL, NULL}},
 		{"SHIFT TEST", NULL, {p, b, NULL}},
@@ -178,12 +171,12 @@ static void section_details(struct layout *l, const struct pair_stats *s,
 		snprintf(v[5], NUM_MAX, "%zu", s->one_year.n);
 	const char *cells[] = {
 		"Pearson correlation (r)",
-		fmt(v[0], ok && s->one_year.has_r, "%+.3f", s->one_year.r),
+		layout_number(v[0], ok && s->one_year.has_r, "%+.3f", s->one_year.r),
 		"R-squared (r\xc2\xb2)",
-		fmt(v[1], ok && s->one_year.has_r, "%.3f", s->one_year.r2),
-		lbeta, fmt(v[2], ok && s->one_year.has_beta, "%.3f", s->one_year.beta),
-		la, fmt(v[3], ok, "%.2f%%", s->one_year.vol_a * 100),
-		lb, fmt(v[4], ok, "%.2f%%", s->one_year.vol_b * 100),
+		layout_number(v[1], ok && s->one_year.has_r, "%.3f", s->one_year.r2),
+		lbeta, layout_number(v[2], ok && s->one_year.has_beta, "%.3f", s->one_year.beta),
+		la, layout_number(v[3], ok, "%.2f%%", s->one_year.vol_a * 100),
+		lb, layout_number(v[4], ok, "%.2f%%", s->one_year.vol_b * 100),
 		"Observations", ok ? v[5] : "n/a",
 	};
 	static const double widths[] = {0.70, 0.30};
@@ -217,17 +210,15 @@ static void section_years(struct layout *l, const struct pair_stats *s,
 
 	layout_heading(l, "Year-by-year correlation", parent, LAYOUT_ROW_H * 3);
 	if (ny > 0) {
-		v = calloc(ny * 3, NUM_MAX);
-		cells = calloc(ny * 4, sizeof *cells);
-		if (v == NULL || cells == NULL)
-			abort();
+		v = xcalloc(ny * 3, NUM_MAX);
+		cells = xcalloc(ny * 4, sizeof *cells);
 	}
 	for (size_t i = 0; i < ny; i++) {
 		const struct year_stat *y = &s->years[i];
 		snprintf(v[3 * i], NUM_MAX, "%d", y->year);
 		snprintf(v[3 * i + 2], NUM_MAX, "%zu", y->n);
 		cells[4 * i] = v[3 * i];
-		cells[4 * i + 1] = fmt(v[3 * i + 1], y->has_r, "%+.3f", y->r);
+		cells[4 * i + 1] = layout_number(v[3 * i + 1], y->has_r, "%+.3f", y->r);
 		cells[4 * i + 2] = y->has_r ? stats_label(y->r)
 			: "n/a (fewer than 20 returns)";
 		cells[4 * i + 3] = v[3 * i + 2];
@@ -259,7 +250,7 @@ static void section_extremes(struct layout *l, const struct pair_stats *s,
 
 	layout_heading(l, "Rolling 90-day extremes", parent, 80);
 	for (int i = 0; i < 2; i++) {
-		t[i].figure = fmt(f[i], x[i]->ok, "%+.3f", x[i]->r);
+		t[i].figure = layout_number(f[i], x[i]->ok, "%+.3f", x[i]->r);
 		if (x[i]->ok)
 			snprintf(e[i], NUM_MAX, "ending %s", date_format(x[i]->end, d));
 		t[i].line[0] = x[i]->ok ? stats_label(x[i]->r) : "n/a";
@@ -278,19 +269,17 @@ static void section_related(struct layout *l, const struct deepdive_input *in,
 			    int parent)
 {
 	size_t n = in->nrelated;
-	char (*v)[NUM_MAX] = calloc(n * 3, NUM_MAX);
-	const char **cells = calloc(n * 4, sizeof *cells);
+	char (*v)[NUM_MAX] = xcalloc(n * 3, NUM_MAX);
+	const char **cells = xcalloc(n * 4, sizeof *cells);
 
-	if (v == NULL || cells == NULL)
-		abort();
 	layout_heading(l, "Related correlations", parent, LAYOUT_ROW_H * 3);
 	for (size_t i = 0; i < n; i++) {
 		const struct deepdive_related *r = &in->related[i];
 		snprintf(v[3 * i], NUM_MAX, "%s/%s", r->a, r->b);
 		cells[4 * i] = v[3 * i];
-		cells[4 * i + 1] = fmt(v[3 * i + 1], r->has_r90, "%+.3f", r->r90);
+		cells[4 * i + 1] = layout_number(v[3 * i + 1], r->has_r90, "%+.3f", r->r90);
 		cells[4 * i + 2] = r->has_r90 ? stats_label(r->r90) : "n/a";
-		cells[4 * i + 3] = fmt(v[3 * i + 2], r->has_delta, "%+.3f", r->delta);
+		cells[4 * i + 3] = layout_number(v[3 * i + 2], r->has_delta, "%+.3f", r->delta);
 	}
 	static const double widths[] = {0.34, 0.18, 0.30, 0.18};
 	static const bool right[] = {false, true, false, true};

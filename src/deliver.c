@@ -22,6 +22,7 @@
 #include "smtp.h"
 #include "subscribers.h"
 #include "template.h"
+#include "xalloc.h"
 
 #define DELIVER_PATH_MAX 4096
 /* Bytes of the per-subscriber pairs parameter "|A-B|C-D|". */
@@ -95,10 +96,8 @@ static int load_report(struct batch *b, struct cx_error *e)
 	/* Groups are optional per pair: look them up by pair below. */
 	template_strings_free(b->group_a, n[3]);
 	template_strings_free(b->group_b, n[4]);
-	b->group_a = calloc(n[0] + 1, sizeof *b->group_a);
-	b->group_b = calloc(n[0] + 1, sizeof *b->group_b);
-	if (b->group_a == NULL || b->group_b == NULL)
-		abort();
+	b->group_a = xcalloc(n[0] + 1, sizeof *b->group_a);
+	b->group_b = xcalloc(n[0] + 1, sizeof *b->group_b);
 	for (size_t i = 0; i < n[0]; i++) {
 		char q[256];
 		snprintf(q, sizeof q, "string(/report/pairs/pair[%zu]/@a-group)", i + 1);
@@ -240,12 +239,10 @@ static void pairs_param(const struct batch *b, const struct subscriber *s,
 static int render(struct batch *b, const struct subscriber *s, char *out[T_COUNT],
 		  char **unsub_url, char token[MAIL_TOKEN_SIZE], struct cx_error *e)
 {
-	char *pairs = malloc(DELIVER_PAIRS_PARAM_MAX);
+	char *pairs = xmalloc(DELIVER_PAIRS_PARAM_MAX);
 	size_t len;
 	int rc = 0;
 
-	if (pairs == NULL)
-		abort();
 	pairs_param(b, s, pairs, DELIVER_PAIRS_PARAM_MAX);
 	token[0] = '\0';
 	*unsub_url = NULL;

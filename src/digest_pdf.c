@@ -7,26 +7,11 @@
 #include "digest_pdf.h"
 #include "layout.h"
 #include "narrative.h"
+#include "xalloc.h"
 
-#define NUM_MAX 64
+#define NUM_MAX LAYOUT_NUM_MAX
 #define LINE_MAX_DG 1024
 #define RANK_COLS 9
-
-static const char *fmt(char *buf, bool has, const char *f, double v)
-{
-	if (!has)
-		return "n/a";
-	snprintf(buf, NUM_MAX, f, v);
-	return buf;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static size_t featured(const struct digest_input *in)
 {
@@ -104,15 +89,15 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 			 s->as_of != in->as_of ? "*" : "");
 		c[0] = b[0];
 		c[1] = b[1];
-		c[2] = fmt(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
-		c[3] = fmt(b[3], s->shift.has_baseline, "%+.3f", s->shift.baseline_r);
-		c[4] = fmt(b[4], s->shift.has_delta, "%+.3f", s->shift.delta);
-		c[5] = fmt(b[5], p->has_z, "%+.2f", p->z);
+		c[2] = layout_number(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
+		c[3] = layout_number(b[3], s->shift.has_baseline, "%+.3f", s->shift.baseline_r);
+		c[4] = layout_number(b[4], s->shift.has_delta, "%+.3f", s->shift.delta);
+		c[5] = layout_number(b[5], p->has_z, "%+.2f", p->z);
 		if (p->has_z && p->p < 0.0001)
 			c[6] = "<0.0001";
 		else
-			c[6] = fmt(b[6], p->has_z, "%.4f", p->p);
-		c[7] = fmt(b[7], p->has_q, "%.4f", p->q);
+			c[6] = layout_number(b[6], p->has_z, "%.4f", p->p);
+		c[7] = layout_number(b[7], p->has_q, "%.4f", p->q);
 		c[8] = p->significant ? "yes" : "no";
 	}
 	static const double widths[RANK_COLS] = {0.05, 0.23, 0.10, 0.11, 0.10,

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "log.h"
 #include "version.h"
+#include "xalloc.h"
 
 /* Milliseconds one curl_multi_poll waits before looking again. */
 #define HTTP_POLL_MS 1000
@@ -58,11 +59,9 @@ void http_request_release(struct http_request *r)
 char *http_escape(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(3 * strlen(s) + 1), *p = out;
+	char *out = xmalloc(3 * strlen(s) + 1), *p = out;
 
 	/* By hand: curl_easy_escape needs a handle and this is ten lines. */
-	if (out == NULL)
-		abort();
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (isalnum(c) || strchr("-._~", c)) {
@@ -93,10 +92,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 		size_t ncap = t->cap ? t->cap : 16384;
 		while (ncap < r->len + n + 1)
 			ncap *= 2;
-		char *b = realloc(r->body, ncap);
-		if (b == NULL)
-			abort();
-		r->body = b;
+		r->body = xrealloc_array(r->body, ncap, 1);
 		t->cap = ncap;
 	}
 	memcpy(r->body + r->len, data, n);
@@ -341,13 +337,11 @@ static void sleep_ms(long ms)
 int http_perform(struct http_request *reqs, size_t n,
 		 const struct http_opts *o, struct cx_error *e)
 {
-	struct transfer *ts = calloc(n ? n : 1, sizeof *ts);
+	struct transfer *ts = xcalloc(n, sizeof *ts);
 	CURLM *m = NULL;
 	int tries = o->retries + 1, rc = -1;
 	long wait = o->backoff_ms;
 
-	if (ts == NULL)
-		abort();
 	pthread_once(&init_once, global_init);
 	if (init_rc != CURLE_OK || (m = curl_multi_init()) == NULL) {
 		cx_fail(e, CX_ESOFTWARE, "http: cannot initialise libcurl");

@@ -43,7 +43,7 @@ static const struct vocab_entry vocab[] = {
 	{"prices", "job", ""},
 	{"file", "prices", "path symbol layout"},
 	{"source", "prices", "name url layout symbols api-key-env api-key-param api-key-header"},
-	{"store", "prices", "path max-age-hours"},
+	{"store", "prices", "path max-age-hours max-body-bytes"},
 	{"watchlist", "job", ""},
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
@@ -415,6 +415,7 @@ static void read_prices(struct job *j, xmlNode *el, struct checker *c)
 		} else if (is(n, "store")) {
 			j->store.path = resolve(j, attr(n, "path"));
 			j->store.max_age_hours = attr_int(n, "max-age-hours", JOB_DEFAULT_MAX_AGE_H);
+			j->store.max_body_bytes = attr_int(n, "max-body-bytes", HTTP_BODY_MAX);
 		}
 	}
 	if (j->nfiles + j->nsources == 0)
@@ -576,6 +577,8 @@ static void read_outputs(struct job *j, xmlNode *n)
 		j->store.path = path_join(j->outputs.dir, "prices.sqlite");
 		if (j->store.max_age_hours == 0)
 			j->store.max_age_hours = JOB_DEFAULT_MAX_AGE_H;
+		if (j->store.max_body_bytes == 0)
+			j->store.max_body_bytes = HTTP_BODY_MAX;
 	}
 }
 
@@ -782,6 +785,65 @@ void job_free(struct job *j)
 	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive), free(j->outputs.datadir);
 	free(j->path), free(j->dir), free(j->name), free(j->title);
 	free(j);
+}
+
+/* smtp://host[:port] or smtps://host[:port] (a trailing / allowed): the
+ * schema's pattern for <smtp url>, so that --smtp takes what a job may. */
+static bool smtp_url_ok(const char *url)
+{
+	const char *h = !strncmp(url, "smtp://", 7) ? url + 7 : !strncmp(url, "smtps://", 8) ? url + 8 : NULL;
+	size_t n;
+
+	if (h == NULL || *h == '\0' || *h == ':' || *h == '/')
+		return false;
+	n = strlen(h);
+	if (h[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (h[i] == '/' || g_ascii_isspace(h[i]) || g_ascii_iscntrl(h[i]))
+			return false;
+	const char *colon = memchr(h, ':', n);
+	if (colon == NULL)
+		return true;
+	if (colon + 1 == h + n)
+		return false;
+	for (const char *p = colon + 1; p < h + n; p++)
+		if (!g_ascii_isdigit(*p))
+			return false;
+	return true;
+}
+
+int job_set_smtp(struct job *j, const char *url, const char *ca_file,
+		 struct cx_error *e)
+{
+	struct job_smtp *s = &j->digest.smtp;
+	const char *user = getenv(JOB_SMTP_USER_ENV);
+
+	if (url != NULL && !smtp_url_ok(url))
+		return cx_fail(e, CX_EUSAGE, "--smtp \"%s\" is not smtp://host[:port] (STARTTLS) or smtps://host[:port]", url);
+	if (!j->digest.present)
+		return cx_fail(e, CX_EUSAGE, "%s: --smtp: the job has no <digest> to send", j->path);
+	if (url == NULL && !j->digest.has_smtp)
+		return cx_fail(e, CX_EUSAGE, "--smtp-ca-file needs --smtp URL or <smtp> in %s", j->path);
+	if (!j->digest.has_smtp) {
+		memset(s, 0, sizeof *s);
+		s->timeout = JOB_DEFAULT_SMTP_TIMEOUT;
+		j->digest.has_smtp = true;
+	}
+	if (url != NULL) {
+		free(s->url);
+		s->url = xstrdup(url);
+	}
+	if (s->user_env == NULL && user != NULL && user[0] != '\0') {
+		s->user_env = xstrdup(JOB_SMTP_USER_ENV);
+		free(s->password_env);
+		s->password_env = xstrdup(JOB_SMTP_PASSWORD_ENV);
+	}
+	if (ca_file != NULL) {
+		free(s->ca_file);
+		s->ca_file = path_join(".", ca_file);
+	}
+	return 0;
 }
 
 const struct job_asset *job_find_asset(const struct job *j, const char *symbol)

@@ -273,3 +273,12 @@ char *layout_thousands(size_t n, char *buf, size_t size)
 		buf[o < size ? o : size - 1] = '\0';
 	return buf;
 }
+
+const char *layout_number(char buf[LAYOUT_NUM_MAX], bool has, const char *f,
+			  double v)
+{
+	if (!has)
+		return "n/a";
+	snprintf(buf, LAYOUT_NUM_MAX, f, v);
+	return buf;
+}

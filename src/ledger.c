@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "xalloc.h"
 
 struct ledger {
 	sqlite3 *db;
@@ -60,11 +61,9 @@ static int take_lock(struct ledger *l, const char *path, struct cx_error *e)
 
 struct ledger *ledger_open(const char *path, struct cx_error *e)
 {
-	struct ledger *l = calloc(1, sizeof *l);
+	struct ledger *l = xcalloc(1, sizeof *l);
 	char *err = NULL;
 
-	if (l == NULL)
-		abort();
 	l->lock_fd = -1;
 	l->path = strdup(path);
 	if (take_lock(l, path, e) != 0)

@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "mail.h"
+#include "xalloc.h"
 
 static void mail_init(void)
 {
@@ -124,11 +125,9 @@ char *mail_unsubscribe_url(const char *base, const char *addr,
 	gchar *a = g_uri_escape_string(addr, NULL, FALSE);
 	gchar *s = g_strdup_printf("%s%semail=%s&token=%s", base,
 				   strchr(base, '?') != NULL ? "&" : "?", a, token);
-	char *r = strdup(s);
+	char *r = xstrdup(s);
 	g_free(a);
 	g_free(s);
-	if (r == NULL)
-		abort();
 	return r;
 }
 
@@ -160,9 +159,7 @@ static int read_png(const char *dir, struct image *im, struct cx_error *e)
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return cx_fail(e, CX_ENOINPUT, "%s: cannot open chart for cid:%s", path, im->path);
-	im->data = malloc(MAIL_IMAGE_MAX + 1);
-	if (im->data == NULL)
-		abort();
+	im->data = xmalloc(MAIL_IMAGE_MAX + 1);
 	im->len = fread(im->data, 1, MAIL_IMAGE_MAX + 1, f);
 	int bad = ferror(f);
 	fclose(f);
@@ -335,9 +332,7 @@ int mail_build(const struct mail_content *c, char **out, size_t *len,
 	    check_header("unsubscribe URL", c->unsubscribe_url, 2048, e) != 0 ||
 	    check_header("message id", c->message_id, MAIL_MSGID_MAX, e) != 0)
 		return -1;
-	im = calloc(MAIL_IMAGES_MAX, sizeof *im);
-	if (im == NULL)
-		abort();
+	im = xcalloc(MAIL_IMAGES_MAX, sizeof *im);
 	if (collect_images(c, im, &nim, e) != 0)
 		goto done;
 
@@ -379,9 +374,7 @@ int mail_build(const struct mail_content *c, char **out, size_t *len,
 	char *s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
 	g_mime_format_options_free(fo);
 	*len = strlen(s);
-	*out = malloc(*len + 1);
-	if (*out == NULL)
-		abort();
+	*out = xmalloc(*len + 1);
 	memcpy(*out, s, *len + 1);
 	g_free(s);
 	rc = 0;

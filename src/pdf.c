@@ -37,6 +37,7 @@
 #include "paths.h"
 #include "pdf.h"
 #include "text.h"
+#include "xalloc.h"
 
 enum seg_kind { SEG_MOVE, SEG_LINE, SEG_CURVE, SEG_CLOSE, SEG_RECT };
 
@@ -95,18 +96,8 @@ static void doc_error(struct pdf_doc *d, const char *msg)
 		snprintf(d->error, sizeof d->error, "%s", msg);
 }
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (p == NULL) {
-		fputs("convex: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-/* Grow *arr (of *cap items of `item` bytes) to hold `need` items.
- * Never p = realloc(p, n): the old block stays valid until the copy. */
+/* Grow *arr (of *cap items of `item` bytes) to hold `need` items; aborts on
+ * out-of-memory (xalloc.h), so *arr is never lost. */
 static void grow(void **arr, size_t *cap, size_t need, size_t item)
 {
 	if (need <= *cap)
@@ -114,11 +105,7 @@ static void grow(void **arr, size_t *cap, size_t need, size_t item)
 	size_t ncap = *cap ? *cap * 2 : 16;
 	while (ncap < need)
 		ncap *= 2;
-	void *n = xmalloc(ncap * item);
-	if (*cap)
-		memcpy(n, *arr, *cap * item);
-	free(*arr);
-	*arr = n;
+	*arr = xrealloc_array(*arr, ncap, item);
 	*cap = ncap;
 }
 

@@ -22,6 +22,7 @@
 #include "csv.h"
 #include "log.h"
 #include "prices.h"
+#include "xalloc.h"
 
 /* Bytes of a field quoted in a message; longer fields are cut with "...". */
 #define MSG_FIELD_MAX 60
@@ -102,31 +103,6 @@ struct plan {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void *xmalloc(size_t size)
-{
-	void *q = malloc(size ? size : 1);
-	if (q == NULL)
-		abort();
-	return q;
-}
-
-/* Aborts on failure, so `p = xrealloc_array(p, ...)` cannot leak `p`. */
-static void *xrealloc_array(void *old, size_t n, size_t size)
-{
-	void *q = reallocarray(old, n ? n : 1, size);
-	if (q == NULL)
-		abort();
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t len)
-{
-	char *q = strndup(s, len);
-	if (q == NULL)
-		abort();
-	return q;
-}
 
 static int symbol_cmp(const void *a, const void *b)
 {
@@ -389,7 +365,7 @@ static struct scratch *scratch_add(struct load *L, const char *symbol,
 	}
 	s = xmalloc(sizeof *s);
 	memset(s, 0, sizeof *s);
-	s->symbol = xstrndup(symbol, strlen(symbol));
+	s->symbol = xstrdup(symbol);
 	s->target = entry_find(L->p, symbol);
 	if (L->n == L->cap) {
 		L->cap = L->cap ? 2 * L->cap : 16;
@@ -563,7 +539,7 @@ static void entry_new(struct prices *p, const struct scratch *s, uint32_t src)
 {
 	struct symbol_entry *t = xmalloc(sizeof *t);
 
-	t->s.symbol = xstrndup(s->symbol, strlen(s->symbol));
+	t->s.symbol = xstrdup(s->symbol);
 	t->s.n = s->n;
 	entry_alloc(t, s->n);
 	for (size_t k = 0; k < s->n; k++)
@@ -611,7 +587,7 @@ static void load_commit(struct load *L)
 		p->srccap = p->srccap ? 2 * p->srccap : 8;
 		p->sources = xrealloc_array(p->sources, p->srccap, sizeof *p->sources);
 	}
-	p->sources[p->nsources++] = xstrndup(L->name, strlen(L->name));
+	p->sources[p->nsources++] = xstrdup(L->name);
 	for (size_t i = 0; i < L->n; i++) {
 		struct scratch *s = L->sym[i];
 		if (s->target != NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rank.h"
+#include "xalloc.h"
 
 /* qsort has no context argument; the comparators get index pairs. */
 struct rank_key {
@@ -73,11 +74,9 @@ static void benjamini_hochberg(struct rank_item *items, size_t n, double alpha,
 size_t rank_compute(struct rank_item *items, size_t n, double alpha,
 		    size_t *order)
 {
-	struct rank_key *keys = calloc(n ? n : 1, sizeof *keys);
+	struct rank_key *keys = xcalloc(n, sizeof *keys);
 	size_t m = 0;
 
-	if (keys == NULL)
-		abort();
 	for (size_t i = 0; i < n; i++) {
 		keys[i] = (struct rank_key){&items[i], i};
 		items[i].has_q = items[i].significant = false;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "runjson.h"
 #include "version.h"
+#include "xalloc.h"
 
 #define RUNJSON_PATH_MAX 4096
 #define RUNJSON_HOST_MAX 256
@@ -40,11 +41,9 @@ static json_t *utc(time_t t)
 
 struct runjson *runjson_new(const char *command)
 {
-	struct runjson *r = calloc(1, sizeof *r);
+	struct runjson *r = xcalloc(1, sizeof *r);
 	char host[RUNJSON_HOST_MAX] = "";
 
-	if (r == NULL)
-		abort();
 	gethostname(host, sizeof host - 1);
 	r->started = time(NULL);
 	r->t0 = runjson_now();

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "shard.h"
+#include "xalloc.h"
 
 #define FNV64_OFFSET UINT64_C(14695981039346656037)
 #define FNV64_PRIME  UINT64_C(1099511628211)
@@ -158,6 +159,21 @@ static json_t *assets_out(const struct report *rep)
 	return a;
 }
 
+/* {"symbols": [...], "r": [r01, r02, ... r(n-2)(n-1)]}: the cells above
+ * the diagonal, row by row, null where there is no value. */
+static json_t *heatmap_out(const struct report *rep)
+{
+	const struct report_heatmap *h = &rep->heatmap;
+	json_t *syms = json_array(), *r = json_array();
+
+	for (size_t i = 0; i < h->n; i++) {
+		json_array_append_new(syms, json_string(rep->assets[h->idx[i]].asset->symbol));
+		for (size_t j = i + 1; j < h->n; j++)
+			json_array_append_new(r, h->has_r[i * h->n + j] ? real(h->r[i * h->n + j]) : json_null());
+	}
+	return json_pack("{so so}", "symbols", syms, "r", r);
+}
+
 int shard_write(const char *dir, const struct shard_spec *sp, const struct report *rep,
 		const char *job_sha256, char *const *problems, size_t nproblems,
 		const bool *in_slice, struct cx_error *e)
@@ -173,11 +189,11 @@ int shard_write(const char *dir, const struct shard_spec *sp, const struct repor
 			json_array_append_new(pairs, pair_out(&rep->pairs[i], i));
 	/* The merge may run elsewhere in the tree: record where the job is. */
 	char *job = realpath(rep->job->path, NULL);
-	root = json_pack("{si ss ss ss sI si si sI so so so}", "format", SHARD_FORMAT,
+	root = json_pack("{si ss ss ss sI si si sI so so so so}", "format", SHARD_FORMAT,
 		"job", job ? job : rep->job->path, "job_name", rep->job->name, "job_sha256", job_sha256,
 		"as_of", (json_int_t)rep->as_of, "shard", (int)sp->k, "of", (int)sp->n,
 		"watchlist", (json_int_t)rep->npairs, "assets", assets_out(rep),
-		"problems", probs, "pairs", pairs);
+		"problems", probs, "heatmap", heatmap_out(rep), "pairs", pairs);
 	free(job);
 	if (root == NULL)
 		return cx_fail(e, CX_ESOFTWARE, "%s: cannot build the shard file (a value JSON cannot hold)", dir);
@@ -196,21 +212,11 @@ static int bad(struct cx_error *e, const char *path, const char *what)
 	return cx_fail(e, CX_EDATA, "%s: not a convex shard file (format %d): %s", path, SHARD_FORMAT, what);
 }
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (d == NULL)
-		abort();
-	return d;
-}
-
 static int read_reals(json_t *a, size_t n, double **out)
 {
 	if (!json_is_array(a) || json_array_size(a) != n)
 		return -1;
-	*out = malloc((n ? n : 1) * sizeof **out);
-	if (*out == NULL)
-		abort();
+	*out = xcalloc(n, sizeof **out);
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(a, i);
 		if (!json_is_number(v))
@@ -224,9 +230,7 @@ static int read_dates(json_t *a, size_t n, cx_date **out)
 {
 	if (!json_is_array(a) || json_array_size(a) != n)
 		return -1;
-	*out = malloc((n ? n : 1) * sizeof **out);
-	if (*out == NULL)
-		abort();
+	*out = xcalloc(n, sizeof **out);
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(a, i);
 		if (!json_is_integer(v))
@@ -257,9 +261,7 @@ static int read_years(json_t *years, struct pair_stats *s)
 	if (!json_is_array(years))
 		return -1;
 	s->nyears = json_array_size(years);
-	s->years = calloc(s->nyears ? s->nyears : 1, sizeof *s->years);
-	if (s->years == NULL)
-		abort();
+	s->years = xcalloc(s->nyears, sizeof *s->years);
 	for (size_t i = 0; i < s->nyears; i++) {
 		json_int_t year, n;
 		int has_r;
@@ -321,7 +323,7 @@ static int read_pair(json_t *o, struct shard_pair *p)
 	p->index = (size_t)index;
 	p->id = xstrdup(id), p->a = xstrdup(a), p->b = xstrdup(b);
 	p->ok = ok;
-	p->reason = xstrdup(reason);
+	p->reason = xstrdup(reason != NULL ? reason : "");
 	p->st.a = p->a, p->st.b = p->b;
 	return ok ? (stats != NULL ? read_stats(stats, &p->st) : -1) : 0;
 }
@@ -331,9 +333,7 @@ static int read_assets(json_t *a, struct shard_result *s)
 	if (!json_is_array(a))
 		return -1;
 	s->nassets = json_array_size(a);
-	s->assets = calloc(s->nassets ? s->nassets : 1, sizeof *s->assets);
-	if (s->assets == NULL)
-		abort();
+	s->assets = xcalloc(s->nassets, sizeof *s->assets);
 	for (size_t i = 0; i < s->nassets; i++) {
 		struct shard_asset *x = &s->assets[i];
 		const char *sym;
@@ -352,10 +352,8 @@ static int read_lists(json_t *probs, json_t *pairs, struct shard_result *s)
 {
 	if (!json_is_array(probs) || !json_is_array(pairs))
 		return -1;
-	s->problems = calloc(json_array_size(probs) + 1, sizeof *s->problems);
-	s->pairs = calloc(json_array_size(pairs) + 1, sizeof *s->pairs);
-	if (s->problems == NULL || s->pairs == NULL)
-		abort();
+	s->problems = xcalloc(json_array_size(probs) + 1, sizeof *s->problems);
+	s->pairs = xcalloc(json_array_size(pairs) + 1, sizeof *s->pairs);
 	for (size_t i = 0; i < json_array_size(probs); i++) {
 		if (!json_is_string(json_array_get(probs, i)))
 			return -1;
@@ -367,19 +365,58 @@ static int read_lists(json_t *probs, json_t *pairs, struct shard_result *s)
 	return 0;
 }
 
+/* The heatmap written by heatmap_out; its symbols must be assets of the
+ * shard, each once, at most CHART_HEATMAP_MAX. */
+static int read_heatmap(json_t *o, struct shard_result *s)
+{
+	struct report_heatmap *h = &s->heatmap;
+	json_t *syms, *r;
+	size_t n, cell = 0;
+
+	if (json_unpack(o, "{so so !}", "symbols", &syms, "r", &r) != 0 || !json_is_array(syms) ||
+	    !json_is_array(r) || (n = json_array_size(syms)) > CHART_HEATMAP_MAX ||
+	    json_array_size(r) != n * (n ? n - 1 : 0) / 2)
+		return -1;
+	h->n = n;
+	h->r = xcalloc(n * n, sizeof *h->r);
+	h->has_r = xcalloc(n * n, sizeof *h->has_r);
+	for (size_t i = 0; i < n; i++) {
+		const char *sym = json_string_value(json_array_get(syms, i));
+		size_t k = 0;
+		while (sym != NULL && k < s->nassets && strcmp(s->assets[k].symbol, sym) != 0)
+			k++;
+		if (sym == NULL || k == s->nassets || (i > 0 && k <= h->idx[i - 1]))
+			return -1;    /* unknown, or not in asset order */
+		h->idx[i] = k;
+		h->r[i * n + i] = 1, h->has_r[i * n + i] = true;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			json_t *v = json_array_get(r, cell++);
+			if (json_is_null(v))
+				continue;
+			if (!json_is_number(v))
+				return -1;
+			h->r[i * n + j] = h->r[j * n + i] = json_number_value(v);
+			h->has_r[i * n + j] = h->has_r[j * n + i] = true;
+		}
+	return 0;
+}
+
 static int read_root(json_t *root, struct shard_result *s, const char *path, struct cx_error *e)
 {
 	int format, k, n;
 	const char *job, *name, *sha;
 	json_int_t as_of, watchlist;
-	json_t *assets, *probs, *pairs;
+	json_t *assets, *probs, *heat, *pairs;
 
-	if (json_unpack(root, "{si ss ss ss sI si si sI so so so !}", "format", &format, "job", &job,
-			"job_name", &name, "job_sha256", &sha, "as_of", &as_of, "shard", &k, "of", &n,
-			"watchlist", &watchlist, "assets", &assets, "problems", &probs, "pairs", &pairs) != 0)
-		return bad(e, path, "missing or unexpected keys");
-	if (format != SHARD_FORMAT)
+	if (json_unpack(root, "{si}", "format", &format) == 0 && format != SHARD_FORMAT)
 		return bad(e, path, "another format version");
+	if (json_unpack(root, "{si ss ss ss sI si si sI so so so so !}", "format", &format, "job", &job,
+			"job_name", &name, "job_sha256", &sha, "as_of", &as_of, "shard", &k, "of", &n,
+			"watchlist", &watchlist, "assets", &assets, "problems", &probs, "heatmap", &heat,
+			"pairs", &pairs) != 0)
+		return bad(e, path, "missing or unexpected keys");
 	if (n < 1 || n > SHARD_N_MAX || k < 1 || k > n || watchlist < 0 || strlen(sha) != 64)
 		return bad(e, path, "shard, of, watchlist or job_sha256 out of range");
 	s->job_path = xstrdup(job), s->job_name = xstrdup(name);
@@ -388,6 +425,8 @@ static int read_root(json_t *root, struct shard_result *s, const char *path, str
 	s->watchlist = (size_t)watchlist;
 	if (read_assets(assets, s) != 0 || read_lists(probs, pairs, s) != 0)
 		return bad(e, path, "an asset, problem or pair is malformed");
+	if (read_heatmap(heat, s) != 0)
+		return bad(e, path, "the heatmap is malformed");
 	return 0;
 }
 
@@ -416,9 +455,7 @@ struct shard_result *shard_read(const char *dir, struct cx_error *e)
 		cx_fail(e, CX_EDATA, "%s:%d: not a convex shard file: %s", path, je.line, je.text);
 		return NULL;
 	}
-	s = calloc(1, sizeof *s);
-	if (s == NULL)
-		abort();
+	s = xcalloc(1, sizeof *s);
 	s->dir = xstrdup(dir);
 	int rc = read_root(root, s, path, e);
 	json_decref(root);
@@ -443,6 +480,7 @@ void shard_result_free(struct shard_result *s)
 		stats_release(&p->st);
 	}
 	free(s->assets), free(s->problems), free(s->pairs);
+	report_heatmap_release(&s->heatmap);
 	free(s->dir), free(s->job_path), free(s->job_name);
 	free(s);
 }
@@ -460,5 +498,10 @@ bool shard_same_inputs(const struct shard_result *x, const struct shard_result *
 	for (size_t i = 0; i < x->nproblems; i++)
 		if (strcmp(x->problems[i], y->problems[i]))
 			return false;
-	return true;
+	const struct report_heatmap *g = &x->heatmap, *h = &y->heatmap;
+	size_t nn = g->n * g->n;
+	/* the values bit for bit: the same prices give the same bits */
+	return g->n == h->n && !memcmp(g->idx, h->idx, g->n * sizeof *g->idx) &&
+	       (nn == 0 || (!memcmp(g->has_r, h->has_r, nn * sizeof *g->has_r) &&
+			    !memcmp(g->r, h->r, nn * sizeof *g->r)));
 }

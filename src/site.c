@@ -15,6 +15,7 @@
 #include "rundir.h"
 #include "site.h"
 #include "template.h"
+#include "xalloc.h"
 
 #define SITE_PATH_MAX 4096
 #define SITE_BUF (2 * SITE_PATH_MAX + 64)  /* a path composed of two */
@@ -158,10 +159,8 @@ static struct day *list_days(const char *archive, size_t *n)
 	*n = 0;
 	snprintf(pat, sizeof pat, "%s/[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/report.xml", archive);
 	if (glob(pat, 0, NULL, &g) != 0)
-		return calloc(1, sizeof *d);
-	d = calloc(g.gl_pathc + 1, sizeof *d);
-	if (d == NULL)
-		abort();
+		return xcalloc(1, sizeof *d);
+	d = xcalloc(g.gl_pathc + 1, sizeof *d);
 	for (size_t i = 0; i < g.gl_pathc && *n < SITE_DAYS_MAX; i++) {
 		const char *p = g.gl_pathv[i] + strlen(archive) + 1;   /* YYYY/MM/DD/report.xml */
 		struct cx_error e;

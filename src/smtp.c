@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include "smtp.h"
+#include "xalloc.h"
 
 struct smtp {
 	CURL *curl;
@@ -39,9 +40,10 @@ struct smtp *smtp_new(const struct smtp_opts *o, struct cx_error *e)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		global = 1;
 	}
-	struct smtp *s = calloc(1, sizeof *s);
-	if (s == NULL || (s->curl = curl_easy_init()) == NULL || (s->url = strdup(o->url)) == NULL)
-		abort();
+	struct smtp *s = xcalloc(1, sizeof *s);
+	s->url = xstrdup(o->url);
+	if ((s->curl = curl_easy_init()) == NULL)
+		abort();        /* only when libcurl itself is out of memory */
 	CURL *c = s->curl;
 	curl_easy_setopt(c, CURLOPT_URL, o->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");

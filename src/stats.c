@@ -342,9 +342,11 @@ static void rolling_corr_extremes(struct pair_stats *s)
 	}
 }
 
-int stats_compute(const struct series *a, const struct series *b,
-		  const struct stats_opts *opts, struct pair_stats *out,
-		  struct cx_error *e)
+/* Align A and B and fill out->dates/ra/rb with the history ending at the
+ * as-of date (the first stage of stats_compute and stats_window). */
+static int history(const struct series *a, const struct series *b,
+		   const struct stats_opts *opts, struct pair_stats *out,
+		   struct cx_error *e)
 {
 	struct aligned al;
 	char d1[DATE_STR_SIZE], d2[DATE_STR_SIZE];
@@ -372,16 +374,40 @@ int stats_compute(const struct series *a, const struct series *b,
 			date_format(as_of, d1), date_format(al.dates[0], d2));
 		goto done;
 	}
-	if (build_history(&al, k, years, out, e) != 0 ||
-	    compute_years(out, e) != 0)
-		goto done;
+	rc = build_history(&al, k, years, out, e);
+done:
+	aligned_release(&al);
+	return rc;
+}
+
+int stats_compute(const struct series *a, const struct series *b,
+		  const struct stats_opts *opts, struct pair_stats *out,
+		  struct cx_error *e)
+{
+	if (history(a, b, opts, out, e) != 0 || compute_years(out, e) != 0)
+		return -1;
 	compute_windows(out);
 	compute_one_year(out);
 	compute_shift(out);
 	rolling_corr_extremes(out);
-	rc = 0;
-done:
-	aligned_release(&al);
+	return 0;
+}
+
+int stats_window(const struct series *a, const struct series *b,
+		 const struct stats_opts *opts, enum stats_window w,
+		 struct window_stat *out, cx_date *as_of, struct cx_error *e)
+{
+	struct pair_stats s;
+	int rc = history(a, b, opts, &s, e);
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0) {
+		compute_windows(&s);
+		*out = s.win[w];
+		if (as_of != NULL)
+			*as_of = s.as_of;
+	}
+	stats_release(&s);
 	return rc;
 }
 

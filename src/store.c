@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "xalloc.h"
 
 /* Bytes of a path plus the ".lock" suffix. */
 #define STORE_PATH_MAX 4096
@@ -73,11 +74,9 @@ static int make_parents(const char *path, struct cx_error *e)
 
 struct store *store_open(const char *path, struct cx_error *e)
 {
-	struct store *s = calloc(1, sizeof *s);
+	struct store *s = xcalloc(1, sizeof *s);
 	int rc;
 
-	if (s == NULL)
-		abort();
 	s->lock_fd = -1;
 	if (snprintf(s->path, sizeof s->path, "%s", path) >= (int)sizeof s->path) {
 		cx_fail(e, CX_ECANTCREAT, "%s: price store path too long", path);
@@ -347,16 +346,13 @@ int store_merge(struct store *s, const char *source, const char *symbol,
 	return 0;
 }
 
-/* Append one row to a growing array (no p = realloc(p, n)). */
+/* Append one row to a growing array (xrealloc_array aborts, never leaks). */
 static void push_row(struct store_row **rows, size_t *n, size_t *cap,
 		     struct store_row r)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 256;
-		struct store_row *t = realloc(*rows, ncap * sizeof *t);
-		if (t == NULL)
-			abort();
-		*rows = t;
+		*rows = xrealloc_array(*rows, ncap, sizeof **rows);
 		*cap = ncap;
 	}
 	(*rows)[(*n)++] = r;

@@ -8,22 +8,7 @@
 #include "csv.h"
 #include "log.h"
 #include "subscribers.h"
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (p == NULL)
-		abort();
-	return p;
-}
+#include "xalloc.h"
 
 static int has_control(const char *s)
 {

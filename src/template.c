@@ -10,6 +10,7 @@
 #include <libxslt/xsltutils.h>
 
 #include "template.h"
+#include "xalloc.h"
 
 struct template {
 	xsltStylesheetPtr style;
@@ -21,14 +22,6 @@ struct template_doc {
 
 /* No network, no external entities, no DTD loading: a report is data. */
 #define TEMPLATE_PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
-
-static void *xalloc(size_t n)
-{
-	void *p = calloc(1, n);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* libxml2 reports parse errors through a global handler; keep the first
  * line of the last one for our message instead of letting it print. */
@@ -80,7 +73,7 @@ struct template *template_load(const char *path, struct cx_error *e)
 			       path, last_xml_error[0] ? ": line " : "",
 			       last_xml_error), NULL;
 	}
-	struct template *t = xalloc(sizeof *t);
+	struct template *t = xcalloc(1, sizeof *t);
 	t->style = style;
 	return t;
 }
@@ -95,7 +88,7 @@ void template_free(struct template *t)
 
 static struct template_doc *doc_wrap(xmlDocPtr doc)
 {
-	struct template_doc *d = xalloc(sizeof *d);
+	struct template_doc *d = xcalloc(1, sizeof *d);
 	d->doc = doc;
 	return d;
 }
@@ -181,7 +174,7 @@ int template_apply(const struct template *t, const struct template_doc *d,
 			TEMPLATE_OUTPUT_MAX);
 		goto done;
 	}
-	*out = xalloc((size_t)n + 1);
+	*out = xcalloc((size_t)n + 1, 1);
 	if (n > 0)
 		memcpy(*out, buf, (size_t)n);
 	*len = (size_t)n;
@@ -204,21 +197,14 @@ static xmlXPathObjectPtr eval(const struct template_doc *d, const char *expr)
 	return o;
 }
 
-static char *dup_or_die(const char *s)
-{
-	char *p = strdup(s != NULL ? s : "");
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 char *template_doc_string(const struct template_doc *d, const char *expr)
 {
 	xmlXPathObjectPtr o = eval(d, expr);
 	if (o == NULL)
 		return NULL;
 	xmlChar *s = xmlXPathCastToString(o);
-	char *r = dup_or_die((const char *)s);
+	/* libxml2 returns NULL when it runs out of memory */
+	char *r = xstrdup(s != NULL ? (const char *)s : "");
 	xmlFree(s);
 	xmlXPathFreeObject(o);
 	return r;
@@ -235,10 +221,10 @@ int template_doc_strings(const struct template_doc *d, const char *expr,
 		return cx_fail(e, CX_ESOFTWARE, "template: \"%s\" is not a node-set expression", expr);
 	}
 	size_t count = o->nodesetval != NULL ? (size_t)o->nodesetval->nodeNr : 0;
-	*out = xalloc((count + 1) * sizeof **out);
+	*out = xcalloc(count + 1, sizeof **out);
 	for (size_t i = 0; i < count; i++) {
 		xmlChar *s = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
-		(*out)[i] = dup_or_die((const char *)s);
+		(*out)[i] = xstrdup(s != NULL ? (const char *)s : "");
 		xmlFree(s);
 	}
 	*n = count;

@@ -3,6 +3,8 @@
 #
 #   tests/run.sh unit|asan PROGRAM...   cmocka binaries
 #   tests/run.sh e2e SCRIPT...          end-to-end scripts (tests/lib/assert.sh)
+#   tests/run.sh e2e-asan SCRIPT...     the same against an ASan+UBSan build:
+#                                       any sanitizer report fails the script
 #   tests/run.sh summary                print "N passed, N failed" from $TALLY
 #
 # Each tally line is "pass NAME" or "fail NAME". A cmocka binary adds one line
@@ -49,6 +51,49 @@ e2e)
       echo "ok   e2e $name (${secs}s)"
     fi
   done ;;
+e2e-asan)
+  # CONVEX is built with -fsanitize=address,undefined. The sanitizers write
+  # their reports to files (log_path), one per process, not to stderr: a
+  # script that only checks exit codes, or a convex process it started in
+  # the background or killed later, would otherwise hide them. Any report
+  # file after a script fails it, whatever its own checks said. The files
+  # are created only when there is something to report.
+  # E2E_ASAN_SKIP: "NAME:reason|NAME:reason" for scripts that cannot run
+  # against this build; each is listed as skipped in the summary.
+  supp=$here/../fuzz/lsan.supp
+  for t in "$@"; do
+    name=$(basename "$t" .sh)
+    log="${BUILD:-.}/e2e-$name.log"
+    reports="${BUILD:-.}/sanitizer/$name"
+    reason=$(printf '%s\n' "${E2E_ASAN_SKIP:-}" | tr '|' '\n' | sed -n "s/^$name://p")
+    if [ -n "$reason" ]; then
+      echo "skip e2e-asan:$name: $reason" >> "$TALLY"
+      echo "skip e2e-asan $name ($reason)"; continue
+    fi
+    rm -rf "$reports"; mkdir -p "$reports"
+    start=$(date +%s)
+    TEST_NAME=$name TALLY_PREFIX=e2e-asan \
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$reports/asan" \
+    LSAN_OPTIONS="suppressions=$supp:print_suppressions=0" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan" \
+      "$t" > "$log" 2>&1; rc=$?
+    secs=$(( $(date +%s) - start ))
+    found=$(ls "$reports")
+    if [ -n "$found" ]; then
+      for f in $found; do
+        echo "fail e2e-asan:$name: sanitizer report $f" >> "$TALLY"
+        grep -E 'ERROR|runtime error|SUMMARY|^    #[0-9] ' "$reports/$f" | head -30
+      done
+      echo "FAIL e2e-asan $name: sanitizer reports in $reports"; status=1
+    fi
+    if [ "$rc" -ne 0 ]; then
+      echo "fail e2e-asan:$name (exit $rc)" >> "$TALLY"
+      tail -30 "$log"
+      echo "FAIL e2e-asan $name (${secs}s, log: $log)"; status=1
+    elif [ -z "$found" ]; then
+      echo "ok   e2e-asan $name (${secs}s)"
+    fi
+  done ;;
 summary)
   p=$(grep -c '^pass ' "$TALLY" 2>/dev/null); f=$(grep -c '^fail ' "$TALLY" 2>/dev/null)
   [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
@@ -56,6 +101,6 @@ summary)
   if grep -q '^skip ' "$TALLY" 2>/dev/null; then echo "skipped (not counted as passed):"; grep '^skip ' "$TALLY" | sed 's/^skip /  /'; fi
   echo "$p passed, $f failed"
   [ "$f" -eq 0 ] && [ "$p" -gt 0 ] || status=1 ;;
-*) echo "usage: tests/run.sh unit|asan|e2e|summary ..." >&2; exit 64 ;;
+*) echo "usage: tests/run.sh unit|asan|e2e|e2e-asan|summary ..." >&2; exit 64 ;;
 esac
 exit $status

@@ -63,7 +63,7 @@ if command -v systemd-analyze > /dev/null 2>&1; then
   check "systemd-analyze verify: no complaint" sh -c "! grep -qiE 'unknown|invalid|failed|ignoring' '$TMP/verify.out'"
 else
   echo "SKIPPED: systemd-analyze not installed; the units were not verified"
-  echo "skip e2e:$TEST_NAME: systemd-analyze verify (not installed)" >> "$TALLY"
+  echo "skip ${TALLY_PREFIX:-e2e}:$TEST_NAME: systemd-analyze verify (not installed)" >> "$TALLY"
 fi
 for k in Type=oneshot Persistent=true ProtectSystem=strict ReadWritePaths=/var/lib/convex NoNewPrivileges=yes; do
   check "systemd units: $k" grep -q "^$k" "$dir/convex-newsletter.service" "$dir/convex-newsletter.timer"

@@ -22,8 +22,10 @@ _on_exit() { eval "$_cleanup_hooks"; rm -rf "$TMP"; }
 trap _on_exit EXIT
 trap 'exit 130' INT TERM
 
-_pass() { echo "pass e2e:$TEST_NAME: $1" >> "$TALLY"; echo "ok   - $1"; }
-_fail() { echo "fail e2e:$TEST_NAME: $1" >> "$TALLY"; echo "FAIL - $1"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; _failed=1; }
+# TALLY_PREFIX: e2e, or e2e-asan when tests/run.sh runs the ASan+UBSan build.
+TALLY_PREFIX=${TALLY_PREFIX:-e2e}
+_pass() { echo "pass $TALLY_PREFIX:$TEST_NAME: $1" >> "$TALLY"; echo "ok   - $1"; }
+_fail() { echo "fail $TALLY_PREFIX:$TEST_NAME: $1" >> "$TALLY"; echo "FAIL - $1"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; _failed=1; }
 
 # run_convex ARGS...: run the binary, capture stdout/stderr/exit status.
 run_convex() {
