@@ -23,7 +23,7 @@
 #include "mail.h"
 
 /* Limits on the files (each bounds memory fed by them). */
-#define SUBSCRIBERS_MAX       100000   /* subscriber rows (duplicate check is linear) */
+#define SUBSCRIBERS_MAX       1000000  /* subscriber rows */
 #define SUBSCRIBERS_PAIRS_MAX 1000     /* entries in one pairs field */
 #define SUBSCRIBERS_TOKEN_MAX 130      /* bytes of one pair or group name */
 #define SUPPRESSION_LINE_MAX  1024     /* bytes of one suppression line */
