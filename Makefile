@@ -3,7 +3,8 @@
 #   make            build build/convex
 #   make demo       install what is missing, build, run the demo job
 #                   (SMTP=smtp://host:587 [SMTP_CA_FILE=F]: send its digest)
-#   make check      install what is missing, build, run every test
+#   make check      install what is missing, build, run every test (unit,
+#                   e2e, both also under ASan+UBSan, fuzz-short, analyze)
 #   make bench      run the benchmarks in bench/
 #   make install    install under $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make uninstall  remove what make install installed
@@ -73,8 +74,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libconvex.a
 
 # ---- tests -------------------------------------------------------------
 # Unit tests (cmocka), then the same tests built with ASan+UBSan, then the
-# end-to-end scripts against the real binary. tests/run.sh keeps the tally
-# and prints the closing "N passed, N failed" line.
+# end-to-end scripts against the real binary and again against an ASan+UBSan
+# build, the short fuzz passes and the static analysis. tests/run.sh keeps
+# the tally and prints the closing "N passed, N failed" line.
 TALLY ?= $(CURDIR)/$(BUILD)/tally
 export TALLY
 
@@ -114,7 +116,10 @@ check: deps-all
 	  $(MAKE) --no-print-directory unit || status=1; \
 	  $(MAKE) --no-print-directory asan-unit || status=1; \
 	  $(MAKE) --no-print-directory e2e || status=1; \
+	  $(MAKE) --no-print-directory e2e-asan || status=1; \
 	  $(MAKE) --no-print-directory fuzz-short || status=1; \
+	  if $(MAKE) --no-print-directory analyze; then echo "pass analyze" >> $(TALLY); \
+	  else echo "fail analyze" >> $(TALLY); status=1; fi; \
 	  tests/run.sh summary; exit $$status
 
 # ---- demo ----------------------------------------------------------------

@@ -28,10 +28,16 @@ pdfs_ok() {
 manifest_ok() { (cd "$OUTD/2007-05-08" && sha256sum --quiet -c manifest.sha256); }
 
 # Kill points in seconds after the start (deterministic): a run takes
-# about 0.3 s to its PDFs and archive, then 0.3 s per message.
+# about 0.3 s to its PDFs and archive, then 0.3 s per message. Inside the
+# mail batch ("mK") the kill waits until the relay holds message K in its
+# slow phase, not for a time: a kill between the relay's 250 and the "sent"
+# commit is the documented at-least-once window (docs/mail.md), and with a
+# fixed time a slower build (ASan, make e2e-asan) or a busy machine lands
+# in it often enough to resend a message.
 k=0
-for delay in 0.05 0.15 0.3 0.6 1.2 2.0; do
+for point in 0.05 0.15 0.3 0.6 m3 m6; do
   k=$((k+1))
+  case $point in m*) delay="message ${point#m}";; *) delay=${point}s;; esac
   start_smtpd --cert "$TMP/cert.pem" --key "$TMP/key.pem"
   echo '{"slow": 0.3}' > "$CONTROL"
   OUTD=$TMP/out$k ARCH=$TMP/archive$k LEDGER=$TMP/ledger$k.sqlite
@@ -39,7 +45,11 @@ for delay in 0.05 0.15 0.3 0.6 1.2 2.0; do
   sed -i "s#<outputs dir=\"[^\"]*\"#<outputs dir=\"$OUTD\"#" "$TMP/job$k.xml"
   "$CONVEX" run -j 2 "$TMP/job$k.xml" > "$TMP/kill$k.out" 2>&1 &
   pid=$!
-  sleep "$delay"
+  case $point in
+  m*) i=0; while [ ! -e "$SPOOL/.inflight-${point#m}" ] && [ $i -lt 400 ]; do sleep 0.02; i=$((i+1)); done
+      check "kill at ${delay}: the relay holds message ${point#m}" test -e "$SPOOL/.inflight-${point#m}" ;;
+  *)  sleep "$point" ;;
+  esac
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
   n_before=$(spool_count)
   sleep 0.4   # the relay finishes its slow phase for the dead client
@@ -47,14 +57,14 @@ for delay in 0.05 0.15 0.3 0.6 1.2 2.0; do
   while [ $rc -ne 0 ] && [ $tries -lt 3 ]; do
     run_convex run -j 2 "$TMP/job$k.xml"; tries=$((tries+1))
   done
-  expect_rc 0 "kill at ${delay}s: a rerun completes the day"
-  check "kill at ${delay}s: completed in one rerun" test $tries -eq 1
-  check "kill at ${delay}s: every PDF valid, archived byte for byte" pdfs_ok
-  check "kill at ${delay}s: manifest verifies" manifest_ok
-  check "kill at ${delay}s: every subscriber has exactly one message ($n_before before the rerun)" each_once
-  check "kill at ${delay}s: ledger consistent" ledger_consistent
-  check "kill at ${delay}s: ledger 8 sent" test "$(ledger_q "select count(*) from delivery where status='sent'")" -eq 8
-  check "kill at ${delay}s: the creation time kept" test -s "$ARCH/2007/05/08/.created"
+  expect_rc 0 "kill at ${delay}: a rerun completes the day"
+  check "kill at ${delay}: completed in one rerun" test $tries -eq 1
+  check "kill at ${delay}: every PDF valid, archived byte for byte" pdfs_ok
+  check "kill at ${delay}: manifest verifies" manifest_ok
+  check "kill at ${delay}: every subscriber has exactly one message ($n_before before the rerun)" each_once
+  check "kill at ${delay}: ledger consistent" ledger_consistent
+  check "kill at ${delay}: ledger 8 sent" test "$(ledger_q "select count(*) from delivery where status='sent'")" -eq 8
+  check "kill at ${delay}: the creation time kept" test -s "$ARCH/2007/05/08/.created"
 done
 expect_pdfa "$TMP/archive3/2007/05/08/digest.pdf" "a rerun's digest is valid PDF/A-1b (Preflight)"
 expect_pdfa "$TMP/archive5/2007/05/08/SBI-SPI.pdf" "a rerun's deep dive is valid PDF/A-1b (Preflight)"
