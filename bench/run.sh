@@ -131,6 +131,21 @@ section_run_dow() {
     row "run dow435 -j $j (stats+charts+PDFs)" "${secs}s" \
       "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.1f ms/pair", 1000 * s / p }')" \
       "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+    # The deep-dive PDFs alone: run.json's "pdfs" stage (the digest has a
+    # stage of its own) and their mean size.
+    /usr/bin/python3 - "$TMP"/run-out/*/ "$j" <<'PY'
+import glob, json, os, sys
+d, j = sys.argv[1], sys.argv[2]
+rj = json.load(open(os.path.join(d, "run.json")))
+pdfs = [p for p in glob.glob(os.path.join(d, "pdf", "*.pdf")) if not p.endswith("/digest.pdf")]
+secs = rj["stages"]["pdfs"]
+mean = sum(os.path.getsize(p) for p in pdfs) / len(pdfs)
+dig = os.path.getsize(os.path.join(d, "pdf", "digest.pdf"))
+print("%-44s %10s %14s %12s" % ("  deep-dive PDFs, -j %s (%d)" % (j, len(pdfs)), "%.2fs" % secs,
+      "%.0f PDFs/s" % (len(pdfs) / secs), "%.0f KB/PDF" % (mean / 1000)))
+print("%-44s %10s %14s %12s" % ("  digest PDF, -j %s" % j, "%.2fs" % rj["stages"]["digest"], "",
+      "%.1f MB" % (dig / 1e6)))
+PY
     rm -rf "$TMP/dow435-archive" "$TMP"/out
   done
 }

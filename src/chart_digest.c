@@ -64,7 +64,8 @@ static void shift_row(struct chart_layout *L, const struct chart_plot *p,
 	}
 }
 
-/* The shift column on the right: "+0.45" (r90 - baseline), or "n/a". */
+/* The column on the right, headed "vs base": r90 - baseline ("+0.45", the
+ * difference the z test is about; the tables' delta is r90 - r5y), or "n/a". */
 static void shift_value(const struct chart_shift *row, char *buf, size_t size)
 {
 	if (!row->has_r90 || !row->has_base) {
@@ -146,7 +147,7 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		goto done;
 	}
 	chart_layout_text(L, x + w, top + CHART_ASCENT * CHART_FONT_LABEL, CHART_RIGHT,
-			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "shift");
+			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "vs base");
 	for (size_t i = 0; i < shown; i += 2)
 		chart_fill_rect(c, ROW_SHADE, p.x0 - pad, p.y0 + rh * (double)i,
 				p.x1 - p.x0 + 2 * pad, rh);

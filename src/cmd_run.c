@@ -832,7 +832,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	runjson_stage(r->rj, "charts", runjson_now() - t);
 	t = runjson_now();
 	rc = rc || digest_pdf(r, &h, e) != 0;
-	runjson_stage(r->rj, "pdfs", runjson_now() - t);
+	runjson_stage(r->rj, "digest", runjson_now() - t);
 	if (rc)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.xml", r->dir.tmp);

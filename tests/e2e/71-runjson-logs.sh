@@ -39,7 +39,7 @@ want(r["host"] == sys.argv[3], "host")
 want(r["command"] == "run" and r["job"] == "demo" and r["shard"] is None, "command/job/shard")
 want(r["as_of"] == "2007-05-08", "as_of")
 want(r["exit_status"] == 3 and r["error"] is None, "exit status")
-for s in ("fetch", "load", "stats", "charts", "pdfs", "archive"):
+for s in ("fetch", "load", "stats", "charts", "pdfs", "digest", "archive"):
     want(s in r["stages"] and r["stages"][s] >= 0, "stage " + s)
 want(r["seconds"] >= max(r["stages"].values()), "total >= each stage")
 c = r["counts"]
