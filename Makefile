@@ -162,14 +162,14 @@ install: $(INST_DIR)/convex
 	  $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs $(DESTDIR)$(DOCDIR)/examples/demo/prices \
 	  $(DESTDIR)$(DOCDIR)/examples/schedule
 	$(INSTALL) -m 755 $(INST_DIR)/convex $(DESTDIR)$(BINDIR)/convex
-	$(INSTALL) -m 644 doc/convex.1 $(DESTDIR)$(MAN1DIR)/convex.1
+	$(INSTALL) -m 644 docs/convex.1 $(DESTDIR)$(MAN1DIR)/convex.1
 	for f in $(DATA_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	for f in $(EXAMPLE_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/} || exit 1; done
-	$(INSTALL) -m 644 docs/operations.md $(DESTDIR)$(DOCDIR)/operations.md
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
 
 # Exactly the files install puts there, then the directories it made (when empty).
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/convex $(DESTDIR)$(MAN1DIR)/convex.1 $(DESTDIR)$(DOCDIR)/operations.md
+	rm -f $(DESTDIR)$(BINDIR)/convex $(DESTDIR)$(MAN1DIR)/convex.1 $(DESTDIR)$(DOCDIR)/README.md
 	for f in $(DATA_FILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	for f in $(EXAMPLE_FILES); do rm -f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/}; done
 	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs \

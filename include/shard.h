@@ -5,7 +5,7 @@
  * whose shard is K: shard_of("A-B", N) = FNV-1a-64("A-B") mod N, plus 1.
  * The pair id "A-B" is the pair's file-name stem (job.h), so the slice
  * depends only on the pair and N: the same on every machine, in every
- * version (the hash is part of the file format, see docs/operations.md).
+ * version (the hash is part of the file format, see README.md, "Sharding").
  *
  * A shard writes OUT/YYYY-MM-DD.shard-K-of-N/ with the charts and deep-dive
  * PDFs of its slice and shard.json: the job (path and SHA-256 of its

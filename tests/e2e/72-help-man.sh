@@ -4,7 +4,7 @@
 # and mentions every command, every option any --help lists, every exit
 # status and every environment variable of `convex --help`.
 . "$(dirname "$0")/../lib/assert.sh"
-man=$REPO/doc/convex.1
+man=$REPO/docs/convex.1
 
 run_convex --help
 expect_rc 0 "convex --help: exit 0"

@@ -31,7 +31,7 @@ manifest_ok() { (cd "$OUTD/2007-05-08" && sha256sum --quiet -c manifest.sha256);
 # about 0.3 s to its PDFs and archive, then 0.3 s per message. Inside the
 # mail batch ("mK") the kill waits until the relay holds message K in its
 # slow phase, not for a time: a kill between the relay's 250 and the "sent"
-# commit is the documented at-least-once window (docs/mail.md), and with a
+# commit is the documented at-least-once window (README.md, "Exactly once"), and with a
 # fixed time a slower build (ASan, make e2e-asan) or a busy machine lands
 # in it often enough to resend a message.
 k=0
