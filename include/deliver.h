@@ -41,6 +41,7 @@ struct deliver_summary {
 	size_t deferred;      /* 4xx / dropped after the retries: next run */
 	size_t failed;        /* 5xx, now or in an earlier run: never retried */
 	size_t pending;       /* not attempted because the batch stopped */
+	double send_seconds;  /* wall time inside SMTP transactions (run.json) */
 };
 
 /* Publish the web edition and deliver the digest of the run in `run_dir`

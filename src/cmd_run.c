@@ -1042,7 +1042,10 @@ static int send_mail(struct run *r, struct cx_error *e)
 		return 0;
 	double t = runjson_now();
 	rc = deliver_digest(r->job, r->dir.final, &r->mail, e);
-	runjson_stage(r->rj, "mail", runjson_now() - t);
+	/* "mail": templates, composing, the web edition, the ledger;
+	 * "send": the SMTP transactions themselves. */
+	runjson_stage(r->rj, "send", r->mail.send_seconds);
+	runjson_stage(r->rj, "mail", runjson_now() - t - r->mail.send_seconds);
 	r->mailed = rc >= 0;
 	r->mail_partial = rc == 1;
 	return rc < 0 ? -1 : 0;

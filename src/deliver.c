@@ -425,7 +425,11 @@ static int send_one(struct batch *b, const struct subscriber *s,
 		if (ledger_mark(b->ledger, job, b->as_of, s->email, "sending", 0, NULL, NULL, e) != 0)
 			goto done;
 		cx_error_clear(&se);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		enum smtp_result r = smtp_send(b->smtp, b->from_addr, s->email, msg, len, &code, &se);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		b->sum->send_seconds += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
 		if (r == SMTP_SENT) {
 			if (ledger_mark(b->ledger, job, b->as_of, s->email, "sent", code, NULL, sha, e) != 0 ||
 			    archive_message(b, s->email, row->message_id, msg, len, sha, code, e) != 0)

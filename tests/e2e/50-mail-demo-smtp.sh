@@ -53,6 +53,9 @@ for f in "$SPOOL"/*.eml; do
 done
 check "run --smtp: every message archived" \
   [ "$(ls "$TMP/out/demo/archive/2007/05/08/mail/"*.eml | wc -l)" -eq "$nsubs" ]
+check "run.json: SMTP time in its own stage (send > 0, mail >= 0)" \
+  $PY -c 'import json, sys; s = json.load(open(sys.argv[1]))["stages"]; sys.exit(not (s["send"] > 0 and s["mail"] >= 0))' \
+  "$TMP/out/2007-05-08/run.json"
 
 # 3. A rerun sends nothing twice (the ledger).
 CONVEX_SMTP_USER=demo CONVEX_SMTP_PASSWORD=s3cret \
