@@ -87,7 +87,8 @@ struct job_source {
  * one per <source>, because the limit guards the memory of the process
  * that holds all the concurrent responses of one fetch at once. */
 struct job_store {
-	char *path;
+	char *path;           /* default OUT/prices.sqlite */
+	bool path_default;    /* not set in the job: follows the output dir */
 	int max_age_hours;
 	long max_body_bytes;  /* 1..HTTP_BODY_MAX; default HTTP_BODY_MAX */
 };
@@ -121,6 +122,7 @@ struct job_outputs {
 	char *datadir;        /* templates and fonts from here (paths.h); NULL:
 				 CONVEX_DATADIR or the compiled-in one. job_load
 				 makes it the data directory, job_free undoes it */
+	bool archive_default; /* archive not set: follows dir (job_set_out) */
 };
 
 /* <smtp url="smtps://mail.example.com:465" user-env="SMTP_USER"
@@ -152,6 +154,7 @@ struct job_digest {
 	char *secret_env;     /* env var holding the unsubscribe HMAC secret */
 	char *ledger;         /* delivery ledger; default next to the archive:
 				 dirname(ARCHIVE)/ledger.sqlite */
+	bool ledger_default;  /* not set: follows the archive (job_set_out) */
 	bool has_smtp;
 	struct job_smtp smtp;
 };
@@ -199,6 +202,12 @@ void job_free(struct job *j);
  * without <digest>, a CA file without any SMTP URL. */
 #define JOB_SMTP_USER_ENV     "CONVEX_SMTP_USER"
 #define JOB_SMTP_PASSWORD_ENV "CONVEX_SMTP_PASSWORD"
+/* Make `dir` the output directory (--out). The settings the job left to
+ * their defaults follow it: the archive (DIR/archive), the price store
+ * (DIR/prices.sqlite) and the ledger (next to the archive); settings the
+ * job gives stay where the job says. Never fails (aborts on no memory). */
+void job_set_out(struct job *j, const char *dir);
+
 int job_set_smtp(struct job *j, const char *url, const char *ca_file,
 		 struct cx_error *e);
 

@@ -141,7 +141,9 @@ static void help(FILE *f, const char *cmd)
 		   "the archive, then the digest mail.\n\n"
 		   "Options:\n"
 		   "  --as-of D     run as of day D (default: the job's, else the latest price)\n"
-		   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+		   "  --out DIR     output directory (default: the job's <outputs dir>); the\n"
+		   "                archive, price store and ledger the job does not set\n"
+		   "                move with it\n"
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
 		   "  --smtp URL    send the digest through URL (smtp://host:587, STARTTLS\n"
@@ -1151,6 +1153,8 @@ int cmd_run(int argc, char **argv)
 		runjson_free(r.rj);
 		return cmd_fail(&e);
 	}
+	if (r.args.out != NULL)
+		job_set_out(r.job, r.args.out);
 	r.rep.job = r.job;
 	runjson_set(r.rj, "job", r.job->name);
 	runjson_set(r.rj, "job_file", r.job->path);
@@ -1159,7 +1163,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(sh, sizeof sh, "%u/%u", r.args.shard.k, r.args.shard.n);
 		runjson_set(r.rj, "shard", sh);
 	}
-	const char *out = r.args.out ? r.args.out : r.job->outputs.dir;
+	const char *out = r.job->outputs.dir;
 	/* Shards of one job may run side by side: each has its own lock. */
 	char lockname[JOB_NAME_MAX + SHARD_SUFFIX_MAX];
 	snprintf(lockname, sizeof lockname, "%s", r.job->name);
@@ -1291,6 +1295,8 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 			       path, s0->dir, SHARD_FILE);
 	if ((r->job = job_load(path, e)) == NULL)
 		return -1;
+	if (r->args.out != NULL)
+		job_set_out(r->job, r->args.out);
 	r->rep.job = r->job;
 	if (r->job->npairs != s0->watchlist)
 		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);
@@ -1416,7 +1422,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	runjson_set(r.rj, "job", r.job->name);
 	runjson_set(r.rj, "job_file", r.job->path);
-	const char *out = r.args.out ? r.args.out : r.job->outputs.dir;
+	const char *out = r.job->outputs.dir;
 	if (runlock_acquire(&lock, out, r.job->name, &e) != 0) {
 		status = cmd_fail(&e);
 		goto done;

@@ -2,7 +2,9 @@
  * delivering) the digest of a run that already exists, without computing
  * anything again. The ledger makes it safe to run any number of times. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -10,6 +12,7 @@
 #include "err.h"
 #include "job.h"
 #include "log.h"
+#include "xalloc.h"
 
 static void send_usage(FILE *f)
 {
@@ -71,6 +74,12 @@ int cmd_send(int argc, char **argv)
 		job_free(job);
 		return cmd_fail(&e);
 	}
+	/* The run directory's parent is the output directory it was made in
+	 * (perhaps with run --out): the archive and ledger left to their
+	 * defaults are found from there, as the run found them. */
+	char *parent = xstrdup(argv[optind]);
+	job_set_out(job, dirname(parent));
+	free(parent);
 	struct deliver_summary sum;
 	int rc = deliver_digest(job, argv[optind], &sum, &e);
 	if (job->digest.present)

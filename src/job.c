@@ -568,12 +568,14 @@ static void read_outputs(struct job *j, xmlNode *n)
 		j->outputs.dir = path_join(j->dir, rel);
 	}
 	j->outputs.archive = n ? resolve(j, attr(n, "archive")) : NULL;
-	if (j->outputs.archive == NULL)
+	j->outputs.archive_default = j->outputs.archive == NULL;
+	if (j->outputs.archive_default)
 		j->outputs.archive = path_join(j->outputs.dir, "archive");
 	j->outputs.paper = paper && !strcmp(paper, "letter") ? JOB_PAPER_LETTER : JOB_PAPER_A4;
 	free(paper);
 	j->outputs.datadir = n ? resolve(j, attr(n, "datadir")) : NULL;
 	if (j->store.path == NULL) {
+		j->store.path_default = true;
 		j->store.path = path_join(j->outputs.dir, "prices.sqlite");
 		if (j->store.max_age_hours == 0)
 			j->store.max_age_hours = JOB_DEFAULT_MAX_AGE_H;
@@ -595,6 +597,16 @@ static void read_smtp(struct job *j, xmlNode *n)
 	s->rate = rate ? strtod(rate, NULL) : 0;
 	s->timeout = attr_int(n, "timeout", JOB_DEFAULT_SMTP_TIMEOUT);
 	free(rate);
+}
+
+/* The ledger's default place: next to the archive. */
+static char *default_ledger(const struct job *j)
+{
+	char *arch = xstrdup(j->outputs.archive);
+	char *path = path_join(dirname(arch), "ledger.sqlite");
+
+	free(arch);
+	return path;
 }
 
 static void read_digest(struct job *j, xmlNode *n)
@@ -619,10 +631,26 @@ static void read_digest(struct job *j, xmlNode *n)
 	}
 	if (d->title == NULL)
 		d->title = xstrdup(j->title);
-	if (d->ledger == NULL) {
-		char *arch = xstrdup(j->outputs.archive);
-		d->ledger = path_join(dirname(arch), "ledger.sqlite");
-		free(arch);
+	d->ledger_default = d->ledger == NULL;
+	if (d->ledger_default)
+		d->ledger = default_ledger(j);
+}
+
+void job_set_out(struct job *j, const char *dir)
+{
+	free(j->outputs.dir);
+	j->outputs.dir = xstrdup(dir);
+	if (j->outputs.archive_default) {
+		free(j->outputs.archive);
+		j->outputs.archive = path_join(dir, "archive");
+	}
+	if (j->store.path_default) {
+		free(j->store.path);
+		j->store.path = path_join(dir, "prices.sqlite");
+	}
+	if (j->digest.ledger_default) {
+		free(j->digest.ledger);
+		j->digest.ledger = default_ledger(j);
 	}
 }
 

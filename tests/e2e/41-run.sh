@@ -128,4 +128,13 @@ kill $holder; wait $holder 2>/dev/null
 run_convex run --out "$TMP/d" "$TMP/job/t.xml"
 expect_rc 73 "after the holder is gone the run proceeds (to the archive's refusal)"
 
+# --out moves what the job leaves to its defaults (the archive here): a
+# trial run never writes into the job's own archive. An archive the job
+# names stays put (the runs above archived into $TMP/job/archive).
+sed 's| archive="archive"||' "$TMP/job/t.xml" > "$TMP/job/t2.xml"
+run_convex run -qq --no-mail --out "$TMP/e" "$TMP/job/t2.xml"
+expect_rc 3 "--out with a default archive: exit 3 (the bad days)"
+check "--out: the default archive follows it" test -s "$TMP/e/archive/2007/05/08/SBI-SPI.pdf"
+check "--out: nothing in the job's default output dir" test ! -e "$TMP/job/out"
+
 finish
