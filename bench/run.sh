@@ -133,7 +133,7 @@ section_run_dow() {
       "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
     # The deep-dive PDFs alone: run.json's "pdfs" stage (the digest has a
     # stage of its own) and their mean size.
-    /usr/bin/python3 - "$TMP"/run-out/*/ "$j" <<'PY'
+    /usr/bin/python3 - "$TMP"/run-out/????-??-??/ "$j" <<'PY'
 import glob, json, os, sys
 d, j = sys.argv[1], sys.argv[2]
 rj = json.load(open(os.path.join(d, "run.json")))
