@@ -41,13 +41,19 @@ export CONVEX_UNSUBSCRIBE_SECRET
 echo
 status=0
 "$convex" run "$@" "$job" || status=$?
+if [ "$status" -eq 73 ] && [ -d "$repo/out/demo/archive" ]; then
+  # The archive never overwrites what it keeps; after an upgrade of convex
+  # the demo's PDFs differ from those an older build archived.
+  echo "demo.sh: out/demo/archive holds PDFs made by an earlier build of convex;" >&2
+  echo "demo.sh: the archive never overwrites them. Start the demo afresh with: rm -rf out/demo && make demo" >&2
+fi
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"
 
 run=$(ls -d "$repo"/out/demo/????-??-?? | tail -n 1)
 echo
 echo "The demo, in $run:"
 echo "  report      $run/report.xml  (and report.json)"
-echo "  deep dives  $(ls "$run"/pdf/*.pdf 2>/dev/null | wc -l) PDFs in $run/pdf/"
+echo "  deep dives  $(ls "$run"/pdf/*.pdf 2>/dev/null | grep -vc /digest.pdf) PDFs in $run/pdf/"
 [ -f "$run/pdf/digest.pdf" ] && echo "  digest      $run/pdf/digest.pdf"
 if [ -n "$smtp" ]; then
   echo "  emails      sent through $smtp (the summary above says how many);"
