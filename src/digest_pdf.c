@@ -11,7 +11,7 @@
 
 #define NUM_MAX LAYOUT_NUM_MAX
 #define LINE_MAX_DG 1024
-#define RANK_COLS 9
+#define RANK_COLS 10
 
 static size_t featured(const struct digest_input *in)
 {
@@ -90,22 +90,25 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 		c[0] = b[0];
 		c[1] = b[1];
 		c[2] = layout_number(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
-		c[3] = layout_number(b[3], s->shift.has_baseline, "%+.3f", s->shift.baseline_r);
+		/* Delta sits between the two windows it subtracts; the baseline
+		 * (what z tests against) follows it. */
+		c[3] = layout_number(b[3], s->win[W_5Y].has_r, "%+.3f", s->win[W_5Y].r);
 		c[4] = layout_number(b[4], s->shift.has_delta, "%+.3f", s->shift.delta);
-		c[5] = layout_number(b[5], p->has_z, "%+.2f", p->z);
+		c[5] = layout_number(b[5], s->shift.has_baseline, "%+.3f", s->shift.baseline_r);
+		c[6] = layout_number(b[6], p->has_z, "%+.2f", p->z);
 		if (p->has_z && p->p < 0.0001)
-			c[6] = "<0.0001";
+			c[7] = "<0.0001";
 		else
-			c[6] = layout_number(b[6], p->has_z, "%.4f", p->p);
-		c[7] = layout_number(b[7], p->has_q, "%.4f", p->q);
-		c[8] = p->significant ? "yes" : "no";
+			c[7] = layout_number(b[7], p->has_z, "%.4f", p->p);
+		c[8] = layout_number(b[8], p->has_q, "%.4f", p->q);
+		c[9] = p->significant ? "yes" : "no";
 	}
-	static const double widths[RANK_COLS] = {0.05, 0.23, 0.10, 0.11, 0.10,
-						 0.09, 0.11, 0.11, 0.10};
+	static const double widths[RANK_COLS] = {0.05, 0.18, 0.09, 0.09, 0.09,
+						 0.10, 0.08, 0.11, 0.11, 0.10};
 	static const bool right[RANK_COLS] = {false, false, true, true, true,
-					      true, true, true, true};
+					      true, true, true, true, true};
 	static const char *const head[RANK_COLS] = {"#", "Pair", "90-day",
-		"Baseline", "Delta", "z", "p", "BH q", "Signif."};
+		"5-year", "Delta", "Baseline", "z", "p", "BH q", "Signif."};
 	struct layout_table t = {RANK_COLS, widths, right, head, cells, n, 0, 0};
 
 	layout_need(l, LAYOUT_ROW_H * (double)(n + 1));
@@ -113,8 +116,9 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 	*y0 = l->y + LAYOUT_ROW_H;
 	layout_table(l, &t);
 	layout_skip(l, 6);
-	layout_paragraph(l, "Baseline: the 5-year correlation without its last 90 "
-			 "returns. Delta: 90-day minus 5-year. Significant: BH q "
+	layout_paragraph(l, "Delta: 90-day minus 5-year. Baseline: the 5-year "
+			 "correlation without its last 90 returns, which the z "
+			 "test compares the 90-day reading with. Significant: BH q "
 			 "at or below the level. Pair names link to their sections.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
 	earlier_note(l, in, n);

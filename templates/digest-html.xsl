@@ -166,7 +166,7 @@
             <tr>
               <td class="muted" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 0;">Pair</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90 days</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Baseline</td>
+              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5 years</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
@@ -189,7 +189,9 @@
         </xsl:if>
       </td>
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
-      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template></td>
+      <!-- Change is 90 days minus 5 years (the page's delta); the chart
+           above shows the baseline the z test uses. -->
+      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
       <td align="right">
         <xsl:if test="not($sig)"><xsl:attribute name="class">ink</xsl:attribute></xsl:if>
         <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>

@@ -55,10 +55,12 @@
     <xsl:if test="@significant = 'true'"> [significant]</xsl:if>
     <xsl:text>&#10;   90-day </xsl:text>
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template>
-    <xsl:text>  baseline </xsl:text>
-    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template>
+    <xsl:text>  5-year </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template>
     <xsl:text>  change </xsl:text>
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
+    <xsl:text>  baseline </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template>
     <xsl:text>  z </xsl:text>
     <xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template>
     <xsl:text>  q </xsl:text>

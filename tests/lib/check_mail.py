@@ -14,7 +14,7 @@ For every message (Python's email package, policy=default):
    its part and every part is referenced; every <img> has alt text;
  - the PNGs decode: signature, IHDR first with a non-zero size, CRCs;
  - the text part carries the numbers of the report: for each featured
-   shift, its 90-day r, baseline and change as +0.00 and z as +0.0, read
+   shift, its 90-day r, 5-year r, change and baseline as +0.00 and z as +0.0, read
    from RUNDIR/report.json (or RUNDIR/report.xml when there is none) and
    formatted here, not by convex.
 Prints one line per problem and exits 1 when there was any.
@@ -31,18 +31,25 @@ def bad(f, msg):
 
 
 def report_shifts(rundir):
-    """[(a, b, r90, baseline, delta, z)] of the featured shifts."""
+    """[(a, b, r90, r5y, delta, baseline, z)] of the featured shifts."""
     js = os.path.join(rundir, 'report.json')
     if os.path.exists(js):
-        r = json.load(open(js))['ranking']
-        return [(s['a'], s['b'], s['r90'], s['baseline'], s['delta'], s['z'])
+        doc = json.load(open(js))
+        r = doc['ranking']
+        r5y = {p['id']: p['stats']['corr']['5y'] for p in doc['pairs']}
+        return [(s['a'], s['b'], s['r90'], r5y[s['pair']], s['delta'], s['baseline'], s['z'])
                 for s in r['shifts'][:r['top']]]
     root = ET.parse(os.path.join(rundir, 'report.xml')).getroot()
     rk = root.find('ranking')
+    r5y = {}
+    for p in root.find('pairs').findall('pair'):
+        w = [w for w in p.findall('window') if w.get('key') == '5y']
+        r5y[p.get('id')] = float(w[0].get('r')) if w and w[0].get('r') is not None else None
     out = []
     for s in rk.findall('shift')[:int(rk.get('top'))]:
         num = lambda k: float(s.get(k)) if s.get(k) is not None else None
-        out.append((s.get('a'), s.get('b'), num('r90'), num('baseline'), num('delta'), num('z')))
+        out.append((s.get('a'), s.get('b'), num('r90'), r5y.get(s.get('pair')), num('delta'),
+                    num('baseline'), num('z')))
     return out
 
 
@@ -142,9 +149,10 @@ def check(f, rundir, rcpt):
         check_png(f, cid, data)
 
     txt = text.get_content()
-    for a, b, r90, base, delta, z in report_shifts(rundir):
+    for a, b, r90, r5y, delta, base, z in report_shifts(rundir):
         want = '%s/%s' % (a, b)
-        line = '90-day %s  baseline %s  change %s  z %s' % (fmt(r90, 2), fmt(base, 2), fmt(delta, 2), fmt(z, 1))
+        line = '90-day %s  5-year %s  change %s  baseline %s  z %s' % (
+            fmt(r90, 2), fmt(r5y, 2), fmt(delta, 2), fmt(base, 2), fmt(z, 1))
         if want not in txt or line not in txt:
             bad(f, 'text part lacks "%s" for %s' % (line, want))
 
