@@ -180,6 +180,17 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out,
 	return 0;
 }
 
+/* Defaults shared by run and merge: every core, and getopt restarted. */
+static void args_init(struct run_args *a)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(a, 0, sizeof *a);
+	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
+	optind = 1;
+	opterr = 0;
+}
+
 /* Returns 1 to go on, 0 after --help, -1 with `e` set. */
 static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error *e)
 {
@@ -190,13 +201,9 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 		{"smtp", required_argument, NULL, 'S'}, {"smtp-ca-file", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
-	memset(a, 0, sizeof *a);
-	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
-	optind = 1;
-	opterr = 0;
+	args_init(a);
 	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -1193,14 +1200,10 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 		{"no-mail", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
-	memset(a, 0, sizeof *a);
+	args_init(a);
 	*job = NULL;
-	a->threads = cores > 0 && cores < RUN_THREADS_MAX ? (int)cores : 1;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': *job = optarg; break;
