@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "chart.h"
+#include "atomicfile.h"
 #include "cliargs.h"
 #include "cmd.h"
 #include "deepdive.h"
@@ -178,28 +179,6 @@ static int out_path(char *buf, size_t size, const struct report_args *a,
 	return 0;
 }
 
-/* Write bytes to path via a temporary file and rename (never half a PNG). */
-static int write_file(const char *path, const unsigned char *buf, size_t len,
-		      struct cx_error *e)
-{
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
-	FILE *f = fopen(tmp, "wb");
-	if (f == NULL)
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", tmp,
-			       strerror(errno));
-	bool bad = fwrite(buf, 1, len, f) != len;
-	bad = (fclose(f) != 0) || bad;
-	if (bad || rename(tmp, path) != 0) {
-		int saved = errno;
-		unlink(tmp);
-		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path,
-			       strerror(saved));
-	}
-	return 0;
-}
-
 static int write_pngs(const struct report_args *a, const struct pair_stats *s,
 		      struct cx_error *e)
 {
@@ -227,7 +206,7 @@ static int write_pngs(const struct report_args *a, const struct pair_stats *s,
 			    chart_png_render(&spec, w, charts[i].h, scale, &png,
 					     &len, e))
 				return -1;
-			int rc = write_file(path, png, len, e);
+			int rc = atomicfile_write(path, png, len, ATOMICFILE_REPLACE, e);
 			free(png);
 			if (rc)
 				return -1;

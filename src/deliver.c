@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "deliver.h"
 #include "ledger.h"
 #include "log.h"
@@ -292,34 +293,6 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 	return rc;
 }
 
-/* Write `len` bytes to `path` through a temporary file, fsync'd, renamed. */
-static int write_file(const char *path, const char *data, size_t len,
-		      struct cx_error *e)
-{
-	char tmp[2 * DELIVER_PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", tmp, strerror(errno));
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			unlink(tmp);
-			return cx_fail(e, CX_EIO, "%s: write error: %s", tmp, strerror(errno));
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
 /* File name of a recipient: the address with anything unusual as "_". */
 static void safe_name(const char *addr, char *out, size_t size)
 {
@@ -345,7 +318,7 @@ static int write_eml(struct batch *b, const struct subscriber *s, struct cx_erro
 		return -1;
 	safe_name(s->email, name, sizeof name);
 	snprintf(path, sizeof path, "%s/%s.eml", dir, name);
-	int rc = write_file(path, msg, len, e);
+	int rc = atomicfile_write(path, msg, len, ATOMICFILE_REPLACE, e);
 	free(msg);
 	if (rc == 0)
 		b->sum->written++;
@@ -372,7 +345,7 @@ static int archive_message(struct batch *b, const char *rcpt, const char *msgid,
 
 	snprintf(file, sizeof file, "%.*s.eml", (int)strcspn(msgid, "@"), msgid);
 	snprintf(path, sizeof path, "%s/%s", b->archive_mail, file);
-	if (write_file(path, msg, len, e) != 0)
+	if (atomicfile_write(path, msg, len, ATOMICFILE_REPLACE, e) != 0)
 		return -1;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "atomicfile.h"
 #include "manifest.h"
 #include "runjson.h"
 
@@ -82,29 +83,21 @@ static int hash_file(const char *path, char hex[65], struct cx_error *e)
 int manifest_write(const char *dir, struct cx_error *e)
 {
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-	char path[MANIFEST_PATH_MAX * 2], tmp[MANIFEST_PATH_MAX * 2 + 8];
-	FILE *out = NULL;
+	GString *text = g_string_new(NULL);
+	char path[MANIFEST_PATH_MAX * 2];
 	int rc = collect(dir, "", files, e);
 
-	if (rc == 0) {
-		qsort(files->pdata, files->len, sizeof(char *), cmp_str);
-		snprintf(path, sizeof path, "%s/%s", dir, MANIFEST_NAME);
-		snprintf(tmp, sizeof tmp, "%s.tmp", path);
-		if ((out = fopen(tmp, "w")) == NULL)
-			rc = cx_fail(e, CX_ECANTCREAT, "%s: %s", tmp, strerror(errno));
-	}
+	qsort(files->pdata, files->len, sizeof(char *), cmp_str);
 	for (guint i = 0; rc == 0 && i < files->len; i++) {
 		char full[MANIFEST_PATH_MAX * 2], hex[65];
 		snprintf(full, sizeof full, "%s/%s", dir, (char *)files->pdata[i]);
 		if ((rc = hash_file(full, hex, e)) == 0)
-			fprintf(out, "%s  %s\n", hex, (char *)files->pdata[i]);
+			g_string_append_printf(text, "%s  %s\n", hex, (char *)files->pdata[i]);
 	}
-	if (out != NULL && fclose(out) != 0 && rc == 0)
-		rc = cx_fail(e, CX_ECANTCREAT, "%s: %s", tmp, strerror(errno));
-	if (out != NULL && rc == 0 && rename(tmp, path) != 0)
-		rc = cx_fail(e, CX_ECANTCREAT, "%s: %s", path, strerror(errno));
-	if (out != NULL && rc != 0)
-		remove(tmp);
+	snprintf(path, sizeof path, "%s/%s", dir, MANIFEST_NAME);
+	if (rc == 0)
+		rc = atomicfile_write(path, text->str, text->len, ATOMICFILE_REPLACE, e);
+	g_string_free(text, TRUE);
 	g_ptr_array_free(files, TRUE);
 	return rc;
 }

@@ -32,6 +32,7 @@
 
 #include <hpdf.h>
 
+#include "atomicfile.h"
 #include "chart.h"
 #include "log.h"
 #include "paths.h"
@@ -673,34 +674,6 @@ static int id_patch(unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Write buf to path through a temporary file in the same directory. */
-static int write_atomic(const char *path, const unsigned char *buf,
-			size_t len, struct cx_error *e)
-{
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path,
-			       strerror(errno));
-	FILE *f = fdopen(fd, "wb");
-	if (f == NULL) {
-		close(fd);
-		unlink(tmp);
-		return cx_fail(e, CX_EIO, "%s: %s", tmp, strerror(errno));
-	}
-	int bad = fchmod(fd, 0644) != 0 || fwrite(buf, 1, len, f) != len ||
-		  fflush(f) != 0 || fsync(fd) != 0;
-	int saved = errno;
-	bad = (fclose(f) != 0) || bad;
-	if (!bad && rename(tmp, path) == 0)
-		return 0;
-	saved = saved ? saved : errno;
-	unlink(tmp);
-	return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(saved));
-}
-
 static int check_errors(struct pdf_doc *d, const char *path,
 			struct cx_error *e)
 {
@@ -750,7 +723,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 	if (d->text.unknown || d->text.invalid)
 		log_warn("%s: %zu character(s) without a form in the PDF fonts printed as \"?\"",
 			 path, d->text.unknown + d->text.invalid);
-	rc = write_atomic(path, buf, got, e);
+	rc = atomicfile_write(path, buf, got, ATOMICFILE_REPLACE, e);
 out:
 	free(buf);
 	return rc;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "atomicfile.h"
 #include "log.h"
 #include "runjson.h"
 #include "version.h"
@@ -96,7 +97,7 @@ static json_t *warnings(void)
 int runjson_write(struct runjson *r, const char *dir, int exit_status,
 		  const char *error, struct cx_error *e)
 {
-	char tmp[RUNJSON_PATH_MAX], path[RUNJSON_PATH_MAX];
+	char path[RUNJSON_PATH_MAX];
 	json_t *o = r->root;
 
 	json_object_set_new(o, "finished", utc(time(NULL)));
@@ -108,11 +109,10 @@ int runjson_write(struct runjson *r, const char *dir, int exit_status,
 	json_object_set_new(o, "warnings_total", json_integer((json_int_t)log_warning_count()));
 	json_object_set_new(o, "warnings", warnings());
 	snprintf(path, sizeof path, "%s/%s", dir, RUNJSON_NAME);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, RUNJSON_NAME, (long)getpid());
-	if (json_dump_file(o, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0 || rename(tmp, path) != 0) {
-		int err = errno;
-		unlink(tmp);
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot write: %s", path, strerror(err));
-	}
-	return 0;
+	char *text = json_dumps(o, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
+	if (text == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "%s: cannot serialise", path);
+	int rc = atomicfile_write(path, text, strlen(text), ATOMICFILE_REPLACE, e);
+	free(text);
+	return rc;
 }

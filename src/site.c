@@ -13,6 +13,7 @@
 #include "date.h"
 #include "paths.h"
 #include "rundir.h"
+#include "atomicfile.h"
 #include "site.h"
 #include "template.h"
 #include "xalloc.h"
@@ -22,61 +23,6 @@
 /* Largest file copied into the archive (a chart or report.xml). */
 #define SITE_COPY_MAX (64u << 20)
 
-/* Copy src to dst through dst.tmp, renamed: a full disk never leaves a
- * cut file under the final name. */
-static int copy_file(const char *src, const char *dst, struct cx_error *e)
-{
-	FILE *in = fopen(src, "rb"), *out = NULL;
-	char buf[65536], tmp[SITE_BUF + 8];
-	size_t n, total = 0;
-	int rc = -1;
-
-	if (in == NULL)
-		return cx_fail(e, CX_ENOINPUT, "%s: cannot open: %s", src, strerror(errno));
-	snprintf(tmp, sizeof tmp, "%s.tmp", dst);
-	if ((out = fopen(tmp, "wb")) == NULL) {
-		cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", dst, strerror(errno));
-		goto done;
-	}
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-		total += n;
-		if (total > SITE_COPY_MAX || fwrite(buf, 1, n, out) != n) {
-			cx_fail(e, CX_EIO, "%s: cannot copy %s: %s", dst, src,
-				total > SITE_COPY_MAX ? "file too large" : strerror(errno));
-			goto done;
-		}
-	}
-	rc = ferror(in) ? cx_fail(e, CX_EIO, "%s: read error", src) : 0;
-done:
-	if (out != NULL && fclose(out) != 0 && rc == 0)
-		rc = cx_fail(e, CX_EIO, "%s: write error: %s", dst, strerror(errno));
-	if (out != NULL && rc == 0 && rename(tmp, dst) != 0)
-		rc = cx_fail(e, CX_EIO, "%s: cannot rename into place: %s", dst, strerror(errno));
-	if (out != NULL && rc != 0)
-		unlink(tmp);
-	fclose(in);
-	return rc;
-}
-
-static int write_text(const char *path, const char *s, size_t len, struct cx_error *e)
-{
-	char tmp[SITE_BUF + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (f == NULL)
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", tmp, strerror(errno));
-	int bad = fwrite(s, 1, len, f) != len;
-	int saved = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = 1;
-		saved = errno;
-	}
-	if (!bad && rename(tmp, path) == 0)
-		return 0;
-	saved = bad ? saved : errno;
-	unlink(tmp);
-	return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(saved));
-}
 
 static struct template *load_tpl(const char *rel, struct cx_error *e)
 {
@@ -104,13 +50,13 @@ static int copy_assets(const struct template_doc *doc, const char *run_dir,
 			continue;
 		snprintf(src, sizeof src, "%s/%s", run_dir, v[i]);
 		snprintf(dst, sizeof dst, "%s/%s", day, v[i]);
-		rc = copy_file(src, dst, e);
+		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e);
 	}
 	template_strings_free(v, n);
 	if (rc == 0) {
 		snprintf(src, sizeof src, "%s/report.xml", run_dir);
 		snprintf(dst, sizeof dst, "%s/report.xml", day);
-		rc = copy_file(src, dst, e);
+		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e);
 	}
 	return rc;
 }
@@ -129,7 +75,7 @@ static int publish_day(const struct template_doc *doc, const char *run_dir,
 	if (rundir_mkdirs(day, e) == 0 && copy_assets(doc, run_dir, day, e) == 0 &&
 	    template_apply(t, doc, params, &html, &len, e) == 0) {
 		snprintf(path, sizeof path, "%s/index.html", day);
-		rc = write_text(path, html, len, e);
+		rc = atomicfile_write(path, html, len, ATOMICFILE_REPLACE, e);
 	}
 	free(html);
 	template_free(t);
@@ -215,7 +161,7 @@ static int write_index(const char *archive, const char *title, const struct day 
 	    (td = template_doc_parse("archive index", (const char *)buf, (size_t)len, e)) != NULL &&
 	    template_apply(t, td, NULL, &html, &hlen, e) == 0) {
 		snprintf(path, sizeof path, "%s/index.html", archive);
-		rc = write_text(path, html, hlen, e);
+		rc = atomicfile_write(path, html, hlen, ATOMICFILE_REPLACE, e);
 	}
 	free(html);
 	template_doc_free(td);
@@ -287,10 +233,12 @@ static int write_feed(const char *archive, const char *public_url, const char *t
 		text_child(en, "summary", d[i].headline != NULL && d[i].headline[0] ? d[i].headline : "No shift test today.");
 	}
 	snprintf(path, sizeof path, "%s/feed.xml", archive);
-	char tmp[SITE_BUF + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int rc = xmlSaveFormatFileEnc(tmp, doc, "UTF-8", 1) < 0 || rename(tmp, path) != 0
-		 ? cx_fail(e, CX_EIO, "%s: cannot write", path) : 0;
+	xmlChar *xml = NULL;
+	int len = 0;
+	xmlDocDumpFormatMemoryEnc(doc, &xml, &len, "UTF-8", 1);
+	int rc = xml == NULL ? cx_fail(e, CX_ESOFTWARE, "%s: cannot serialise the feed", path)
+			     : atomicfile_write(path, xml, (size_t)len, ATOMICFILE_REPLACE, e);
+	xmlFree(xml);
 	xmlFreeDoc(doc);
 	return rc;
 }
