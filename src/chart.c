@@ -15,6 +15,7 @@
 #include "axis.h"
 #include "chart.h"
 #include "chart_draw.h"
+#include "xalloc.h"
 #include "text.h"
 
 /* ---- palette: restrained, colour-blind safe (blue / orange) -------------- */
@@ -30,20 +31,10 @@ const struct chart_rgb CHART_WHITE = {1.0, 1.0, 1.0};
 
 /* ---- layout ---------------------------------------------------------------- */
 
-void *chart_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (p == NULL) {
-		fputs("convex: out of memory drawing a chart\n", stderr);
-		abort();
-	}
-	return p;
-}
-
 struct chart_layout *chart_layout_new(struct canvas *c, double x, double y, double w,
 			  double h)
 {
-	struct chart_layout *L = chart_xcalloc(1, sizeof *L);
+	struct chart_layout *L = xcalloc(1, sizeof *L);
 	L->c = c;
 	L->x0 = x;
 	L->y0 = y;
@@ -373,8 +364,8 @@ void chart_rolling(struct canvas *c, const struct pair_stats *s,
 	c->ops->save(c->impl);
 	double top = chart_layout_title(L, title);
 	size_t n = s != NULL ? s->n : 0;
-	double *r90 = chart_xcalloc(n, sizeof *r90), *r30 = chart_xcalloc(n, sizeof *r30);
-	bool *ok90 = chart_xcalloc(n, sizeof *ok90), *ok30 = chart_xcalloc(n, sizeof *ok30);
+	double *r90 = xcalloc(n, sizeof *r90), *r30 = xcalloc(n, sizeof *r30);
+	bool *ok90 = xcalloc(n, sizeof *ok90), *ok30 = xcalloc(n, sizeof *ok30);
 	size_t have = 0;
 	if (n > 0) {
 		stats_rolling(s, STATS_W90, r90, ok90);
@@ -510,7 +501,7 @@ void chart_scatter(struct canvas *c, const struct pair_stats *s,
 	c->ops->save(c->impl);
 	double top = chart_layout_title(L, title);
 	size_t m = s != NULL ? (s->n < STATS_W1Y ? s->n : STATS_W1Y) : 0;
-	double *xs = chart_xcalloc(m, sizeof *xs), *ys = chart_xcalloc(m, sizeof *ys);
+	double *xs = xcalloc(m, sizeof *xs), *ys = xcalloc(m, sizeof *ys);
 	double lo[2] = {0, 0}, hi[2] = {0, 0};
 	for (size_t i = 0; i < m; i++) {
 		xs[i] = 100.0 * s->rb[s->n - m + i];

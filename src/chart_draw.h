@@ -45,8 +45,6 @@ struct chart_plot {
 	double vx0, vx1, vy0, vy1;
 };
 
-/* calloc that aborts when memory runs out (see chart.h). */
-void *chart_xcalloc(size_t n, size_t size);
 
 struct chart_layout *chart_layout_new(struct canvas *c, double x, double y, double w, double h);
 void chart_layout_free(struct chart_layout *L);

@@ -44,6 +44,7 @@
 #include "runlock.h"
 #include "shard.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define RUN_THREADS_MAX   256
 #define RUN_RELATED_MAX   8      /* related pairs shown per deep dive */
@@ -242,13 +243,8 @@ static void keep_problem(struct run *r, const char *line)
 {
 	if (r->nproblems >= RUN_PROBLEMS_MAX)
 		return;
-	char *copy = strdup(line);
-	if (copy == NULL)
-		abort();
-	/* clang-analyzer 14 loses track of a pointer stored at a symbolic
-	 * index of an array member; the copy is freed with the run. */
-	r->problems[r->nproblems++] = copy;
-} /* NOLINT(clang-analyzer-unix.Malloc): reported at the brace */
+	r->problems[r->nproblems++] = xstrdup(line);
+}
 
 static void problem(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct run *r, const char *fmt, ...)
@@ -346,9 +342,7 @@ static void assess_assets(struct run *r)
 {
 	const struct job *j = r->job;
 
-	r->rep.assets = calloc(j->nassets ? j->nassets : 1, sizeof *r->rep.assets);
-	if (r->rep.assets == NULL)
-		abort();
+	r->rep.assets = xcalloc(j->nassets, sizeof *r->rep.assets);
 	for (size_t i = 0; i < j->nassets; i++) {
 		if (!in_watchlist(j, j->assets[i].symbol))
 			continue;
@@ -505,10 +499,8 @@ static void make_pairs(struct run *r)
 {
 	const struct job *j = r->job;
 
-	r->rep.pairs = calloc(j->npairs, sizeof *r->rep.pairs);
-	r->rep.order = calloc(j->npairs, sizeof *r->rep.order);
-	if (r->rep.pairs == NULL || r->rep.order == NULL)
-		abort();
+	r->rep.pairs = xcalloc(j->npairs, sizeof *r->rep.pairs);
+	r->rep.order = xcalloc(j->npairs, sizeof *r->rep.order);
 	r->rep.npairs = j->npairs;
 	for (size_t i = 0; i < j->npairs; i++) {
 		r->rep.pairs[i].jp = &j->pairs[i];
@@ -522,12 +514,10 @@ static void make_pairs(struct run *r)
 static void rank_pairs(struct run *r)
 {
 	struct report *rep = &r->rep;
-	struct rank_item *items = calloc(rep->npairs ? rep->npairs : 1, sizeof *items);
-	size_t *idx = calloc(rep->npairs ? rep->npairs : 1, sizeof *idx), *order = calloc(rep->npairs ? rep->npairs : 1, sizeof *order);
+	struct rank_item *items = xcalloc(rep->npairs, sizeof *items);
+	size_t *idx = xcalloc(rep->npairs, sizeof *idx), *order = xcalloc(rep->npairs, sizeof *order);
 	size_t n = 0;
 
-	if (!items || !idx || !order)
-		abort();
 	for (size_t i = 0; i < rep->npairs; i++) {
 		const struct pair_stats *s = &rep->pairs[i].st;
 		if (!rep->pairs[i].ok)
@@ -561,9 +551,7 @@ static void relate_pairs(struct run *r)
 		struct report_pair *p = &rep->pairs[i];
 		if (!p->ok)
 			continue;
-		p->related = calloc(RUN_RELATED_MAX, sizeof *p->related);
-		if (p->related == NULL)
-			abort();
+		p->related = xcalloc(RUN_RELATED_MAX, sizeof *p->related);
 		for (size_t k = 0; k < rep->nranked && p->nrelated < RUN_RELATED_MAX; k++) {
 			size_t q = rep->order[k];
 			if (q != i && shares_symbol(p->jp, rep->pairs[q].jp))
@@ -665,12 +653,10 @@ static int pair_charts(struct run *r, size_t i, struct cx_error *e)
 static int shifts_chart(struct run *r, struct cx_error *e)
 {
 	size_t n = r->rep.nranked < RUN_SHIFTS_CHART_MAX ? r->rep.nranked : RUN_SHIFTS_CHART_MAX;
-	struct chart_shift *rows = calloc(n ? n : 1, sizeof *rows);
-	char (*labels)[REPORT_FILE_MAX] = calloc(n ? n : 1, sizeof *labels);
+	struct chart_shift *rows = xcalloc(n, sizeof *rows);
+	char (*labels)[REPORT_FILE_MAX] = xcalloc(n, sizeof *labels);
 	int rc;
 
-	if (!rows || !labels)
-		abort();
 	for (size_t k = 0; k < n; k++) {
 		const struct report_pair *p = &r->rep.pairs[r->rep.order[k]];
 		const struct window_stat *w = &p->st.win[W_90D];
@@ -714,17 +700,15 @@ static int heatmap_chart(struct run *r, const struct heatmap *h, struct cx_error
 static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e)
 {
 	const struct report *rep = &r->rep;
-	struct digest_pair *dp = calloc(rep->npairs + 1, sizeof *dp);
-	struct deepdive_related (*rel)[RUN_RELATED_MAX] = calloc(rep->npairs + 1, sizeof *rel);
-	size_t *pos = calloc(rep->npairs + 1, sizeof *pos), *order = calloc(rep->npairs + 1, sizeof *order);
-	char (*skip)[REPORT_REASON_MAX + REPORT_FILE_MAX] = calloc(rep->npairs + 1, sizeof *skip);
-	const char **skipped = calloc(rep->npairs + 1, sizeof *skipped);
+	struct digest_pair *dp = xcalloc(rep->npairs + 1, sizeof *dp);
+	struct deepdive_related (*rel)[RUN_RELATED_MAX] = xcalloc(rep->npairs + 1, sizeof *rel);
+	size_t *pos = xcalloc(rep->npairs + 1, sizeof *pos), *order = xcalloc(rep->npairs + 1, sizeof *order);
+	char (*skip)[REPORT_REASON_MAX + REPORT_FILE_MAX] = xcalloc(rep->npairs + 1, sizeof *skip);
+	const char **skipped = xcalloc(rep->npairs + 1, sizeof *skipped);
 	char path[RUN_PATH_MAX + 32];
 	size_t n = 0, nskip = 0;
 	int rc;
 
-	if (!dp || !rel || !pos || !order || !skip || !skipped)
-		abort();
 	for (size_t i = 0; i < rep->npairs; i++) {
 		const struct report_pair *p = &rep->pairs[i];
 		if (!p->ok) {
@@ -1008,10 +992,8 @@ static void shard_slice(struct run *r)
 	const struct job *j = r->job;
 	size_t n = j->npairs ? j->npairs : 1;
 
-	r->in_slice = calloc(n, sizeof *r->in_slice);
-	r->needed = calloc(n, sizeof *r->needed);
-	if (r->in_slice == NULL || r->needed == NULL)
-		abort();
+	r->in_slice = xcalloc(n, sizeof *r->in_slice);
+	r->needed = xcalloc(n, sizeof *r->needed);
 	for (size_t i = 0; i < j->npairs; i++)
 		r->in_slice[i] = shard_of(j->pairs[i].id, r->args.shard.n) == r->args.shard.k;
 	for (size_t i = 0; i < j->npairs; i++)
@@ -1236,9 +1218,7 @@ static int read_shards(struct run *r, struct cx_error *e)
 	int n = r->args.nshard_dirs;
 	struct shard_result **byk;
 
-	r->shards = calloc((size_t)n, sizeof *r->shards);
-	if (r->shards == NULL)
-		abort();
+	r->shards = xcalloc((size_t)n, sizeof *r->shards);
 	for (int i = 0; i < n; i++)
 		if ((r->shards[i] = shard_read(r->args.shard_dirs[i], e)) == NULL)
 			return -1;
@@ -1260,9 +1240,7 @@ static int read_shards(struct run *r, struct cx_error *e)
 				       s->dir, s0->dir);
 	}
 	unsigned total = s0->spec.n;
-	byk = calloc(total, sizeof *byk);
-	if (byk == NULL)
-		abort();
+	byk = xcalloc(total, sizeof *byk);
 	for (int i = 0; i < n; i++) {
 		unsigned k = r->shards[i]->spec.k;
 		if (byk[k - 1] != NULL) {
@@ -1313,9 +1291,7 @@ static int merge_assets(struct run *r, struct cx_error *e)
 	const struct job *j = r->job;
 
 	r->rep.as_of = s0->as_of;
-	r->rep.assets = calloc(j->nassets ? j->nassets : 1, sizeof *r->rep.assets);
-	if (r->rep.assets == NULL)
-		abort();
+	r->rep.assets = xcalloc(j->nassets, sizeof *r->rep.assets);
 	for (size_t i = 0; i < j->nassets; i++) {
 		if (!in_watchlist(j, j->assets[i].symbol))
 			continue;
@@ -1357,10 +1333,8 @@ static int merge_pairs(struct run *r, struct cx_error *e)
 	size_t n = r->rep.npairs;
 	unsigned total = r->shards[0]->spec.n;
 
-	r->owner = calloc(n ? n : 1, sizeof *r->owner);
-	bool *seen = calloc(n ? n : 1, sizeof *seen);
-	if (r->owner == NULL || seen == NULL)
-		abort();
+	r->owner = xcalloc(n, sizeof *r->owner);
+	bool *seen = xcalloc(n, sizeof *seen);
 	for (unsigned k = 0; k < total; k++) {
 		struct shard_result *s = r->shards[k];
 		for (size_t i = 0; i < s->npairs; i++) {

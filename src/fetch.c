@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "fetch.h"
+#include "xalloc.h"
 #include "log.h"
 
 /* Bytes of a URL after expanding the template (and the key). */
@@ -427,9 +428,7 @@ static int take_body(struct store *st, struct work *w,
 		goto done;
 	if (store_rows(st, it->symbol, &old, &nold, e) != 0 || check_jumps(ser, old, nold, w, e) != 0)
 		goto done;
-	rows = calloc(ser->n, sizeof *rows);
-	if (rows == NULL)
-		abort();
+	rows = xcalloc(ser->n, sizeof *rows);
 	for (size_t i = 0; i < ser->n; i++)
 		rows[i] = (struct store_row){ser->dates[i], ser->close[i]};
 	f.known = true;
@@ -503,10 +502,8 @@ static int plan_items(const struct job *j, struct store *st,
 
 	for (size_t s = 0; s < j->nsources; s++)
 		n += j->sources[s].nsymbols;
-	rep->items = calloc(n ? n : 1, sizeof *rep->items);
-	ws = calloc(n ? n : 1, sizeof *ws);
-	if (rep->items == NULL || ws == NULL)
-		abort();
+	rep->items = xcalloc(n, sizeof *rep->items);
+	ws = xcalloc(n, sizeof *ws);
 	rep->n = n;
 	*out = ws;
 	for (size_t s = 0; s < j->nsources; s++) {
@@ -548,12 +545,10 @@ static int plan_items(const struct job *j, struct store *st,
 static int ask_items(struct store *st, struct work *ws, size_t n,
 		     const struct fetch_opts *o, int64_t now, struct cx_error *e)
 {
-	struct http_request *rq = calloc(n ? n : 1, sizeof *rq);
-	size_t *idx = calloc(n ? n : 1, sizeof *idx), m = 0;
+	struct http_request *rq = xcalloc(n, sizeof *rq);
+	size_t *idx = xcalloc(n, sizeof *idx), m = 0;
 	int rc;
 
-	if (rq == NULL || idx == NULL)
-		abort();
 	for (size_t i = 0; i < n; i++) {
 		struct work *w = &ws[i];
 		bool same_url = w->prev.known && strcmp(w->prev.url, w->item->url) == 0;
@@ -663,10 +658,8 @@ static int add_stored(struct store *st, const struct fetch_item *it,
 
 	if (store_rows(st, it->symbol, &rows, &n, e) != 0)
 		return -1;
-	dates = calloc(n ? n : 1, sizeof *dates);
-	close = calloc(n ? n : 1, sizeof *close);
-	if (dates == NULL || close == NULL)
-		abort();
+	dates = xcalloc(n, sizeof *dates);
+	close = xcalloc(n, sizeof *close);
 	for (size_t i = 0; i < n; i++) {
 		dates[i] = rows[i].date;
 		close[i] = rows[i].close;

@@ -24,6 +24,7 @@
 #include "job.h"
 #include "log.h"
 #include "paths.h"
+#include "xalloc.h"
 
 #define JOB_SCHEMA "jobs/job.rng"
 #define JOB_PATH_MAX 4096
@@ -242,22 +243,6 @@ done:
 }
 
 /* ---- pass 3: build the struct ------------------------------------------- */
-
-static char *xstrdup(const char *s)
-{
-	char *d = s ? strdup(s) : NULL;
-	if (s != NULL && d == NULL)
-		abort();
-	return d;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* An attribute as a malloc'd string, or NULL when absent. */
 static char *attr(xmlNode *n, const char *name)

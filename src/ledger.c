@@ -65,7 +65,7 @@ struct ledger *ledger_open(const char *path, struct cx_error *e)
 	char *err = NULL;
 
 	l->lock_fd = -1;
-	l->path = strdup(path);
+	l->path = xstrdup(path);
 	if (take_lock(l, path, e) != 0)
 		goto fail;
 	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "xalloc.h"
 
 /* Fisher z of the recent window in the shift test uses n = 90: 1/(90-3). */
 #define SHIFT_RECENT_N STATS_W90
@@ -125,20 +126,17 @@ static void aligned_release(struct aligned *al)
 	free(al->pb);
 }
 
-static int align(const struct series *a, const struct series *b,
-		 struct aligned *al, struct cx_error *e)
+static void align(const struct series *a, const struct series *b,
+		  struct aligned *al)
 {
 	size_t cap = a->n < b->n ? a->n : b->n, i = 0, j = 0;
 
 	memset(al, 0, sizeof *al);
 	if (cap == 0)
-		return 0;
-	al->dates = malloc(cap * sizeof *al->dates);
-	al->pa = malloc(cap * sizeof *al->pa);
-	al->pb = malloc(cap * sizeof *al->pb);
-	if (!al->dates || !al->pa || !al->pb)
-		return cx_fail(e, CX_ESOFTWARE, "out of memory aligning %s/%s",
-			       a->symbol, b->symbol);
+		return;
+	al->dates = xcalloc(cap, sizeof *al->dates);
+	al->pa = xcalloc(cap, sizeof *al->pa);
+	al->pb = xcalloc(cap, sizeof *al->pb);
 	while (i < a->n && j < b->n) {
 		if (a->dates[i] < b->dates[j]) {
 			i++;
@@ -150,7 +148,6 @@ static int align(const struct series *a, const struct series *b,
 			al->pb[al->n++] = b->close[j++];
 		}
 	}
-	return 0;
 }
 
 /* Index of the last aligned date on or before as_of (0: the last one), or
@@ -168,8 +165,8 @@ static size_t as_of_index(const struct aligned *al, cx_date as_of)
 
 /* Fill s->dates/ra/rb with the returns of the history ending at aligned
  * index k: those dated after the same day `years` earlier. */
-static int build_history(const struct aligned *al, size_t k, int years,
-			 struct pair_stats *s, struct cx_error *e)
+static void build_history(const struct aligned *al, size_t k, int years,
+			  struct pair_stats *s)
 {
 	cx_date cutoff = date_minus_years(al->dates[k], years);
 	size_t first = k;
@@ -177,12 +174,9 @@ static int build_history(const struct aligned *al, size_t k, int years,
 	while (first > 1 && al->dates[first - 1] > cutoff)
 		first--;
 	s->n = k - first + 1;
-	s->dates = malloc(s->n * sizeof *s->dates);
-	s->ra = malloc(s->n * sizeof *s->ra);
-	s->rb = malloc(s->n * sizeof *s->rb);
-	if (!s->dates || !s->ra || !s->rb)
-		return cx_fail(e, CX_ESOFTWARE, "out of memory for %s/%s",
-			       s->a, s->b);
+	s->dates = xcalloc(s->n, sizeof *s->dates);
+	s->ra = xcalloc(s->n, sizeof *s->ra);
+	s->rb = xcalloc(s->n, sizeof *s->rb);
 	for (size_t i = 0; i < s->n; i++) {
 		size_t t = first + i;
 		s->dates[i] = al->dates[t];
@@ -193,7 +187,6 @@ static int build_history(const struct aligned *al, size_t k, int years,
 	s->start = al->dates[first];
 	s->first_price = al->dates[first - 1];
 	s->observations = s->n;
-	return 0;
 }
 
 /* ---- the sections of the deep dive ------------------------------------- */
@@ -286,18 +279,15 @@ static void compute_shift(struct pair_stats *s)
 	s->shift.p = erfc(fabs(s->shift.z) / sqrt(2.0));
 }
 
-static int compute_years(struct pair_stats *s, struct cx_error *e)
+static void compute_years(struct pair_stats *s)
 {
 	size_t end = s->n;
 
 	if (s->n == 0)
-		return 0;
+		return;
 	/* at most one entry per calendar year the history touches */
 	int span = date_year(s->dates[s->n - 1]) - date_year(s->dates[0]) + 1;
-	s->years = calloc((size_t)span, sizeof *s->years);
-	if (s->years == NULL)
-		return cx_fail(e, CX_ESOFTWARE, "out of memory for %s/%s",
-			       s->a, s->b);
+	s->years = xcalloc((size_t)span, sizeof *s->years);
 	while (end > 0) {
 		int year = date_year(s->dates[end - 1]);
 		size_t begin = end;
@@ -311,7 +301,6 @@ static int compute_years(struct pair_stats *s, struct cx_error *e)
 			   stats_pearson(s->ra + begin, s->rb + begin, y->n, &y->r);
 		end = begin;
 	}
-	return 0;
 }
 
 void stats_rolling(const struct pair_stats *s, size_t window, double *out,
@@ -358,8 +347,7 @@ static int history(const struct series *a, const struct series *b,
 	memset(out, 0, sizeof *out);
 	out->a = a->symbol;
 	out->b = b->symbol;
-	if (align(a, b, &al, e) != 0)
-		goto done;
+	align(a, b, &al);
 	if (al.n < 2) {
 		cx_fail(e, CX_EDATA, "pair %s/%s: %s and %s share %zu date%s, "
 			"need at least two", a->symbol, b->symbol, a->symbol,
@@ -374,7 +362,8 @@ static int history(const struct series *a, const struct series *b,
 			date_format(as_of, d1), date_format(al.dates[0], d2));
 		goto done;
 	}
-	rc = build_history(&al, k, years, out, e);
+	build_history(&al, k, years, out);
+	rc = 0;
 done:
 	aligned_release(&al);
 	return rc;
@@ -384,8 +373,9 @@ int stats_compute(const struct series *a, const struct series *b,
 		  const struct stats_opts *opts, struct pair_stats *out,
 		  struct cx_error *e)
 {
-	if (history(a, b, opts, out, e) != 0 || compute_years(out, e) != 0)
+	if (history(a, b, opts, out, e) != 0)
 		return -1;
+	compute_years(out);
 	compute_windows(out);
 	compute_one_year(out);
 	compute_shift(out);
