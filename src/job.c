@@ -51,7 +51,7 @@ static const struct vocab_entry vocab[] = {
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
-	{"digest", "job", "title subscribers suppression from reply-to public-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
+	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
@@ -606,6 +606,7 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->from = attr(n, "from");
 		d->reply_to = attr(n, "reply-to");
 		d->public_url = attr(n, "public-url");
+		d->signup_url = attr(n, "signup-url");
 		d->unsubscribe_url = attr(n, "unsubscribe-url");
 		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
 		d->secret_env = attr(n, "secret-env");
@@ -789,7 +790,7 @@ void job_free(struct job *j)
 	}
 	struct job_digest *d = &j->digest;
 	free(d->title), free(d->subscribers), free(d->suppression), free(d->from);
-	free(d->reply_to), free(d->public_url), free(d->unsubscribe_url);
+	free(d->reply_to), free(d->public_url), free(d->signup_url), free(d->unsubscribe_url);
 	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
 	free(d->smtp.url), free(d->smtp.user_env), free(d->smtp.password_env), free(d->smtp.ca_file);
 	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
