@@ -8,8 +8,9 @@
  *            day and out of it both above the threshold, of opposite signs,
  *            the second undoing at least half of the first: a suspected bad
  *            print (a x10 typo gives +2.30 then -2.30).
- *   split    one move above the threshold within `split_tol` of the log of
- *            a common split ratio (2:1, 3:1, 3:2, 4:1, 5:1, 10:1, 20:1 and
+ *   split    one move above the threshold within split_tol + 3 x the
+ *            robust daily volatility (the day's own move rides on top of
+ *            the split) of the log of a common split ratio (2:1, 3:1, 3:2, 4:1, 5:1, 10:1, 20:1 and
  *            the reverse splits) that does not reverse: a suspected
  *            unadjusted split.
  * The threshold of a day is max(spike_sigmas x the robust daily volatility,

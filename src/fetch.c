@@ -469,8 +469,18 @@ static size_t refuse_future(const struct series *ser, const struct work *w,
 	return k;
 }
 
-/* Log the suspect days among the new rows (the run applies the policy). */
-static void note_suspects(const struct series *ser, size_t n, cx_date after,
+/* Whether the store already holds this close on this date. */
+static bool stored_same(const struct store_row *old, size_t nold, cx_date d, double c)
+{
+	size_t k = stored_at_or_before(old, nold, d);
+
+	return k != SIZE_MAX && old[k].date == d && old[k].close == c;
+}
+
+/* Log the suspect days among the new or changed rows (the run applies the
+ * policy; a day already stored was reported when it came). */
+static void note_suspects(const struct series *ser, size_t n,
+			  const struct store_row *old, size_t nold,
 			  const struct work *w)
 {
 	struct plausible_flag *fl = NULL;
@@ -478,7 +488,7 @@ static void note_suspects(const struct series *ser, size_t n, cx_date after,
 	char ds[DATE_STR_SIZE];
 
 	for (size_t i = 0; i < nf; i++) {
-		if (fl[i].date <= after)
+		if (stored_same(old, nold, fl[i].date, fl[i].at))
 			continue;
 		w->item->suspects++;
 		log_warn("%s: %s on %s: %.10g -> %.10g", w->item->name,
@@ -548,7 +558,7 @@ static int take_body(struct store *st, struct work *w,
 			goto done;
 		mo.delete_from = rows[0].date;
 	}
-	note_suspects(ser, n, nold ? old[nold - 1].date - FETCH_OVERLAP_DAYS : 0, w);
+	note_suspects(ser, n, old, nold, w);
 	f.known = true;
 	snprintf(f.url, sizeof f.url, "%s", it->url);
 	snprintf(f.etag, sizeof f.etag, "%s", r->etag);

@@ -8,7 +8,7 @@
 
 /* Common split ratios (new shares per old share); the reverse splits are
  * their inverses. */
-static const double split_ratios[] = {2, 3, 1.5, 4, 5, 10, 20, 1.25};
+static const double split_ratios[] = {2, 3, 1.5, 4, 5, 10, 20};
 
 void plausible_opts_init(struct plausible_opts *o)
 {
@@ -77,11 +77,12 @@ static double robust_vol(const double *ret, size_t from, size_t to, double *tmp)
  * window before it, else the one after it (near the start of the series),
  * never touching ret[i] or ret[i + 1]. */
 static double threshold(const double *ret, size_t nret, size_t i,
-			const struct plausible_opts *o, double *tmp)
+			const struct plausible_opts *o, double *tmp, double *vol)
 {
 	size_t w = (size_t)o->vol_window, from, to;
 	double t;
 
+	*vol = 0;
 	if (i >= 1 + PLAUSIBLE_VOL_MIN_N) {
 		to = i;
 		from = to > 1 + w ? to - w : 1;
@@ -91,7 +92,8 @@ static double threshold(const double *ret, size_t nret, size_t i,
 	}
 	if (to <= from || to - from < PLAUSIBLE_VOL_MIN_N)
 		return o->jump_min;
-	t = o->spike_sigmas * robust_vol(ret, from, to, tmp);
+	*vol = robust_vol(ret, from, to, tmp);
+	t = o->spike_sigmas * *vol;
 	return t > o->jump_min ? t : o->jump_min;
 }
 
@@ -133,7 +135,7 @@ size_t plausible_scan(const cx_date *dates, const double *close, size_t n,
 	for (size_t i = 1; i < n; i++)
 		ret[i] = log(close[i] / close[i - 1]);
 	for (size_t i = 1; i < n; i++) {
-		double t = threshold(ret, n, i, o, tmp), a = ret[i];
+		double vol, t = threshold(ret, n, i, o, tmp, &vol), a = ret[i];
 		double b = i + 1 < n ? ret[i + 1] : 0, ratio;
 		struct plausible_flag f = {.i = i, .date = dates[i],
 					   .before = close[i - 1], .at = close[i]};
@@ -143,7 +145,7 @@ size_t plausible_scan(const cx_date *dates, const double *close, size_t n,
 			f.kind = PLAUSIBLE_SPIKE;
 			push(out, &nf, &cap, f);
 			i++;  /* the way back is part of the same print */
-		} else if ((ratio = split_match(a, o->split_tol)) != 0) {
+		} else if ((ratio = split_match(a, o->split_tol + 3 * vol)) != 0) {
 			f.kind = PLAUSIBLE_SPLIT;
 			f.ratio = ratio;
 			push(out, &nf, &cap, f);

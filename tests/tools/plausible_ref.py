@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-SPLITS = [2, 3, 1.5, 4, 5, 10, 20, 1.25]
+SPLITS = [2, 3, 1.5, 4, 5, 10, 20]
 
 
 def robust_vol(x):
@@ -25,9 +25,10 @@ def scan(dates, close, k, jmin, window=60, nmin=20, tol=0.03):
             lo, hi = max(1, i - window), i
         else:
             lo, hi = i + 2, min(i + 2 + window, n)
-        t = jmin
+        t, vol = jmin, 0.0
         if hi - lo >= nmin:
-            t = max(k * robust_vol(ret[lo:hi]), jmin)
+            vol = robust_vol(ret[lo:hi])
+            t = max(k * vol, jmin)
         a = ret[i]
         b = ret[i + 1] if i + 1 < n else 0.0
         if abs(a) > t:
@@ -35,7 +36,8 @@ def scan(dates, close, k, jmin, window=60, nmin=20, tol=0.03):
                 out.append((dates[i], "spike"))
                 i += 2
                 continue
-            if any(abs(a + np.log(r)) <= tol or abs(a - np.log(r)) <= tol for r in SPLITS):
+            tl = tol + 3 * vol
+            if any(abs(a + np.log(r)) <= tl or abs(a - np.log(r)) <= tl for r in SPLITS):
                 out.append((dates[i], "split"))
         i += 1
     return out
