@@ -121,8 +121,8 @@ static double fy(const struct pdf_page *p, double y)
 	return p->doc->h - y;
 }
 
-/* Path coordinates go on a grid of 1/PDF_GRID point (0.03 mm, below what
- * print or screen shows). libharu writes a number with up to five decimals;
+/* Path coordinates go on a grid of 1/PDF_GRID point (0.09 mm, a pixel at
+ * 300 dpi). libharu writes a number with up to five decimals;
  * a long path (a chart line) is written in units of the grid instead,
  * under a scaling matrix, as whole numbers ("1277 2070 l", not
  * "159.62891 258.75101 l"): a chart page holds thousands of them. */
@@ -179,7 +179,7 @@ static void c_rect(void *impl, double x, double y, double w, double h)
 /* Polylines are simplified (Douglas-Peucker) to PDF_SIMPLIFY_PT: a rolling
  * correlation of 1,260 days drawn 480 points wide has two or three points
  * per point of width, most of them on a straight line to within a hair. */
-#define PDF_SIMPLIFY_PT 0.2
+#define PDF_SIMPLIFY_PT 0.25
 
 /* Distance of point m from the line through a and b. */
 static double off_line(const double *a, const double *b, const double *m)
