@@ -138,7 +138,7 @@ struct job_smtp {
 };
 
 /* <digest title=".." subscribers=".." suppression=".." from=".."
- *         reply-to=".." public-url=".." unsubscribe-url=".."
+ *         reply-to=".." public-url=".." signup-url=".." unsubscribe-url=".."
  *         unsubscribe-mailto=".." secret-env=".." ledger=".."
  *         secret-id=".." return-path=".." verp="yes|no"
  *         soft-bounce-limit="N" soft-bounce-days="N" suppression-db="..">
@@ -159,6 +159,7 @@ struct job_digest {
 	char *from;
 	char *reply_to;       /* NULL: none */
 	char *public_url;     /* base URL of the published archive, or NULL */
+	char *signup_url;     /* the web pages' sign-up link, or NULL */
 	char *unsubscribe_url;    /* base https URL; the token is appended */
 	char *unsubscribe_mailto; /* mailto: address, or NULL */
 	char *secret_env;     /* env var holding the unsubscribe HMAC secret */

@@ -543,8 +543,10 @@ int deliver_digest(const struct job *job, const char *run_dir,
 	int rc = -1;
 
 	memset(sum, 0, sizeof *sum);
-	if (site_publish(run_dir, job->outputs.archive, job->digest.present ? job->digest.public_url : NULL,
-			 title, e) != 0)
+	struct site_job site = {job->name, title, job->digest.present ? job->digest.public_url : NULL,
+				job->digest.present ? job->digest.from : NULL,
+				job->digest.present ? job->digest.signup_url : NULL};
+	if (site_publish(run_dir, job->outputs.archive, &site, e) != 0)
 		return -1;
 	if (!job->digest.present)
 		return 0;

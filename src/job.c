@@ -51,7 +51,7 @@ static const struct vocab_entry vocab[] = {
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
-	{"digest", "job", "title subscribers suppression from reply-to public-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
+	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
 	{"previous-secret", "digest", "id env"},
 };
@@ -633,6 +633,7 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->from = attr(n, "from");
 		d->reply_to = attr(n, "reply-to");
 		d->public_url = attr(n, "public-url");
+		d->signup_url = attr(n, "signup-url");
 		d->unsubscribe_url = attr(n, "unsubscribe-url");
 		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
 		d->secret_env = attr(n, "secret-env");
@@ -821,7 +822,7 @@ void job_free(struct job *j)
 	}
 	struct job_digest *d = &j->digest;
 	free(d->title), free(d->subscribers), free(d->suppression), free(d->from);
-	free(d->reply_to), free(d->public_url), free(d->unsubscribe_url);
+	free(d->reply_to), free(d->public_url), free(d->signup_url), free(d->unsubscribe_url);
 	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
 	free(d->secret_id), free(d->return_path), free(d->suppression_db);
 	for (size_t i = 0; i < d->nprevious; i++)
