@@ -643,11 +643,15 @@ static int pair_charts(struct run *r, size_t i, struct cx_error *e)
 	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 1, report_pair_file(p, "rolling", f, sizeof f), e) ||
 	    render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
 		return -1;
+	/* The 2x scatter and years are the web page's (docs/web.md). */
 	spec.kind = CHART_SCATTER;
-	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e))
+	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e) ||
+	    render_png(r, &spec, 260, CHART_SCATTER_H, 2, report_pair_file(p, "scatter@2x", f, sizeof f), e))
 		return -1;
 	spec.kind = CHART_YEARS;
-	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e);
+	if (render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e))
+		return -1;
+	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 2, report_pair_file(p, "years@2x", f, sizeof f), e);
 }
 
 static int shifts_chart(struct run *r, struct cx_error *e)
@@ -738,7 +742,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 /* ---- the run directory ------------------------------------------------------- */
 
 /* The merge: the files of pair i, as its shard wrote them. */
-static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "years", "pdf"};
+static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "scatter@2x",
+					 "years", "years@2x", "pdf"};
 
 static int copy_file(const char *src, const char *dst, struct cx_error *e)
 {
