@@ -58,8 +58,15 @@ void sendpool_free(struct sendpool *p);
  * proves the 250 to the next run). Must be thread-safe. */
 typedef void sendpool_accepted_fn(void *ctx, struct send_item *it);
 
-/* Send items[0..n); returns when every item is done or the breaker is
- * open. *seconds gets the wall time. */
+/* Start sending items[0..n) in the pool's threads and return at once, so
+ * that the caller can prepare the next batch meanwhile; sendpool_wait
+ * returns when every item is done or the breaker is open, with the wall
+ * time in *seconds. One batch at a time: wait before the next start. */
+void sendpool_start(struct sendpool *p, struct send_item *items, size_t n,
+		    sendpool_accepted_fn *accepted, void *ctx);
+void sendpool_wait(struct sendpool *p, double *seconds);
+
+/* sendpool_start and sendpool_wait at once. */
 void sendpool_send(struct sendpool *p, struct send_item *items, size_t n,
 		   sendpool_accepted_fn *accepted, void *ctx, double *seconds);
 

@@ -567,65 +567,121 @@ static int mark_group(struct batch *b, struct outgoing *o, const struct send_ite
 	return ledger_commit(b->ledger, e);
 }
 
-/* One group: build, mark "sending" with each message's SHA-256 (one
- * commit), send through the pool (each accepted message archived by its
- * thread), record the outcomes (one commit), list the accepted in the
- * manifest after one sync of their copies.
- *
- * Grouping never loses a message: every row is "sending" on disk before
- * its transaction starts and becomes "sent" only after the 250. Nor does
- * it widen the duplicate window: a row still "sending" after a kill whose
- * archived copy has the SHA-256 the ledger holds was accepted (the copy is
- * written only after the 250) and is not sent again (smtp_prepare). The
- * window stays from the final dot to the archive rename; what grouping
- * adds is that the next run announces every message of the interrupted
- * group that has no copy, sent or not, as a possible duplicate. */
-static int smtp_group(struct batch *b, struct outgoing *o, size_t n, struct cx_error *e)
-{
-	struct send_item *it = xcalloc(n, sizeof *it);
-	struct group_ctx g = {.b = b};
-	double secs = 0;
-	int rc = -1;
+/* A group of messages: built, then sent while the next one is built. */
+struct group {
+	struct outgoing *o;
+	size_t n;
+	struct send_item *it;
+	struct group_ctx g;
+};
 
-	pthread_mutex_init(&g.lock, NULL);
-	cx_error_clear(&g.err);
+static int group_build(struct batch *b, struct group *gr, struct outgoing *o, size_t n,
+		       struct cx_error *e)
+{
+	*gr = (struct group){.o = o, .n = n, .it = xcalloc(n, sizeof *gr->it), .g = {.b = b}};
+	pthread_mutex_init(&gr->g.lock, NULL);
+	cx_error_clear(&gr->g.err);
 	for (size_t i = 0; i < n; i++) {
 		if (build(b, o[i].s, (time_t)o[i].row.date, o[i].row.message_id, &o[i].msg, &o[i].len, e) != 0)
-			goto done;
+			return -1;
 		sha256_of(o[i].msg, o[i].len, o[i].sha);
 		verp_sender(b->job->digest.return_path != NULL ? b->job->digest.return_path : b->from_addr,
 			    b->job->digest.verp, o[i].s->email, o[i].from);
-		it[i] = (struct send_item){.from = o[i].from, .rcpt = o[i].s->email,
-					   .msg = o[i].msg, .len = o[i].len, .user = &o[i]};
+		gr->it[i] = (struct send_item){.from = o[i].from, .rcpt = o[i].s->email,
+					       .msg = o[i].msg, .len = o[i].len, .user = &o[i]};
 	}
-	if (mark_group(b, o, NULL, n, e) != 0)
-		goto done;
-	sendpool_send(b->pool, it, n, on_accepted, &g, &secs);
+	return 0;
+}
+
+static void group_release(struct group *gr)
+{
+	if (gr->it == NULL)
+		return;
+	for (size_t i = 0; i < gr->n; i++) {
+		free(gr->o[i].msg);
+		gr->o[i].msg = NULL;
+	}
+	pthread_mutex_destroy(&gr->g.lock);
+	free(gr->it);
+	gr->it = NULL;
+}
+
+/* Mark the group "sending" (one commit) and hand it to the pool. */
+static int group_start(struct batch *b, struct group *gr, struct cx_error *e)
+{
+	if (mark_group(b, gr->o, NULL, gr->n, e) != 0)
+		return -1;
+	sendpool_start(b->pool, gr->it, gr->n, on_accepted, &gr->g);
+	return 0;
+}
+
+/* Wait for the pool, record the outcomes (one commit), list the accepted
+ * in the manifest after one sync of their copies. */
+static int group_finish(struct batch *b, struct group *gr, struct cx_error *e)
+{
+	double secs = 0;
+	sendpool_wait(b->pool, &secs);
 	b->sum->send_seconds += secs;
-	if (g.err.code != CX_OK) {
-		*e = g.err;
-		goto done;
+	if (gr->g.err.code != CX_OK) {
+		*e = gr->g.err;
+		return -1;
 	}
-	if (mark_group(b, o, it, n, e) != 0)
-		goto done;
+	if (mark_group(b, gr->o, gr->it, gr->n, e) != 0)
+		return -1;
 	killpoint("after-commit");
-	for (size_t i = 0; i < n; i++) {
-		const char *st = status_after(b, &it[i]);
-		count(b, st, &it[i]);
+	for (size_t i = 0; i < gr->n; i++) {
+		const char *st = status_after(b, &gr->it[i]);
+		count(b, st, &gr->it[i]);
 		if (!strcmp(st, "sent"))
-			mailarchive_list(b->archive, o[i].s->email, o[i].row.message_id, o[i].sha, it[i].out.code);
+			mailarchive_list(b->archive, gr->o[i].s->email, gr->o[i].row.message_id,
+					 gr->o[i].sha, gr->it[i].out.code);
 	}
 	if (mailarchive_sync(b->archive, e) != 0)
-		goto done;
+		return -1;
 	killpoint("after-manifest");
-	rc = 0;
-done:
-	for (size_t i = 0; i < n; i++) {
-		free(o[i].msg);
-		o[i].msg = NULL;
+	return 0;
+}
+
+/* The groups of DELIVER_GROUP messages, each built while the one before
+ * is on the wire.
+ *
+ * Grouping never loses a message: every row is "sending" on disk, with
+ * the SHA-256 of its bytes, before its transaction starts, and becomes
+ * "sent" only after the 250. Nor does it widen the duplicate window: the
+ * accepted message's copy is archived right after its 250 (on_accepted),
+ * and a row still "sending" after a kill whose archived copy has the
+ * ledger's SHA-256 was accepted and is not sent again (smtp_prepare). The
+ * window stays from the final dot to that rename. What grouping changes is
+ * the announcement: the next run names every message of the interrupted
+ * group without a copy as a possible duplicate, sent or not. */
+static int smtp_groups(struct batch *b, struct outgoing *todo, size_t ntodo, size_t *done,
+		       struct cx_error *e)
+{
+	struct group cur = {0}, next = {0};
+	size_t k = 0, n = ntodo < DELIVER_GROUP ? ntodo : DELIVER_GROUP;
+	int rc = group_build(b, &cur, todo, n, e);
+
+	if (rc == 0)
+		rc = group_start(b, &cur, e);
+	while (rc == 0) {
+		size_t nk = k + cur.n, nn = ntodo - nk < DELIVER_GROUP ? ntodo - nk : DELIVER_GROUP;
+		int more = nk < ntodo;
+		int built = more ? group_build(b, &next, todo + nk, nn, e) : 0;
+		rc = group_finish(b, &cur, e);
+		group_release(&cur);
+		if (rc != 0 || built != 0 || !more || relay_is_open(&b->relay)) {
+			rc = rc != 0 ? rc : built;
+			k = nk;
+			break;
+		}
+		k = nk;
+		cur = next;
+		next = (struct group){0};
+		rc = group_start(b, &cur, e);
 	}
-	pthread_mutex_destroy(&g.lock);
-	free(it);
+	group_release(&cur);
+	group_release(&next);
+	*done = k;
 	return rc;
 }
 
@@ -649,10 +705,8 @@ static int smtp_batch(struct batch *b, struct cx_error *e)
 	size_t ntodo = 0, k = 0;
 	int rc = smtp_prepare(b, todo, &ntodo, e);
 
-	for (; rc == 0 && k < ntodo && !relay_is_open(&b->relay); k += DELIVER_GROUP) {
-		size_t n = ntodo - k < DELIVER_GROUP ? ntodo - k : DELIVER_GROUP;
-		rc = smtp_group(b, todo + k, n, e);
-	}
+	if (rc == 0 && ntodo > 0)
+		rc = smtp_groups(b, todo, ntodo, &k, e);
 	if (rc == 0 && k < ntodo)
 		b->sum->pending += ntodo - k;
 	free(todo);

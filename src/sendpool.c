@@ -10,8 +10,17 @@
 #include "sendpool.h"
 #include "xalloc.h"
 
+struct worker {
+	struct sendpool *p;
+	struct smtp *smtp;
+};
+
 struct sendpool {
 	struct smtp *conn[SENDPOOL_MAX];
+	pthread_t tid[SENDPOOL_MAX];
+	struct worker w[SENDPOOL_MAX];
+	int nthreads;               /* running for the current batch */
+	double t0;
 	int n;
 	double rate;
 	struct relay *relay;
@@ -22,11 +31,6 @@ struct sendpool {
 	sendpool_accepted_fn *accepted;
 	void *ctx;
 	double next_slot;           /* rate limit: earliest time of the next send */
-};
-
-struct worker {
-	struct sendpool *p;
-	struct smtp *smtp;
 };
 
 static double now_s(void)
@@ -124,30 +128,41 @@ static void *work(void *arg)
 	return NULL;
 }
 
-void sendpool_send(struct sendpool *p, struct send_item *items, size_t n,
-		   sendpool_accepted_fn *accepted, void *ctx, double *seconds)
+void sendpool_start(struct sendpool *p, struct send_item *items, size_t n,
+		    sendpool_accepted_fn *accepted, void *ctx)
 {
-	pthread_t tid[SENDPOOL_MAX];
-	struct worker w[SENDPOOL_MAX];
-	int nthreads = (size_t)p->n < n ? p->n : (int)n, started = 0;
-	double t0 = now_s();
-
 	p->items = items;
 	p->accepted = accepted;
 	p->ctx = ctx;
 	p->nitems = n;
 	p->next = 0;
-	for (int i = 0; i < nthreads; i++)
-		w[i] = (struct worker){p, p->conn[i]};
-	/* One worker runs in this thread; the others get their own. */
-	for (int i = 1; i < nthreads; i++)
-		if (pthread_create(&tid[i], NULL, work, &w[i]) == 0)
-			started = i;
-		else
+	p->nthreads = 0;
+	p->t0 = now_s();
+	int want = (size_t)p->n < n ? p->n : (int)n;
+	for (int i = 0; i < want; i++) {
+		p->w[i] = (struct worker){p, p->conn[i]};
+		if (pthread_create(&p->tid[i], NULL, work, &p->w[i]) != 0)
 			break;
-	if (nthreads > 0)
-		work(&w[0]);
-	for (int i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
-	*seconds = now_s() - t0;
+		p->nthreads++;
+	}
+	/* Not even one thread: send in this one (slower, not wrong). */
+	if (p->nthreads == 0 && n > 0) {
+		p->w[0] = (struct worker){p, p->conn[0]};
+		work(&p->w[0]);
+	}
+}
+
+void sendpool_wait(struct sendpool *p, double *seconds)
+{
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->tid[i], NULL);
+	p->nthreads = 0;
+	*seconds = now_s() - p->t0;
+}
+
+void sendpool_send(struct sendpool *p, struct send_item *items, size_t n,
+		   sendpool_accepted_fn *accepted, void *ctx, double *seconds)
+{
+	sendpool_start(p, items, n, accepted, ctx);
+	sendpool_wait(p, seconds);
 }
