@@ -1132,6 +1132,7 @@ static void finish_runjson(struct run *r, int status, const struct cx_error *e)
 	runjson_count(r->rj, "mail_already_sent", r->mail.already);
 	runjson_count(r->rj, "mail_deferred", r->mail.deferred);
 	runjson_count(r->rj, "mail_failed", r->mail.failed);
+	runjson_count(r->rj, "mail_unknown", r->mail.unknown);
 	runjson_count(r->rj, "mail_pending", r->mail.pending);
 	runjson_count(r->rj, "mail_suppressed", r->mail.suppressed);
 	cx_error_clear(&we);
