@@ -645,10 +645,18 @@ static enum pdf_paper run_paper(const struct run *r)
 }
 
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
+/* The data-quality note of an asset, or NULL. */
+static const char *asset_quality(const struct run *r, const struct job_asset *a)
+{
+	const struct quality_note *q = quality_find(&r->quality, a->symbol);
+	return q != NULL ? q->text : NULL;
+}
+
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    asset_quality(r, p->a), asset_quality(r, p->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -760,7 +768,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		related_rows(r, p, rel[n]);
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
-			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
+			asset_quality(r, p->a), asset_quality(r, p->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
