@@ -301,7 +301,10 @@ static void section_quality(struct layout *l, const struct deepdive_input *in,
 	const char *sym[2] = {in->s->a, in->s->b};
 	char para[2 * NARRATIVE_MAX];
 
-	layout_heading(l, "Data quality", parent, 40);
+	/* "Quality", not "quality": a bold lowercase q made libharu fail at
+	 * save (HPDF_INVALID_OBJECT) in some documents (JPM/PG of the demo
+	 * data); a font-subset problem outside this module */
+	layout_heading(l, "Data Quality", parent, 40);
 	for (int k = 0; k < 2; k++) {
 		if (note[k] == NULL)
 			continue;
@@ -345,6 +348,8 @@ void deepdive_layout(struct layout *l, const struct deepdive_input *in,
 	pdf_outline(l->doc, outline_parent, "Overview", l->page, l->y);
 	title_block(l, in);
 	window_tiles(l, s);
+	if (in->quality_a != NULL || in->quality_b != NULL)
+		section_quality(l, in, outline_parent);
 	section_meaning(l, in, outline_parent);
 	section_shift(l, s, outline_parent);
 	section_rolling(l, s, outline_parent);
@@ -353,8 +358,6 @@ void deepdive_layout(struct layout *l, const struct deepdive_input *in,
 	section_extremes(l, s, outline_parent);
 	if (in->nrelated > 0 && in->related != NULL)
 		section_related(l, in, outline_parent);
-	if (in->quality_a != NULL || in->quality_b != NULL)
-		section_quality(l, in, outline_parent);
 	section_method(l, outline_parent);
 }
 
