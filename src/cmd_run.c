@@ -39,6 +39,7 @@
 #include "prices.h"
 #include "rank.h"
 #include "report.h"
+#include "resume.h"
 #include "rundir.h"
 #include "runjson.h"
 #include "runlock.h"
@@ -127,11 +128,18 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	if (strcmp(cmd, "check") == 0) {
-		fprintf(f, "Usage: convex check JOB\n"
+		fprintf(f, "Usage: convex check JOB [--no-mail] [--offline]\n"
 			   "Validate the job file JOB (schema jobs/job.rng) and its inputs: the price\n"
 			   "files exist and load, every watchlist symbol has prices, the subscribers\n"
-			   "file exists. Nothing is written.\n\n"
-			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file.\n");
+			   "file exists, and every environment variable the job names is set (SMTP\n"
+			   "user and password, unsubscribe secrets when mail goes over SMTP, API keys\n"
+			   "of HTTP sources). Nothing is written.\n\n"
+			   "Options:\n"
+			   "  --no-mail     do not require the mail variables (for 'run --no-mail')\n"
+			   "  --offline     do not require the API keys (for 'run --offline')\n"
+			   "  -h, --help    show this help and exit\n\n"
+			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file or\n"
+			   "a variable it names is not set.\n");
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
@@ -143,8 +151,8 @@ static void help(FILE *f, const char *cmd)
 		   "Options:\n"
 		   "  --as-of D     run as of day D (default: the job's, else the latest price)\n"
 		   "  --out DIR     output directory (default: the job's <outputs dir>); the\n"
-		   "                archive, price store and ledger the job does not set\n"
-		   "                move with it\n"
+		   "                archive, price store, ledger and suppression list move\n"
+		   "                with it unless the job gives them as absolute paths\n"
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
 		   "  --smtp URL    send the digest through URL (smtp://host:587, STARTTLS\n"
@@ -205,7 +213,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	int c;
 
 	args_init(a);
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &a->as_of))
@@ -837,7 +845,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -1149,6 +1157,13 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r.args.out != NULL)
 		job_set_out(r.job, r.args.out);
+	/* Every variable the job names, before a minute is spent computing. */
+	if (job_check_env(r.job, (r.args.no_mail || r.args.shard.n > 0 ? 0 : JOB_ENV_MAIL) |
+			  (r.args.offline ? 0 : JOB_ENV_FETCH), &e) != 0) {
+		job_free(r.job);
+		runjson_free(r.rj);
+		return cmd_fail(&e);
+	}
 	r.rep.job = r.job;
 	runjson_set(r.rj, "job", r.job->name);
 	runjson_set(r.rj, "job_file", r.job->path);
@@ -1191,7 +1206,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 
 	args_init(a);
 	*job = NULL;
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': *job = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -1283,6 +1298,8 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 		return -1;
 	if (r->args.out != NULL)
 		job_set_out(r->job, r->args.out);
+	if (job_check_env(r->job, r->args.no_mail ? 0 : JOB_ENV_MAIL, e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	if (r->job->npairs != s0->watchlist)
 		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);
@@ -1470,24 +1487,49 @@ static int check_inputs(const struct job *j, struct cx_error *e)
 	return bad ? -1 : 0;
 }
 
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int check_args(int argc, char **argv, unsigned *env, const char **job,
+		      struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*env = JOB_ENV_MAIL | JOB_ENV_FETCH;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': *env &= ~JOB_ENV_MAIL; break;
+		case 'f': *env &= ~JOB_ENV_FETCH; break;
+		case 'h': help(stdout, "check"); return 0;
+		default:
+			return cx_fail(e, CX_EUSAGE, "check: unknown or incomplete option \"%s\"; try 'convex check --help'",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cx_fail(e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	*job = argv[optind];
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cx_error e;
+	const char *path = NULL;
+	unsigned env = 0;
 	struct job *j;
 	int rc;
 
 	cx_error_clear(&e);
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help(stdout, "check");
-		return 0;
-	}
-	if (argc != 2) {
-		cx_fail(&e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	if ((rc = check_args(argc, argv, &env, &path, &e)) <= 0)
+		return rc < 0 ? cmd_fail(&e) : 0;
+	if ((j = job_load(path, &e)) == NULL)
 		return cmd_fail(&e);
-	}
-	if ((j = job_load(argv[1], &e)) == NULL)
-		return cmd_fail(&e);
-	rc = check_inputs(j, &e);
+	rc = job_check_env(j, env, &e) != 0 ? -1 : check_inputs(j, &e);
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
