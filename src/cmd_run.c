@@ -14,6 +14,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 
 #include "archive.h"
 #include "chart.h"
+#include "cliargs.h"
 #include "cmd.h"
 #include "deepdive.h"
 #include "deliver.h"
@@ -117,7 +120,7 @@ static void help(FILE *f, const char *cmd)
 			   "Options:\n"
 			   "  --job JOB     the job file (default: the path the shards recorded; its\n"
 			   "                bytes must be those the shards ran)\n"
-			   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+			   "  --out DIR     output directory (default: the one the shards are in)\n"
 			   "  -j N          threads (default: the number of cores)\n"
 			   "  --no-mail     do not deliver the digest\n"
 			   "  -h, --help    show this help and exit\n\n"
@@ -213,7 +216,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	int c;
 
 	args_init(a);
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &a->as_of))
@@ -234,8 +237,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'h': help(stdout, argv[0]); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "%s: unknown or incomplete option \"%s\"; try 'convex %s --help'",
-				       argv[0], argv[optind - 1], argv[0]);
+			return cliargs_bad_option(argv[0], argv, c, e);
 		}
 	}
 	if (optind != argc - 1)
@@ -927,7 +929,12 @@ static void print_shard_summary(const struct run *r, double secs)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
+	/* Absolute, so that the command works from wherever it is pasted. */
+	char abs[PATH_MAX];
+	if (realpath(r->dir.out, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", r->dir.out);
+	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
+	       r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -1206,7 +1213,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 
 	args_init(a);
 	*job = NULL;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': *job = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -1217,8 +1224,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 			break;
 		case 'h': help(stdout, "merge"); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "merge: unknown or incomplete option \"%s\"; try 'convex merge --help'",
-				       argv[optind - 1]);
+			return cliargs_bad_option("merge", argv, c, e);
 		}
 	}
 	if (optind >= argc)
@@ -1296,8 +1302,11 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 			       path, s0->dir, SHARD_FILE);
 	if ((r->job = job_load(path, e)) == NULL)
 		return -1;
-	if (r->args.out != NULL)
-		job_set_out(r->job, r->args.out);
+	/* Without --out the run goes beside its shards, as `send` finds a
+	 * run's outputs beside its directory. */
+	char *parent = xstrdup(s0->dir);
+	job_set_out(r->job, r->args.out != NULL ? r->args.out : dirname(parent));
+	free(parent);
 	if (job_check_env(r->job, r->args.no_mail ? 0 : JOB_ENV_MAIL, e) != 0)
 		return -1;
 	r->rep.job = r->job;
@@ -1500,14 +1509,13 @@ static int check_args(int argc, char **argv, unsigned *env, const char **job,
 	*env = JOB_ENV_MAIL | JOB_ENV_FETCH;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': *env &= ~JOB_ENV_MAIL; break;
 		case 'f': *env &= ~JOB_ENV_FETCH; break;
 		case 'h': help(stdout, "check"); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "check: unknown or incomplete option \"%s\"; try 'convex check --help'",
-				       argv[optind - 1]);
+			return cliargs_bad_option("check", argv, c, e);
 		}
 	}
 	if (optind != argc - 1)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "deliver.h"
 #include "err.h"
@@ -58,7 +59,7 @@ static int send_args(int argc, char **argv, struct send_args *a, struct cx_error
 	memset(a, 0, sizeof *a);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': a->job = optarg; break;
 		case 'S': a->smtp = optarg; break;
@@ -66,8 +67,7 @@ static int send_args(int argc, char **argv, struct send_args *a, struct cx_error
 		case 'E': a->eml = true; break;
 		case 'h': send_usage(stdout); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "send: unknown or incomplete option \"%s\"; try 'convex send --help'",
-				       argv[optind - 1]);
+			return cliargs_bad_option("send", argv, c, e);
 		}
 	}
 	if (optind + 1 != argc)

@@ -666,9 +666,9 @@ static void read_digest(struct job *j, xmlNode *n)
 static int need_env(const struct job *j, const char *name, const char *what,
 		    struct cx_error *e)
 {
-	const char *v = name != NULL ? getenv(name) : "";
+	const char *v = name != NULL ? getenv(name) : NULL;
 
-	if (v == NULL || v[0] == '\0')
+	if (name != NULL && (v == NULL || v[0] == '\0'))
 		return cx_fail(e, CX_ECONFIG, "%s: environment variable %s (%s) is not set", j->path, name, what);
 	return 0;
 }
