@@ -44,6 +44,7 @@
 #include "runlock.h"
 #include "shard.h"
 #include "stats.h"
+#include "suppress.h"
 #include "xalloc.h"
 
 #define RUN_THREADS_MAX   256
@@ -1491,6 +1492,9 @@ int cmd_check(int argc, char **argv)
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	char sup[1024];
+	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
+		printf("%s\n", sup);
 	job_free(j);
 	return rc == 0 ? 0 : cmd_fail(&e);
 }
