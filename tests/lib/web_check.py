@@ -31,6 +31,8 @@ def refs(doc):
 
 def html5(root):
     bad = 0
+    if not list(pages(root)):
+        print('%s: no page' % root); return 1
     for p in pages(root):
         try:
             doc = parse(p)
@@ -62,6 +64,8 @@ def links(root):
             elif os.path.isdir(target) or not os.path.isfile(target):
                 print('%s: %s="%s" does not resolve to a file' % (p, a, v)); bad += 1
     print('%d relative links checked' % n, file=sys.stderr)
+    if n == 0:
+        print('%s: no relative link at all' % root); bad += 1
     return bad
 
 def noscript(root):
