@@ -139,8 +139,18 @@ struct job_smtp {
 
 /* <digest title=".." subscribers=".." suppression=".." from=".."
  *         reply-to=".." public-url=".." signup-url=".." unsubscribe-url=".."
- *         unsubscribe-mailto=".." secret-env=".." ledger=".."> <smtp/> </digest>
+ *         unsubscribe-mailto=".." secret-env=".." ledger=".."
+ *         secret-id=".." return-path=".." verp="yes|no"
+ *         soft-bounce-limit="N" soft-bounce-days="N" suppression-db="..">
+ *   <previous-secret id=".." env=".."/>...  <smtp/> </digest>
  * Addresses are kept as written; the mail module parses and validates them. */
+/* Previous unsubscribe secrets a job may still accept (rotation). */
+#define JOB_PREVIOUS_SECRETS_MAX 7
+/* Default soft-bounce policy: this many 4.x.x reports within this many
+ * days suppress an address. */
+#define JOB_DEFAULT_SOFT_BOUNCES 3
+#define JOB_DEFAULT_SOFT_BOUNCE_DAYS 14
+
 struct job_digest {
 	bool present;         /* false: no <digest>, no mail */
 	char *title;          /* default: the job's title */
@@ -156,6 +166,17 @@ struct job_digest {
 	char *ledger;         /* delivery ledger; default next to the archive:
 				 dirname(ARCHIVE)/ledger.sqlite */
 	bool ledger_default;  /* not set: follows the archive (job_set_out) */
+	/* Subscriber lifecycle (docs/subscribers.md). */
+	char *secret_id;      /* key id of secret-env; NULL: TOKEN_DEFAULT_KID */
+	struct job_previous_secret {
+		char *id, *env;
+	} previous[JOB_PREVIOUS_SECRETS_MAX]; /* still accepted, never used to sign */
+	size_t nprevious;
+	char *return_path;    /* envelope sender; NULL: the From address */
+	bool verp;            /* envelope sender local+user=host@domain */
+	int soft_bounce_limit;/* temporary failures that suppress ... */
+	int soft_bounce_days; /* ... within this many days */
+	char *suppression_db; /* NULL: suppression.sqlite beside the ledger */
 	bool has_smtp;
 	struct job_smtp smtp;
 };

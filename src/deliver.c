@@ -22,7 +22,10 @@
 #include "site.h"
 #include "smtp.h"
 #include "subscribers.h"
+#include "suppress.h"
 #include "template.h"
+#include "token.h"
+#include "verp.h"
 #include "xalloc.h"
 
 #define DELIVER_PATH_MAX 4096
@@ -44,7 +47,8 @@ struct batch {
 	cx_date date;
 	char from_addr[MAIL_ADDR_MAX + 1];
 	const char *domain;
-	const char *secret;         /* NULL: no unsubscribe token */
+	struct token_keyring keys;  /* keys.n == 0: no unsubscribe token */
+	struct suppress *sup;       /* the suppression list (suppress.h) */
 	char pdf_base[2048], web_url[2048 + 16];
 	char **pair_ids, **pair_a, **pair_b, **group_a, **group_b;
 	size_t npairs;
@@ -160,20 +164,21 @@ static int setup(struct batch *b, struct cx_error *e)
 	if (d->from == NULL || mail_parse_address(d->from, b->from_addr, NULL, e) != 0)
 		return cx_fail(e, CX_ECONFIG, "%s: <digest from> is not a valid address", b->job->path);
 	b->domain = mail_domain(b->from_addr);
-	if (d->secret_env != NULL)
-		b->secret = getenv(d->secret_env);
-	if (d->unsubscribe_url != NULL && (b->secret == NULL || b->secret[0] == '\0')) {
+	struct cx_error ke;
+	if (token_keyring_from_job(b->job, &b->keys, &ke) <= 0 && d->unsubscribe_url != NULL) {
 		if (d->has_smtp)
-			return cx_fail(e, CX_ECONFIG, "environment variable %s (the unsubscribe secret) is not set",
-				       d->secret_env != NULL ? d->secret_env : "named by secret-env");
+			return d->secret_env != NULL ? (*e = ke, -1)
+				: cx_fail(e, CX_ECONFIG, "environment variable named by secret-env (the unsubscribe secret) is not set");
 		log_warn("no unsubscribe secret in %s: the .eml files carry no unsubscribe link",
 			 d->secret_env != NULL ? d->secret_env : "secret-env");
-		b->secret = NULL;
+		b->keys.n = 0;
 	}
 	if (load_templates(b, e) != 0 || load_report(b, e) != 0)
 		return -1;
 	public_urls(b);
-	if ((b->subs = subscribers_load(d->subscribers, d->suppression, e)) == NULL)
+	/* The text suppression file is imported into the database. */
+	if ((b->subs = subscribers_load(d->subscribers, NULL, e)) == NULL ||
+	    (b->sup = suppress_open(b->job, true, e)) == NULL)
 		return -1;
 	return d->has_smtp ? setup_smtp(b, e) : 0;
 }
@@ -184,6 +189,7 @@ static void release(struct batch *b)
 		template_free(b->tpl[i]);
 	template_doc_free(b->report);
 	subscribers_free(b->subs);
+	suppress_free(b->sup);
 	template_strings_free(b->pair_ids, b->npairs);
 	template_strings_free(b->pair_a, b->npairs);
 	template_strings_free(b->pair_b, b->npairs);
@@ -247,8 +253,8 @@ static int render(struct batch *b, const struct subscriber *s, char *out[T_COUNT
 	pairs_param(b, s, pairs, DELIVER_PAIRS_PARAM_MAX);
 	token[0] = '\0';
 	*unsub_url = NULL;
-	if (b->secret != NULL) {
-		mail_unsubscribe_token(b->secret, s->email, token);
+	if (b->keys.n > 0) {
+		token_make(&b->keys, b->job->name, s->email, token);
 		if (b->job->digest.unsubscribe_url != NULL)
 			*unsub_url = mail_unsubscribe_url(b->job->digest.unsubscribe_url, s->email, token);
 	}
@@ -400,7 +406,10 @@ static int send_one(struct batch *b, const struct subscriber *s,
 		cx_error_clear(&se);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		enum smtp_result r = smtp_send(b->smtp, b->from_addr, s->email, msg, len, &code, &se);
+		char sender[MAIL_ADDR_MAX + 1];
+		verp_sender(b->job->digest.return_path != NULL ? b->job->digest.return_path : b->from_addr,
+			    b->job->digest.verp, s->email, sender);
+		enum smtp_result r = smtp_send(b->smtp, sender, s->email, msg, len, &code, &se);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		b->sum->send_seconds += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
 		if (r == SMTP_SENT) {
@@ -495,12 +504,21 @@ static int smtp_subscriber(struct batch *b, const struct subscriber *s, struct c
 
 /* ---- the batch ------------------------------------------------------------ */
 
+/* 1 when the address is on the suppression list; -1 on a database error. */
+static int suppressed(struct batch *b, const char *addr, struct cx_error *e)
+{
+	return subscribers_suppressed(b->subs, addr) ? 1 : suppress_contains(b->sup, addr, e);
+}
+
 static int run_batch(struct batch *b, struct cx_error *e)
 {
 	size_t i;
 	for (i = 0; i < b->subs->n; i++) {
 		const struct subscriber *s = &b->subs->v[i];
-		if (subscribers_suppressed(b->subs, s->email)) {
+		int sup = suppressed(b, s->email, e);
+		if (sup < 0)
+			break;
+		if (sup) {
 			b->sum->suppressed++;
 			continue;
 		}
@@ -510,7 +528,7 @@ static int run_batch(struct batch *b, struct cx_error *e)
 	}
 	if (i < b->subs->n) {
 		for (size_t j = i + 1; j < b->subs->n; j++)
-			if (!subscribers_suppressed(b->subs, b->subs->v[j].email))
+			if (suppressed(b, b->subs->v[j].email, NULL) == 0)
 				b->sum->pending++;
 		return -1;
 	}

@@ -51,8 +51,9 @@ static const struct vocab_entry vocab[] = {
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
-	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
+	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
+	{"previous-secret", "digest", "id env"},
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
 
@@ -113,6 +114,9 @@ static const struct typed_attr typed[] = {
 	{"layout", 1, 0, "auto wide ohlc long"},
 	{"paper", 1, 0, "a4 letter"},
 	{"as-of", 1, 0, NULL},
+	{"verp", 1, 0, "yes no"},
+	{"soft-bounce-limit", 1, 1000, NULL},
+	{"soft-bounce-days", 1, 3650, NULL},
 };
 
 struct checker {
@@ -594,6 +598,29 @@ static char *default_ledger(const struct job *j)
 	return path;
 }
 
+/* Keys, bounce address and bounce policy of the subscriber lifecycle
+ * (token.h, suppress.h, inbox.h). */
+static void read_lifecycle(struct job *j, xmlNode *n)
+{
+	struct job_digest *d = &j->digest;
+	char *verp = attr(n, "verp");
+
+	d->secret_id = attr(n, "secret-id");
+	d->return_path = attr(n, "return-path");
+	d->verp = verp != NULL && !strcmp(verp, "yes");
+	free(verp);
+	d->soft_bounce_limit = attr_int(n, "soft-bounce-limit", JOB_DEFAULT_SOFT_BOUNCES);
+	d->soft_bounce_days = attr_int(n, "soft-bounce-days", JOB_DEFAULT_SOFT_BOUNCE_DAYS);
+	d->suppression_db = resolve(j, attr(n, "suppression-db"));
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (!is(c, "previous-secret") || d->nprevious >= JOB_PREVIOUS_SECRETS_MAX)
+			continue;
+		d->previous[d->nprevious].id = attr(c, "id");
+		d->previous[d->nprevious].env = attr(c, "env");
+		d->nprevious++;
+	}
+}
+
 static void read_digest(struct job *j, xmlNode *n)
 {
 	struct job_digest *d = &j->digest;
@@ -611,10 +638,15 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
 		d->secret_env = attr(n, "secret-env");
 		d->ledger = resolve(j, attr(n, "ledger"));
+		read_lifecycle(j, n);
 		for (xmlNode *c = n->children; c; c = c->next)
 			if (is(c, "smtp"))
 				read_smtp(j, c);
 	}
+	if (d->soft_bounce_limit == 0)
+		d->soft_bounce_limit = JOB_DEFAULT_SOFT_BOUNCES;
+	if (d->soft_bounce_days == 0)
+		d->soft_bounce_days = JOB_DEFAULT_SOFT_BOUNCE_DAYS;
 	if (d->title == NULL)
 		d->title = xstrdup(j->title);
 	d->ledger_default = d->ledger == NULL;
@@ -792,6 +824,9 @@ void job_free(struct job *j)
 	free(d->title), free(d->subscribers), free(d->suppression), free(d->from);
 	free(d->reply_to), free(d->public_url), free(d->signup_url), free(d->unsubscribe_url);
 	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
+	free(d->secret_id), free(d->return_path), free(d->suppression_db);
+	for (size_t i = 0; i < d->nprevious; i++)
+		free(d->previous[i].id), free(d->previous[i].env);
 	free(d->smtp.url), free(d->smtp.user_env), free(d->smtp.password_env), free(d->smtp.ca_file);
 	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
 	if (j->outputs.datadir != NULL)
