@@ -12,8 +12,8 @@
  *    exact bytes of each accepted message go to ARCHIVE/YYYY/MM/DD/mail/
  *    with a line in its manifest.tsv (time, recipient, Message-ID, file,
  *    SHA-256, reply code).
- * Before the mail, the web edition of the day is published (site.h), since
- * the messages link to it.
+ * The web edition the messages link to is published before, by the caller
+ * (site_publish_job in `convex run` and `convex send`).
  */
 #ifndef CONVEX_DELIVER_H
 #define CONVEX_DELIVER_H
@@ -44,7 +44,7 @@ struct deliver_summary {
 	double send_seconds;  /* wall time inside SMTP transactions (run.json) */
 };
 
-/* Publish the web edition and deliver the digest of the run in `run_dir`
+/* Deliver the digest of the run in `run_dir`
  * (OUT/YYYY-MM-DD, with report.xml and charts/) for `job`.
  * Returns 0 when every message was written or accepted, 1 when some were
  * deferred or failed (the summary says which; exit status 3), -1 with `e`

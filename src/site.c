@@ -14,6 +14,7 @@
 #include "atomicfile.h"
 #include "date.h"
 #include "feed.h"
+#include "job.h"
 #include "paths.h"
 #include "rundir.h"
 #include "site.h"
@@ -430,4 +431,14 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	rc = publish(&p, e);
 	template_doc_free(p.doc);
 	return rc;
+}
+
+int site_publish_job(const struct job *job, const char *run_dir, struct cx_error *e)
+{
+	const struct job_digest *d = &job->digest;
+	struct site_job s = {job->name, d->present && d->title != NULL ? d->title : job->title,
+			     d->present ? d->public_url : NULL, d->present ? d->from : NULL,
+			     d->present ? d->signup_url : NULL};
+
+	return site_publish(run_dir, job->outputs.archive, &s, e);
 }

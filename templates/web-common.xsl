@@ -74,6 +74,7 @@ caption{text-align:left;font-size:14px;color:var(--muted);padding:0 0 6px}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-size:14px;font-weight:700;color:var(--muted)}
 .n{text-align:right;white-space:nowrap}
+.nw{white-space:nowrap}
 figure{margin:1em 0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px}
 figure img{display:block;width:100%;max-width:100%;height:auto;background:#fff;border-radius:3px}
 figure.half{max-width:540px}
@@ -144,6 +145,15 @@ td.self{background:var(--line)}
     <xsl:choose>
       <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
       <xsl:otherwise><xsl:value-of select="translate(format-number($v, '+0.000;-0.000'), '-', '&#8722;')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- r with two decimals: +0.18 ; n/a -->
+  <xsl:template name="r2">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
+      <xsl:otherwise><xsl:value-of select="translate(format-number($v, '+0.00;-0.00'), '-', '&#8722;')"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

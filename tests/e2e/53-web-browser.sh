@@ -1,6 +1,6 @@
 #!/bin/sh
 # 53-web-browser.sh - the web edition in headless Chromium at 375 and 1280
-# px wide, light and dark: no horizontal scroll (the document's scrollWidth
+# px wide, light and dark (and at 320 px): no horizontal scroll (the document's scrollWidth
 # <= the viewport), every piece of text at >= 14 CSS px, every image decoded,
 # the dark scheme really applied. A copy of each page gets a probe script
 # (the pages have none) that writes the measures into the DOM, read back
@@ -55,5 +55,9 @@ for page in 2007/05/08/pairs/SBI-SPI.html 2007/05/08/index.html matrix/index.htm
     done
     check "$page at $w px: the dark scheme changes the background" test "$bg_light" != "$bg_dark"
   done
+done
+# The index and a pair page from 320 px (the narrowest phones).
+for page in index.html 2007/05/08/pairs/SBI-SPI.html matrix/index.html; do
+  check "$page at 320 px: no horizontal scroll, text >= 14 px" ok_probe false "$(measure "$ARCH/$page" 320 light)"
 done
 finish
