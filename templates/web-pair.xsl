@@ -164,7 +164,9 @@
             <tbody>
               <xsl:for-each select="rolling90/month">
                 <xsl:sort select="@end" order="descending"/>
-                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@r"/></xsl:call-template></td></tr>
+                <!-- r3 inline: the table has a row per month -->
+                <xsl:variable name="a" select="round((@r - 2 * @r * (@r &lt; 0)) * 1000)"/>
+                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="concat(substring('+&#8722;', 1 + (@r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></td></tr>
               </xsl:for-each>
             </tbody>
           </table></div>
@@ -282,16 +284,28 @@
     <h2 id="more">More Comparisons</h2>
     <xsl:for-each select="@a | @b">
       <xsl:variable name="s" select="string(.)"/>
-      <xsl:variable name="others" select="/report/pairs/pair[(@a = $s or @b = $s) and @id != $id]"/>
+      <xsl:variable name="others" select="key('sym', $s)[@id != $id]"/>
       <h3><a href="{$root}symbols/{$s}/index.html"><xsl:call-template name="long-name"><xsl:with-param name="sym" select="$s"/></xsl:call-template></a></h3>
       <xsl:choose>
         <xsl:when test="$others">
           <ul class="links">
             <xsl:for-each select="$others">
+              <xsl:sort select="@rank" data-type="number"/>
+              <xsl:if test="position() &lt;= 8">
               <li><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
-                <xsl:text>: 90-day </xsl:text><xsl:call-template name="r3"><xsl:with-param name="v" select="window[@key = '90d']/@r"/></xsl:call-template></li>
+                <xsl:text>: 90-day </xsl:text>
+                <xsl:variable name="r" select="window[@key = '90d']/@r"/>
+                <xsl:variable name="a" select="round(($r - 2 * $r * ($r &lt; 0)) * 1000)"/>
+                <xsl:choose>
+                  <xsl:when test="not($r)">n/a</xsl:when>
+                  <xsl:otherwise><xsl:value-of select="concat(substring('+&#8722;', 1 + ($r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></xsl:otherwise>
+                </xsl:choose></li>
+              </xsl:if>
             </xsl:for-each>
           </ul>
+          <xsl:if test="count($others) &gt; 8">
+            <p><a href="{$root}symbols/{$s}/index.html">All <xsl:value-of select="count($others) + 1"/> pairs with <xsl:value-of select="$s"/></a> (the 8 most shifted above)</p>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise><p>No other pair with <xsl:value-of select="$s"/> on the watchlist.</p></xsl:otherwise>
       </xsl:choose>

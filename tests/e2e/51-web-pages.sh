@@ -82,7 +82,8 @@ check "pair page: more comparisons link the symbols and the matrix" \
   sh -c "grep -q 'href=\"../../../../symbols/SBI/index.html\"' '$page' && grep -q 'href=\"../../../../matrix/index.html\"' '$page'"
 check "pair page: the sign-up link of the job" grep -q 'href="https://research.example.com/join?list=daily&amp;src=web"' "$page"
 check "pair page: the rolling chart's numbers as a table" grep -q '<th scope="col" class="n">90-day r</th>' "$page"
-check "latest page: the same pair, links into its day" grep -q 'href="../../2007/05/08/pairs/SPI-SII.html"' "$ARCH/pairs/SBI-SPI/index.html"
+check "latest page: the dated page, its links resolved from the day (<base>)" \
+  sh -c "grep -q '<head><base href=\"../../2007/05/08/pairs/\">' '$ARCH/pairs/SBI-SPI/index.html' && grep -q 'href=\"../pairs/SPI-SII.html\"' '$ARCH/pairs/SBI-SPI/index.html'"
 check "matrix: a cell of a watchlist pair links to its latest page" grep -q 'href="../pairs/SBI-SPI/index.html"' "$ARCH/matrix/index.html"
 check "matrix: a colour scale" grep -q 'class="scale"' "$ARCH/matrix/index.html"
 check "day page: the digest PDF and every pair page" \

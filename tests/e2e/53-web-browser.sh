@@ -45,7 +45,7 @@ ok_probe() {
     exit !ok }'
 }
 
-for page in 2007/05/08/pairs/SBI-SPI.html 2007/05/08/index.html matrix/index.html symbols/SBI/index.html index.html; do
+for page in 2007/05/08/pairs/SBI-SPI.html pairs/SBI-SPI/index.html 2007/05/08/index.html matrix/index.html symbols/SBI/index.html index.html; do
   for w in 375 1280; do
     for scheme in light dark; do
       want=false; [ $scheme = dark ] && want=true
