@@ -288,9 +288,11 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 			.unsubscribe_mailto = token[0] ? d->unsubscribe_mailto : NULL,
 			.unsubscribe_token = token, .reply_to = d->reply_to,
 		};
-		rc = mail_build(&c, msg, len, e);
+		struct cx_error me = { 0 };
+
+		rc = mail_build(&c, msg, len, &me);
 		if (rc != 0)
-			cx_fail(e, e->code, "%s:%ld: %s", b->subs->path, s->line, e->msg);
+			cx_fail(e, me.code, "%s:%ld: %s", b->subs->path, s->line, me.msg);
 	}
 	for (int i = 0; i < T_COUNT; i++)
 		free(part[i]);
