@@ -16,6 +16,7 @@
 #include "job.h"
 #include "log.h"
 #include "resume.h"
+#include "site.h"
 #include "xalloc.h"
 
 struct send_args {
@@ -140,7 +141,12 @@ int cmd_send(int argc, char **argv)
 		return cmd_fail(&e);
 	}
 	struct deliver_summary sum;
-	rc = deliver_digest(job, a.rundir, &sum, &e);
+	/* The web edition first, as `convex run` publishes it (docs/web.md). */
+	rc = site_publish_job(job, a.rundir, &e);
+	if (rc == 0)
+		rc = deliver_digest(job, a.rundir, &sum, &e);
+	else
+		memset(&sum, 0, sizeof sum);
 	if (job->digest.present) {
 		deliver_summary_print(stdout, &sum);
 		printf("transport: %s\n", resume_transport(job));
