@@ -99,7 +99,7 @@ check "killed inside the mail stage (message 3 in flight)" test -e "$SPOOL/.infl
 sleep 0.6
 echo '{}' > "$CONTROL"
 n1=$(spool_count)
-check "some but not all delivered before the kill" test "$n1" -ge 2 -a "$n1" -lt "$nsubs"
+check "some but not all delivered before the kill" test "$n1" -ge 1 -a "$n1" -lt "$nsubs"
 run_convex send "$TMP/k/2007-05-08"
 expect_rc 0 "send RUNDIR after the kill: exit 0"
 expect_out "transport: $url"
