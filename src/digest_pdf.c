@@ -176,13 +176,16 @@ static void heatmap_page(struct layout *l, const struct digest_input *in)
 	layout_heading(l, "Correlation heatmap (1-year window)", -1, 200);
 	double h = l->bottom - l->y - 60;
 	double w = layout_width(l);
-	if (h > CHART_HEATMAP_H)
+	/* up to 40 symbols a square; more take the page's height too */
+	if (h > CHART_HEATMAP_H && in->heatmap->n <= 40)
 		h = CHART_HEATMAP_H > w ? w : CHART_HEATMAP_H;
 	chart_heatmap(l->c, in->heatmap, NULL, l->left, l->y, w, h);
 	layout_skip(l, h + 12);
 	layout_paragraph(l, "Pearson correlation of the last 252 daily returns of "
 			 "each pair of watchlist symbols; blue negative, red "
-			 "positive, n/a where the window is not full.",
+			 "positive, n/a where the window is not full. Symbols are "
+			 "ordered by hierarchical clustering (average linkage on "
+			 "1 - r), so correlated symbols form blocks.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
 }
 
