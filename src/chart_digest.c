@@ -255,10 +255,15 @@ static void heat_column_labels(struct chart_layout *L, const struct chart_matrix
 	for (size_t j = 0; j < n; j++)
 		widest = fmax(widest, chart_text_w(c, m->labels[j] ? m->labels[j] : ""));
 	bool stagger = widest > cell - 2;
+	/* Labels too wide even staggered over two rows (a hundred symbols):
+	 * every k-th column unstaggered, whole; the rows name every symbol in
+	 * the same order. */
+	size_t every = widest > 2 * cell - 2 ? (size_t)ceil((widest + 2) / cell) : 1;
+	stagger = stagger && every == 1;
 	double rowh = (CHART_ASCENT + CHART_DESCENT) * fs + 1;
-	for (size_t j = 0; j < n; j++) {
+	for (size_t j = 0; j < n; j += every) {
 		char lbl[TEXT_MAX];
-		double room = stagger ? 2 * cell - 2 : cell - 2;
+		double room = every > 1 ? cell * (double)every - 2 : stagger ? 2 * cell - 2 : cell - 2;
 		chart_font(c, CANVAS_REGULAR, fs);
 		text_ellipsize(c, m->labels[j] ? m->labels[j] : "", room, lbl, sizeof lbl);
 		double by = y_top + CHART_ASCENT * fs + (stagger && j % 2 == 0 ? 0 : stagger ? rowh : 0);
@@ -277,8 +282,9 @@ static void heat_cell(struct chart_layout *L, const struct chart_matrix *m,
 	double r = has ? m->r[k] : 0;
 	if (has && !isfinite(r))
 		has = false;
+	double gap = cell < 8 ? 0.2 : 0.5;   /* small cells keep their colour */
 	chart_fill_rect(c, has ? diverging(r) : (struct chart_rgb){0.88, 0.88, 0.88},
-			cx + 0.5, cy + 0.5, cell - 1, cell - 1);
+			cx + gap, cy + gap, cell - 2 * gap, cell - 2 * gap);
 	if (vfs <= 0)
 		return;
 	char v[16];
