@@ -23,6 +23,7 @@
 #include "date.h"
 #include "err.h"
 #include "http.h"
+#include "plausible.h"
 #include "prices.h"
 
 /* Limits on what a job may hold (each bounds an array fed by the file). */
@@ -38,6 +39,7 @@
 #define JOB_DEFAULT_STALE     10    /* calendar days */
 #define JOB_DEFAULT_DEEP_DIVES 10   /* DIGEST_DEEP_DIVES */
 #define JOB_DEFAULT_MAX_AGE_H 24    /* hours between fetches of a source */
+#define JOB_DEFAULT_DEADLINE_S 300  /* seconds for one whole fetch */
 #define JOB_DEFAULT_SMTP_TIMEOUT 60 /* seconds */
 
 enum job_paper { JOB_PAPER_A4, JOB_PAPER_LETTER };
@@ -92,6 +94,8 @@ struct job_store {
 	bool path_default;    /* not set in the job: follows the output dir */
 	int max_age_hours;
 	long max_body_bytes;  /* 1..HTTP_BODY_MAX; default HTTP_BODY_MAX */
+	int timeout_s;        /* timeout="": one request, default 60 */
+	int deadline_s;       /* deadline="": the whole fetch, default 300 */
 };
 
 /* One watchlist pair after expansion of <pair>, <within> and <across>.
@@ -196,6 +200,7 @@ struct job {
 	struct job_source *sources;
 	size_t nsources;
 	struct job_store store;
+	struct plausible_opts quality;  /* <quality> in <prices>; defaults */
 
 	struct job_pair *pairs;
 	size_t npairs;

@@ -44,7 +44,8 @@ static const struct vocab_entry vocab[] = {
 	{"prices", "job", ""},
 	{"file", "prices", "path symbol layout"},
 	{"source", "prices", "name url layout symbols api-key-env api-key-param api-key-header"},
-	{"store", "prices", "path max-age-hours max-body-bytes"},
+	{"store", "prices", "path max-age-hours max-body-bytes timeout deadline"},
+	{"quality", "prices", "policy future-days spike-sigmas jump-min mismatch-share"},
 	{"watchlist", "job", ""},
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
@@ -112,6 +113,9 @@ static const struct typed_attr typed[] = {
 	{"deep-dives", 0, 100000, NULL},
 	{"max-age-hours", 1, 100000, NULL},
 	{"timeout", 1, 3600, NULL},
+	{"deadline", 1, 86400, NULL},
+	{"future-days", 0, 3650, NULL},
+	{"policy", 1, 0, "flag exclude"},
 	{"layout", 1, 0, "auto wide ohlc long"},
 	{"paper", 1, 0, "a4 letter"},
 	{"as-of", 1, 0, NULL},
@@ -266,6 +270,31 @@ static int attr_int(xmlNode *n, const char *name, int dflt)
 	return v;
 }
 
+/* A decimal attribute; the schema has checked its form and range. */
+static double attr_double(xmlNode *n, const char *name, double dflt)
+{
+	char *s = attr(n, name);
+	double v = s ? strtod(s, NULL) : dflt;
+	free(s);
+	return v;
+}
+
+/* <quality policy="flag" future-days="0" spike-sigmas="10" jump-min="0.2"
+ * mismatch-share="0.2"/> (plausible.h). */
+static void read_quality(struct job *j, xmlNode *n)
+{
+	char *pol = attr(n, "policy");
+	struct plausible_opts *q = &j->quality;
+
+	q->policy = pol && strcmp(pol, "exclude") == 0 ? PLAUSIBLE_EXCLUDE : PLAUSIBLE_FLAG;
+	free(pol);
+	q->future_days = attr_int(n, "future-days", PLAUSIBLE_FUTURE_DAYS);
+	q->spike_sigmas = attr_double(n, "spike-sigmas", PLAUSIBLE_SPIKE_SIGMAS);
+	q->jump_min = attr_double(n, "jump-min", PLAUSIBLE_JUMP_MIN);
+	q->mismatch_share = attr_double(n, "mismatch-share", PLAUSIBLE_MISMATCH_SHARE);
+}
+
+
 /* dir/name as an absolute path without "." and ".." (GLib's lexical
  * canonicalisation: no file needs to exist); malloc'd. */
 static char *path_join(const char *dir, const char *name)
@@ -406,6 +435,10 @@ static void read_prices(struct job *j, xmlNode *el, struct checker *c)
 			j->store.path = resolve(j, attr(n, "path"));
 			j->store.max_age_hours = attr_int(n, "max-age-hours", JOB_DEFAULT_MAX_AGE_H);
 			j->store.max_body_bytes = attr_int(n, "max-body-bytes", HTTP_BODY_MAX);
+			j->store.timeout_s = attr_int(n, "timeout", HTTP_TIMEOUT_MS / 1000);
+			j->store.deadline_s = attr_int(n, "deadline", JOB_DEFAULT_DEADLINE_S);
+		} else if (is(n, "quality")) {
+			read_quality(j, n);
 		}
 	}
 	if (j->nfiles + j->nsources == 0)
@@ -788,6 +821,9 @@ struct job *job_load(const char *path, struct cx_error *e)
 		j->path = xstrdup(path);
 		j->dir = xstrdup(dirname(copy));
 		free(copy);
+		plausible_opts_init(&j->quality);
+		j->store.timeout_s = HTTP_TIMEOUT_MS / 1000;
+		j->store.deadline_s = JOB_DEFAULT_DEADLINE_S;
 		build(j, root, &c);
 	}
 	xmlFreeDoc(doc);

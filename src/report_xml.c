@@ -87,6 +87,8 @@ static void write_assets(struct xw *x, const struct report *r)
 		} else {
 			attr(x, "missing", "true");
 		}
+		if (a->quality != NULL)
+			attr(x, "data-quality", a->quality);
 		if (a->stale) {
 			attr(x, "stale", "true");
 			attrf(x, "days", "%d", a->days);
