@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "cmd.h"
 #include "deepdive.h"
@@ -1099,8 +1100,12 @@ static int deliver(struct run *r, struct cx_error *e)
 {
 	/* Fixed by the day's first attempt, so that a rerun after a kill or a
 	 * fault makes the same PDF bytes and the archive accepts them. */
-	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
-				&r->created, e) != 0 || write_outputs(r, e) != 0) {
+	/* the files of the run directory are synced once, before it is
+	 * renamed into place (atomicfile_defer_sync) */
+	atomicfile_defer_sync(r->dir.tmp);
+	int bad = archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				      &r->created, e) != 0 || write_outputs(r, e) != 0;
+	if (atomicfile_sync_deferred(bad ? NULL : e) != 0 || bad) {
 		rundir_abort(&r->dir);
 		return -1;
 	}

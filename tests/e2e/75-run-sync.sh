@@ -1,0 +1,33 @@
+#!/bin/sh
+# 75-run-sync.sh - a run syncs its directory once (issue 16): the files of
+# the run directory are written without an fsync each and made durable by
+# one syncfs(2) before the directory is renamed into place; the archive
+# keeps its per-file fsyncs. Outputs stay byte-identical with -j 1 and -j 2.
+. "$(dirname "$0")/../lib/assert.sh"
+export SOURCE_DATE_EPOCH=1178582400   # 2007-05-08: byte-identical PDFs
+
+command -v strace > /dev/null || { _fail "strace is installed (scripts/deps.sh)"; finish; }
+# The demo job and its data, copied so that its out/ and archive are ours.
+mkdir -p "$TMP/job"
+cp "$REPO/jobs/demo.xml" "$TMP/job/t.xml"
+cp -r "$REPO/jobs/demo" "$TMP/job/demo"
+job=$TMP/job/t.xml
+strace -f -qq -o "$TMP/trace" -e trace=fsync,fdatasync,syncfs \
+  "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/j2" "$job" > "$TMP/stdout" 2> "$TMP/err"
+check "run under strace exits 0" [ $? -eq 0 ]
+run=$TMP/j2/2007-05-08
+files=$(find "$run" -type f | wc -l)
+archived=$(find "$TMP/out/demo/archive" -type f | wc -l)
+fsyncs=$(grep -c 'fsync(' "$TMP/trace")
+check "the run directory holds its files ($files)" [ "$files" -gt 100 ]
+check "one syncfs for the run directory" [ "$(grep -c 'syncfs(' "$TMP/trace")" -eq 1 ]
+# Each archived file costs its own fsync and its directory's (2 a file),
+# plus a handful for the archive's day folder, the lock and the run dir;
+# before, every file of the run directory took two more.
+check "fsyncs: $fsyncs for $archived archived files, not 2 x $files more" \
+  [ "$fsyncs" -le $((2 * archived + 40)) ]
+
+"$CONVEX" -qq run --no-mail -j 1 --out "$TMP/j1" "$job" > /dev/null 2>&1
+check "-j 1 and -j 2 write identical run directories but run.json" \
+  diff -r -x run.json "$TMP/j1/2007-05-08" "$run"
+finish
