@@ -58,9 +58,9 @@ static void flush_mem(png_structp png)
 /* One row of 0x00RRGGBB words as R, G, B bytes. */
 static void row_rgb(const unsigned char *src, int w, unsigned char *dst)
 {
-	for (int x = 0; x < w; x++) {
+	for (size_t x = 0; x < (size_t)w; x++) {
 		uint32_t v;
-		memcpy(&v, src + 4 * (size_t)x, sizeof v);
+		memcpy(&v, src + 4 * x, sizeof v);
 		dst[3 * x] = (unsigned char)(v >> 16);
 		dst[3 * x + 1] = (unsigned char)(v >> 8);
 		dst[3 * x + 2] = (unsigned char)v;
