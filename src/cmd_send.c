@@ -12,6 +12,7 @@
 #include "err.h"
 #include "job.h"
 #include "log.h"
+#include "site.h"
 #include "xalloc.h"
 
 static void send_usage(FILE *f)
@@ -81,7 +82,12 @@ int cmd_send(int argc, char **argv)
 	job_set_out(job, dirname(parent));
 	free(parent);
 	struct deliver_summary sum;
-	int rc = deliver_digest(job, argv[optind], &sum, &e);
+	/* The web edition first, as `convex run` publishes it (docs/web.md). */
+	int rc = site_publish_job(job, argv[optind], &e);
+	if (rc == 0)
+		rc = deliver_digest(job, argv[optind], &sum, &e);
+	else
+		memset(&sum, 0, sizeof sum);
 	if (job->digest.present)
 		deliver_summary_print(stdout, &sum);
 	job_free(job);

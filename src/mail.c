@@ -247,13 +247,14 @@ static int set_addresses(GMimeMessage *msg, const struct mail_content *c,
 			 struct cx_error *e)
 {
 	char addr[MAIL_ADDR_MAX + 1], name[MAIL_NAME_MAX + 1];
+	struct cx_error ae = { 0 };
 
-	if (mail_parse_address(c->from, addr, name, e) != 0)
-		return cx_fail(e, CX_EDATA, "from: %s", e->msg);
+	if (mail_parse_address(c->from, addr, name, &ae) != 0)
+		return cx_fail(e, CX_EDATA, "from: %s", ae.msg);
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, name, addr);
 	if (c->reply_to != NULL) {
-		if (mail_parse_address(c->reply_to, addr, name, e) != 0)
-			return cx_fail(e, CX_EDATA, "reply-to: %s", e->msg);
+		if (mail_parse_address(c->reply_to, addr, name, &ae) != 0)
+			return cx_fail(e, CX_EDATA, "reply-to: %s", ae.msg);
 		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO, name, addr);
 	}
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
