@@ -37,6 +37,7 @@
 #define JOB_DEFAULT_LOOKBACK  5
 #define JOB_DEFAULT_TOP       5
 #define JOB_DEFAULT_STALE     10    /* calendar days */
+#define JOB_DEFAULT_DEEP_DIVES 10   /* DIGEST_DEEP_DIVES */
 #define JOB_DEFAULT_MAX_AGE_H 24    /* hours between fetches of a source */
 #define JOB_DEFAULT_DEADLINE_S 300  /* seconds for one whole fetch */
 #define JOB_DEFAULT_SMTP_TIMEOUT 60 /* seconds */
@@ -111,6 +112,7 @@ struct job_analysis {
 	cx_date as_of;        /* 0: see below */
 	int lookback_years;   /* default 5 */
 	int top;              /* featured shifts, default 5 */
+	int deep_dives;       /* full deep dives in the digest PDF, default 10 */
 	int stale_days;       /* default 10 */
 };
 /* The as-of of a run. Without as-of in the job (or --as-of), the run's date

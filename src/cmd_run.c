@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "cliargs.h"
 #include "cmd.h"
@@ -780,7 +781,18 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
 		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created};
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created,
+		(size_t)r->job->analysis.deep_dives, NULL};
+	char url[RUN_PATH_MAX + 32];
+	int y, mo, d;
+	if (r->job->digest.public_url != NULL && r->job->digest.public_url[0] != '\0') {
+		/* the shared address scheme (deliver.c: public_urls) */
+		const char *pub = r->job->digest.public_url;
+		date_to_ymd(rep->as_of, &y, &mo, &d);
+		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
+			 pub[0] && pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+		in.pair_url = url;
+	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
@@ -1105,8 +1117,12 @@ static int deliver(struct run *r, struct cx_error *e)
 {
 	/* Fixed by the day's first attempt, so that a rerun after a kill or a
 	 * fault makes the same PDF bytes and the archive accepts them. */
-	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
-				&r->created, e) != 0 || write_outputs(r, e) != 0) {
+	/* the files of the run directory are synced once, before it is
+	 * renamed into place (atomicfile_defer_sync) */
+	atomicfile_defer_sync(r->dir.tmp);
+	int bad = archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				      &r->created, e) != 0 || write_outputs(r, e) != 0;
+	if (atomicfile_sync_deferred(bad ? NULL : e) != 0 || bad) {
 		rundir_abort(&r->dir);
 		return -1;
 	}

@@ -50,7 +50,7 @@ static const struct vocab_entry vocab[] = {
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
 	{"across", "watchlist", "a b"},
-	{"analysis", "job", "as-of lookback-years top stale-days"},
+	{"analysis", "job", "as-of lookback-years top deep-dives stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
 	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout connect-timeout data-timeout connections"},
@@ -110,6 +110,7 @@ static const struct typed_attr typed[] = {
 	{"lookback-years", 1, 50, NULL},
 	{"top", 0, 100, NULL},
 	{"stale-days", 0, 100000, NULL},
+	{"deep-dives", 0, 100000, NULL},
 	{"max-age-hours", 1, 100000, NULL},
 	{"timeout", 1, 3600, NULL},
 	{"deadline", 1, 86400, NULL},
@@ -583,6 +584,8 @@ static void read_analysis(struct job *j, xmlNode *n)
 	j->analysis.lookback_years = n ? attr_int(n, "lookback-years", JOB_DEFAULT_LOOKBACK) : JOB_DEFAULT_LOOKBACK;
 	j->analysis.top = n ? attr_int(n, "top", JOB_DEFAULT_TOP) : JOB_DEFAULT_TOP;
 	j->analysis.stale_days = n ? attr_int(n, "stale-days", JOB_DEFAULT_STALE) : JOB_DEFAULT_STALE;
+	j->analysis.deep_dives = n ? attr_int(n, "deep-dives", JOB_DEFAULT_DEEP_DIVES) :
+		JOB_DEFAULT_DEEP_DIVES;
 	if (asof == NULL || !date_parse(asof, strlen(asof), &j->analysis.as_of))
 		j->analysis.as_of = 0;
 	free(asof);
