@@ -658,10 +658,18 @@ static enum pdf_paper run_paper(const struct run *r)
 }
 
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
+/* The data-quality note of an asset, or NULL. */
+static const char *asset_quality(const struct run *r, const struct job_asset *a)
+{
+	const struct quality_note *q = quality_find(&r->quality, a->symbol);
+	return q != NULL ? q->text : NULL;
+}
+
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    asset_quality(r, p->a), asset_quality(r, p->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -773,7 +781,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		related_rows(r, p, rel[n]);
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
-			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
+			asset_quality(r, p->a), asset_quality(r, p->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -1540,6 +1549,18 @@ static int check_symbols(const struct job *j, const struct prices *p, struct cx_
 	return bad ? -1 : 0;
 }
 
+/* The data-quality notes of the job's price files, as a run would log them
+ * (a diagnostic: they do not fail the check). */
+static void check_quality(const struct job *j, struct prices *p)
+{
+	struct quality_report q;
+
+	quality_apply(p, &j->quality, (int64_t)time(NULL), &q);
+	for (size_t i = 0; i < q.n; i++)
+		log_warn("data quality of \"%s\": %s", q.notes[i].symbol, q.notes[i].text);
+	quality_report_release(&q);
+}
+
 static int check_inputs(const struct job *j, struct cx_error *e)
 {
 	struct prices *p = prices_new();
@@ -1557,6 +1578,8 @@ static int check_inputs(const struct job *j, struct cx_error *e)
 	}
 	if (!bad && check_symbols(j, p, e) != 0)
 		bad++;
+	if (!bad)
+		check_quality(j, p);
 	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
 	for (int k = 0; k < 2 && !bad; k++)
 		if (files[k] && access(files[k], R_OK) != 0) {
