@@ -76,7 +76,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libconvex.a
 # Unit tests (cmocka), then the same tests built with ASan+UBSan, then the
 # end-to-end scripts against the real binary and again against an ASan+UBSan
 # build, the short fuzz passes and the static analysis. tests/run.sh keeps
-# the tally and prints the closing "N passed, N failed" line.
+# the tally and prints the closing "N passed, N failed, N skipped" line.
 TALLY ?= $(CURDIR)/$(BUILD)/tally
 export TALLY
 
