@@ -13,8 +13,10 @@ export LC_ALL=C TZ=UTC
 : "${BUILD:?BUILD must name the build directory}"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
-SECTIONS="stats_all fetch run_dow shard_dow mail"
+SECTIONS="stats_all fetch run_dow run_synth shard_dow mail"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
+TARGETS=$TMP/targets
+: > "$TARGETS"
 trap 'rm -rf "$TMP"' EXIT
 
 # best_seconds CMD...: the fastest of $RUNS runs, stdout discarded.
@@ -51,6 +53,15 @@ peak_rss_kib() {
 
 row() { printf '%-44s %10s %14s %12s\n' "$@"; }
 
+# target NAME MEASURED LIMIT UNIT max|min: one line of the closing table of
+# targets (issue 16), PASS when MEASURED <= LIMIT (max) or >= LIMIT (min).
+target() {
+  verdict=$(awk -v m="$2" -v l="$3" -v k="$5" \
+    'BEGIN { print (k == "max" ? m <= l : m >= l) ? "PASS" : "FAIL" }')
+  sign=$([ "$5" = max ] && echo "<=" || echo ">=")
+  printf '%-44s %12s %14s  %s\n' "$1" "$2 $4" "$sign $3 $4" "$verdict" >> "$TARGETS"
+}
+
 # ---- section: convex stats --pair all over the 30 Dow stocks ---------------
 section_stats_all() {
   dow=$REPO/jobs/demo/prices/dowjones30.csv
@@ -58,6 +69,8 @@ section_stats_all() {
   [ "$pairs" -eq 435 ] || { echo "bench: expected 435 pairs, got $pairs" >&2; exit 1; }
   secs=$(best_seconds "$CONVEX" stats --pair all --prices "$dow")
   rss=$(peak_rss_kib "$CONVEX" stats --pair all --prices "$dow")
+  target "stats --pair all, 435 pairs (whole process)" \
+    "$(awk -v s="$secs" 'BEGIN { printf "%.1f", 1000 * s }')" 40 ms max
   row "stats --pair all, dowjones30 ($pairs pairs)" "${secs}s" \
     "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.0f pairs/s", p / s }')" \
     "$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
@@ -133,7 +146,7 @@ section_run_dow() {
       "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
     # The deep-dive PDFs alone: run.json's "pdfs" stage (the digest has a
     # stage of its own) and their mean size.
-    /usr/bin/python3 - "$TMP"/run-out/????-??-??/ "$j" <<'PY'
+    TMP=$TMP /usr/bin/python3 - "$TMP"/run-out/????-??-??/ "$j" <<'PY'
 import glob, json, os, sys
 d, j = sys.argv[1], sys.argv[2]
 rj = json.load(open(os.path.join(d, "run.json")))
@@ -145,9 +158,44 @@ print("%-44s %10s %14s %12s" % ("  deep-dive PDFs, -j %s (%d)" % (j, len(pdfs)),
       "%.0f PDFs/s" % (len(pdfs) / secs), "%.0f KB/PDF" % (mean / 1000)))
 print("%-44s %10s %14s %12s" % ("  digest PDF, -j %s" % j, "%.2fs" % rj["stages"]["digest"], "",
       "%.1f MB" % (dig / 1e6)))
+print("  stages, -j %s: %s" % (j, ", ".join("%s %.2fs" % (k, v) for k, v in rj["stages"].items())))
+with open(os.path.join(os.environ["TMP"], "dow-j%s" % j), "w") as f:
+    f.write("%.1f %.2f\n" % (mean / 1000, dig / 1e6))
 PY
+    if [ "$j" -eq 2 ]; then
+      read -r kb mb < "$TMP/dow-j2"
+      target "run dow435 -j 2, every deliverable: wall" "$secs" 1.5 s max
+      target "run dow435 -j 2: peak RSS" \
+        "$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f", k / 1024 }')" 64 MiB max
+      target "deep-dive PDF (mean of 435)" "$kb" 40 KB max
+      target "digest PDF, 435 pairs" "$mb" 3 MB max
+    fi
     rm -rf "$TMP/dow435-archive" "$TMP"/out
   done
+}
+
+# ---- section: 100 synthetic symbols, 10 years, every pair ----------------------
+# bench/synth.py (seeded factor model): 4,950 pairs, one run with -j 2 and
+# no mail: wall time, peak RSS, digest PDF size.
+section_run_synth() {
+  /usr/bin/python3 "$REPO/bench/synth.py" 100 10 16 "$TMP/synth.csv" "$TMP/synth.xml"
+  rm -rf "$TMP/synth-out"
+  t0=$(date +%s.%N)
+  /usr/bin/time -f %M -o "$TMP/rss" "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/synth-out" "$TMP/synth.xml" > /dev/null
+  t1=$(date +%s.%N)
+  pairs=$(grep -c '<pair id=' "$TMP"/synth-out/*/report.xml)
+  [ "$pairs" -eq 4950 ] || { echo "bench: expected 4950 pairs, got $pairs" >&2; exit 1; }
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  rss=$(awk -v k="$(cat "$TMP/rss")" 'BEGIN { printf "%.1f", k / 1024 }')
+  mb=$(awk -v b="$(stat -c %s "$TMP"/synth-out/*/pdf/digest.pdf)" 'BEGIN { printf "%.2f", b / 1e6 }')
+  row "run synth100 x 10y -j 2 ($pairs pairs)" "${secs}s" \
+    "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.1f ms/pair", 1000 * s / p }')" "$rss MiB"
+  /usr/bin/python3 -c 'import json, sys; rj = json.load(open(sys.argv[1]))
+print("  stages: " + ", ".join("%s %.2fs" % (k, v) for k, v in rj["stages"].items()))' "$TMP"/synth-out/*/run.json
+  target "run synth100 (4,950 pairs) -j 2: wall" "$secs" 15 s max
+  target "run synth100: peak RSS" "$rss" 128 MiB max
+  target "digest PDF, 4,950 pairs" "$mb" 10 MB max
+  rm -rf "$TMP/synth-out"
 }
 
 # ---- section: the sharded run of the 435 Dow pairs ----------------------------
@@ -210,6 +258,8 @@ $*"; }
   runs=$(( $(spool_count) / 1000 ))
   [ "$runs" -ge 1 ] || { echo "bench: the server stored $(spool_count) messages" >&2; exit 1; }
   conns=$(( $(wc -l < "$SPOOL/.ehlo") / 2 / runs ))   # EHLO twice per STARTTLS connection
+  target "compose 1,000 one-pair digests (.eml)" \
+    "$(awk -v s="$compose" 'BEGIN { printf "%.0f", 1000 / s }')" 2000 msg/s min
   row "digest: compose 1,000 messages (.eml)" "${compose}s" \
     "$(awk -v s="$compose" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
   row "digest: send 1,000 via STARTTLS, 1 connection" "${send}s" \
@@ -221,3 +271,8 @@ row "workload" "time" "throughput" "peak RSS"
 for s in ${*:-$SECTIONS}; do
   "section_$s"
 done
+if [ -s "$TARGETS" ]; then
+  echo
+  printf '%-44s %12s %14s  %s\n' "target (issue 16)" "measured" "target" "verdict"
+  cat "$TARGETS"
+fi

@@ -10,6 +10,8 @@
 #ifndef CONVEX_CANVAS_H
 #define CONVEX_CANVAS_H
 
+#include <stddef.h>
+
 enum canvas_font { CANVAS_REGULAR, CANVAS_BOLD };
 
 struct canvas_ops {
@@ -30,6 +32,10 @@ struct canvas_ops {
 	void (*set_font)(void *impl, enum canvas_font font, double size);
 	double (*text_width)(void *impl, const char *utf8);  /* in points, current font */
 	void (*show_text)(void *impl, double x, double y, const char *utf8); /* baseline-left */
+	/* Optional (NULL: the caller fills circles): n discs of radius r in
+	 * the current colour; clears the current path. A scatter plot has
+	 * hundreds, so a backend may draw them more compactly than paths. */
+	void (*dots)(void *impl, const double *x, const double *y, size_t n, double r);
 };
 
 struct canvas {

@@ -11,6 +11,9 @@ int cmd_run(int argc, char **argv);     /* cmd_run.c    */
 int cmd_merge(int argc, char **argv);   /* cmd_run.c: the shards of a run */
 int cmd_send(int argc, char **argv);    /* cmd_send.c   */
 int cmd_fetch(int argc, char **argv);   /* cmd_fetch.c  */
+int cmd_suppress(int argc, char **argv);    /* cmd_suppress.c */
+int cmd_unsubscribe(int argc, char **argv); /* cmd_unsubscribe.c: a CGI program */
+int cmd_inbox(int argc, char **argv);       /* cmd_inbox.c */
 
 /* Print "convex: " + message as an error line and return its exit status. */
 struct cx_error;

@@ -38,7 +38,8 @@ struct cx_error {
 };
 
 /* Set `e` (when not NULL) to `code` and a printf-formatted message.
- * Returns -1 so callers can write `return cx_fail(e, ...);`. */
+ * The arguments may include e->msg itself (wrapping an inner failure with a
+ * prefix): the line is formatted before `e` is overwritten. Returns -1 so callers can write `return cx_fail(e, ...);`. */
 int cx_fail(struct cx_error *e, enum cx_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

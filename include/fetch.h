@@ -35,8 +35,14 @@
  * corrected recent price is seen. */
 #define FETCH_OVERLAP_DAYS 14
 
+/* Bytes of an item's name in messages: source, symbol, ticker. */
+#define FETCH_NAME_MAX (3 * PRICES_SYMBOL_MAX + 8)
+
 struct fetch_opts {
 	bool force;          /* ask even a fresh source (still conditional) */
+	const char *repair;  /* this job symbol: ask unconditionally for the
+				whole history and make the store hold exactly
+				what the source sends (deleting the rest) */
 	bool offline;        /* no request at all: the store only */
 	int64_t now;         /* Unix seconds; 0: the clock */
 	cx_date as_of;       /* date the stored prices must be fresh for; 0:
@@ -61,6 +67,13 @@ struct fetch_item {
 	char url[STORE_URL_MAX];   /* as asked, API key redacted */
 	enum fetch_status status;
 	size_t added, corrected;
+	size_t deleted;            /* stored rows the source no longer has */
+	size_t adjusted;           /* stored rows scaled by a re-adjustment */
+	double ratio;              /* that re-adjustment's ratio */
+	size_t future;             /* rows refused: dated in the future */
+	size_t suspects;           /* suspected bad prints and splits (new days) */
+	bool quarantined;          /* the body was kept apart, not merged */
+	char name[FETCH_NAME_MAX]; /* "stooq TLT (tlt.us)": messages name it so */
 	struct cx_error why;       /* FAILED: the reason (code and line) */
 	size_t stored;             /* rows in the store afterwards */
 	cx_date last;              /* last stored date, 0 when none */

@@ -11,7 +11,9 @@
  *
  * Transient failures (HTTP 5xx and 429, timeouts, refused or reset
  * connections, a body cut short) are retried `retries` times with a backoff
- * that doubles from `backoff_ms`. Messages name requests by their
+ * that doubles from `backoff_ms`, or after the server's Retry-After when
+ * that is longer; each request is retried on its own clock, and one
+ * deadline bounds the whole call. Messages name requests by their
  * display_url, never by the real URL, so a key in the query never shows.
  */
 #ifndef CONVEX_HTTP_H
@@ -29,9 +31,14 @@
 #define HTTP_REDIRECTS_MAX      5
 #define HTTP_RETRIES            3
 #define HTTP_BACKOFF_MS         500
-#define HTTP_BACKOFF_MAX_MS     8000         /* one wait never exceeds this */
+#define HTTP_BACKOFF_MAX_MS     8000         /* one backoff never exceeds this */
+/* A Retry-After (429, 503) longer than the backoff is honoured, up to this
+ * and never past the deadline (then the request fails at once). */
+#define HTTP_RETRY_AFTER_MAX_S  600
 /* Bytes kept of a captured response header value; longer ones are dropped. */
 #define HTTP_HEADER_VALUE_MAX   256
+
+struct http_request;
 
 struct http_opts {
 	long connect_timeout_ms;
@@ -41,6 +48,15 @@ struct http_opts {
 	long max_redirects;
 	int retries;                 /* extra attempts after a transient failure */
 	long backoff_ms;             /* wait before the first retry */
+	long deadline_ms;            /* the whole http_perform, retries and
+					Retry-After waits included; 0: none.
+					What is open when it passes fails. */
+	/* Called once per request as soon as its outcome is final (in the
+	 * calling thread); http_perform frees the body right after it, so
+	 * only bodies still in flight are held in memory. NULL: the bodies
+	 * stay in the requests for the caller. */
+	void (*on_done)(struct http_request *r, void *ctx);
+	void *ctx;
 };
 
 /* Fill `o` with the defaults above. */

@@ -23,6 +23,7 @@
 #include "date.h"
 #include "err.h"
 #include "http.h"
+#include "plausible.h"
 #include "prices.h"
 
 /* Limits on what a job may hold (each bounds an array fed by the file). */
@@ -37,7 +38,9 @@
 #define JOB_DEFAULT_TOP       5
 #define JOB_DEFAULT_STALE     10    /* calendar days */
 #define JOB_DEFAULT_MAX_AGE_H 24    /* hours between fetches of a source */
+#define JOB_DEFAULT_DEADLINE_S 300  /* seconds for one whole fetch */
 #define JOB_DEFAULT_SMTP_TIMEOUT 60 /* seconds */
+#define JOB_DEFAULT_SMTP_CONNECTIONS 2
 
 enum job_paper { JOB_PAPER_A4, JOB_PAPER_LETTER };
 
@@ -91,6 +94,8 @@ struct job_store {
 	bool path_default;    /* not set in the job: follows the output dir */
 	int max_age_hours;
 	long max_body_bytes;  /* 1..HTTP_BODY_MAX; default HTTP_BODY_MAX */
+	int timeout_s;        /* timeout="": one request, default 60 */
+	int deadline_s;       /* deadline="": the whole fetch, default 300 */
 };
 
 /* One watchlist pair after expansion of <pair>, <within> and <across>.
@@ -134,13 +139,28 @@ struct job_smtp {
 	char *password_env;
 	char *ca_file;        /* NULL: the system's CAs */
 	double rate;          /* messages per second; 0 = no limit */
-	int timeout;          /* seconds; default 60 */
+	int timeout;          /* seconds per reply to MAIL/RCPT/DATA; default 60 */
+	int connect_timeout;  /* seconds to a ready relay (connect, greeting,
+				 STARTTLS, AUTH); 0: SMTP_CONNECT_TIMEOUT */
+	int data_timeout;     /* seconds for the reply to the final dot;
+				 0: SMTP_DATA_TIMEOUT (RFC 5321 4.5.3.2) */
+	int connections;      /* parallel connections to the relay; default 2 */
 };
 
 /* <digest title=".." subscribers=".." suppression=".." from=".."
- *         reply-to=".." public-url=".." unsubscribe-url=".."
- *         unsubscribe-mailto=".." secret-env=".." ledger=".."> <smtp/> </digest>
+ *         reply-to=".." public-url=".." signup-url=".." unsubscribe-url=".."
+ *         unsubscribe-mailto=".." secret-env=".." ledger=".."
+ *         secret-id=".." return-path=".." verp="yes|no"
+ *         soft-bounce-limit="N" soft-bounce-days="N" suppression-db="..">
+ *   <previous-secret id=".." env=".."/>...  <smtp/> </digest>
  * Addresses are kept as written; the mail module parses and validates them. */
+/* Previous unsubscribe secrets a job may still accept (rotation). */
+#define JOB_PREVIOUS_SECRETS_MAX 7
+/* Default soft-bounce policy: this many 4.x.x reports within this many
+ * days suppress an address. */
+#define JOB_DEFAULT_SOFT_BOUNCES 3
+#define JOB_DEFAULT_SOFT_BOUNCE_DAYS 14
+
 struct job_digest {
 	bool present;         /* false: no <digest>, no mail */
 	char *title;          /* default: the job's title */
@@ -149,12 +169,24 @@ struct job_digest {
 	char *from;
 	char *reply_to;       /* NULL: none */
 	char *public_url;     /* base URL of the published archive, or NULL */
+	char *signup_url;     /* the web pages' sign-up link, or NULL */
 	char *unsubscribe_url;    /* base https URL; the token is appended */
 	char *unsubscribe_mailto; /* mailto: address, or NULL */
 	char *secret_env;     /* env var holding the unsubscribe HMAC secret */
 	char *ledger;         /* delivery ledger; default next to the archive:
 				 dirname(ARCHIVE)/ledger.sqlite */
 	bool ledger_default;  /* not set: follows the archive (job_set_out) */
+	/* Subscriber lifecycle (docs/subscribers.md). */
+	char *secret_id;      /* key id of secret-env; NULL: TOKEN_DEFAULT_KID */
+	struct job_previous_secret {
+		char *id, *env;
+	} previous[JOB_PREVIOUS_SECRETS_MAX]; /* still accepted, never used to sign */
+	size_t nprevious;
+	char *return_path;    /* envelope sender; NULL: the From address */
+	bool verp;            /* envelope sender local+user=host@domain */
+	int soft_bounce_limit;/* temporary failures that suppress ... */
+	int soft_bounce_days; /* ... within this many days */
+	char *suppression_db; /* NULL: suppression.sqlite beside the ledger */
 	bool has_smtp;
 	struct job_smtp smtp;
 };
@@ -172,6 +204,7 @@ struct job {
 	struct job_source *sources;
 	size_t nsources;
 	struct job_store store;
+	struct plausible_opts quality;  /* <quality> in <prices>; defaults */
 
 	struct job_pair *pairs;
 	size_t npairs;

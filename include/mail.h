@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "token.h"
 
 /* RFC 5321 limits: an address path is at most 256 octets (254 usable). */
 #define MAIL_ADDR_MAX   255
@@ -29,8 +30,8 @@
 #define MAIL_IMAGE_MAX  (8u << 20)
 /* Message-ID without angle brackets: 32 hex + "." + date + "@" + domain. */
 #define MAIL_MSGID_MAX  (48 + MAIL_ADDR_MAX)
-/* Hex HMAC-SHA256 and its NUL. */
-#define MAIL_TOKEN_SIZE 65
+/* An unsubscribe token (token.h) and its NUL. */
+#define MAIL_TOKEN_SIZE TOKEN_SIZE
 
 /* Parse `text` as exactly one mailbox ("Name <a@b.c>" or "a@b.c") with
  * GMime's strict address parser. On success writes the addr-spec (domain
@@ -52,10 +53,6 @@ void mail_message_id(const char *job, const char *as_of,
 		     const char *recipient, const char *domain,
 		     char out[MAIL_MSGID_MAX]);
 
-/* Hex HMAC-SHA256 of the lowercased `addr` under `secret`. */
-void mail_unsubscribe_token(const char *secret, const char *addr,
-			    char out[MAIL_TOKEN_SIZE]);
-
 /* `base` with "email=ADDR&token=TOKEN" appended (after "?" or "&"),
  * percent-encoded. Returns a malloc'd string; caller frees. */
 char *mail_unsubscribe_url(const char *base, const char *addr,
@@ -73,7 +70,7 @@ struct mail_content {
 	const char *image_dir;     /* cid:PATH@DOMAIN in the HTML -> image_dir/PATH */
 	const char *cid_domain;    /* the DOMAIN above */
 	const char *unsubscribe_url;    /* https URL or NULL */
-	const char *unsubscribe_mailto; /* addr-spec or NULL; the token goes in the subject */
+	const char *unsubscribe_mailto; /* addr-spec or NULL; subject "unsubscribe TOKEN ADDR" */
 	const char *unsubscribe_token;
 	const char *reply_to;      /* NULL: none */
 };

@@ -81,6 +81,13 @@ const struct series *prices_at(const struct prices *p, size_t i);
 /* The series of `symbol`, or NULL. */
 const struct series *prices_find(const struct prices *p, const char *symbol);
 
+/* Edits the data-quality checks make (quality.h) on the series at index
+ * `i` (prices_at): keep its first `n` days; drop day `k`; multiply the
+ * closes before day `k` by `factor` (> 0). Out-of-range indices do nothing. */
+void prices_truncate(struct prices *p, size_t i, size_t n);
+void prices_drop_day(struct prices *p, size_t i, size_t k);
+void prices_scale_before(struct prices *p, size_t i, size_t k, double factor);
+
 /* Layout name for messages ("wide", "ohlc", "long"). */
 const char *prices_layout_name(enum prices_layout l);
 

@@ -31,6 +31,8 @@ struct report_asset {
 				 * days: minus `last`, or minus the first of a
 				 * closing run of identical closes (a feed that
 				 * repeats its last value) when there is one */
+	const char *quality;    /* data-quality note (quality.h), NULL: none;
+				 * borrowed from the run */
 };
 
 struct report_pair {

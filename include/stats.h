@@ -128,7 +128,10 @@ bool stats_pearson(const double *x, const double *y, size_t n, double *r);
 
 /* Rolling correlation over the history: for every i >= window-1, out[i] is r
  * of the `window` returns ending at i, ok[i] says whether it has a value;
- * out[i], ok[i] for i < window-1 are set to 0/false. Arrays hold s->n items. */
+ * out[i], ok[i] for i < window-1 are set to 0/false. Arrays hold s->n items.
+ * O(n): sums slide from window to window, rebuilt exactly every few windows,
+ * so each out[i] is within 1e-12 of stats_pearson on that window (not always
+ * bit-identical); ok[i] is exactly stats_pearson's answer. */
 void stats_rolling(const struct pair_stats *s, size_t window, double *out,
 		   bool *ok);
 

@@ -9,7 +9,15 @@
  *       an API key), its ETag and Last-Modified, and the time of the last
  *       successful fetch (200 or 304)
  *   corrections(symbol, date, old_close, new_close, source, at)
- *       every past price that a later fetch changed
+ *       every past price that a later fetch changed; new_close 0: the row
+ *       was deleted because the source no longer has it
+ *   adjustments(symbol, ratio, first_date, last_date, rows, source, at)
+ *       one row per re-adjustment of a whole history (a dividend or split
+ *       adjustment by the source): every stored close was multiplied by
+ *       ratio, the dates it covered and how many rows
+ *   quarantine(source, symbol, date, close, url, why, at)
+ *       the rows of a body that was not merged because it disagreed with
+ *       the stored history (most likely another ticker); kept for a look
  *
  * Safety: each merge is one IMMEDIATE transaction, so a crash at any moment
  * leaves either the old or the new rows. The database runs in WAL mode with
@@ -81,17 +89,36 @@ struct store_merge_result {
 	size_t added;       /* dates the store did not have */
 	size_t corrected;   /* dates whose close changed (logged, kept in corrections) */
 	size_t unchanged;
+	size_t deleted;     /* stored dates the source no longer has */
+	size_t adjusted;    /* stored rows scaled by a re-adjustment */
+};
+
+/* How a merge treats the stored rows. */
+struct store_merge_opts {
+	cx_date delete_from;  /* stored dates >= this that the new rows lack
+				 are deleted (recorded as corrections); 0: none */
+	bool delete_all;      /* every stored date the new rows lack (repair) */
+	double ratio;         /* != 1: first scale every stored close by it, as
+				 one adjustment (one log line, one record);
+				 the new rows that then agree are no corrections */
 };
 
 /* Merge `n` rows of `symbol` fetched from `source` and record the fetch
- * `f` (validators, fetched_at), all in one transaction: a new date is
- * added, a changed close replaces the old one and is logged with log_warn
+ * `f` (validators, fetched_at), all in one transaction, as `o` says (NULL:
+ * nothing deleted, no ratio): a new date is added, a changed close replaces the old one and is logged with log_warn
  * and kept in corrections. Returns 0, or -1 with `e` set (CX_EIO,
  * CX_ETEMPFAIL when locked past the timeout) and the store unchanged. */
 int store_merge(struct store *s, const char *source, const char *symbol,
 		const struct store_row *rows, size_t n,
-		const struct store_fetch *f, struct store_merge_result *res,
-		struct cx_error *e);
+		const struct store_fetch *f, const struct store_merge_opts *o,
+		struct store_merge_result *res, struct cx_error *e);
+
+/* Keep the `n` rows of a body that is not merged (the reason `why`, the
+ * redacted `url`) in the quarantine table, in one transaction. Returns 0
+ * or -1 with `e` set. */
+int store_quarantine(struct store *s, const char *source, const char *symbol,
+		     const struct store_row *rows, size_t n, const char *url,
+		     const char *why, int64_t now, struct cx_error *e);
 
 /* All stored rows of `symbol`, oldest first, as a malloc'd array in *rows
  * (caller frees; NULL when there are none) of *n items. Returns 0 or -1

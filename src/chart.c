@@ -158,6 +158,26 @@ void chart_circle(struct canvas *c, double x, double y, double r)
 	c->ops->close_path(c->impl);
 }
 
+void chart_dots(struct canvas *c, const struct chart_plot *p, const double *xs,
+		const double *ys, size_t n, double r)
+{
+	if (c->ops->dots != NULL) {
+		double *px = xcalloc(n, sizeof *px), *py = xcalloc(n, sizeof *py);
+		for (size_t i = 0; i < n; i++) {
+			px[i] = chart_px(p, xs[i]);
+			py[i] = chart_py(p, ys[i]);
+		}
+		c->ops->dots(c->impl, px, py, n, r);
+		free(px);
+		free(py);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		chart_circle(c, chart_px(p, xs[i]), chart_py(p, ys[i]), r);
+		c->ops->fill(c->impl);
+	}
+}
+
 double chart_clamp(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
@@ -543,10 +563,7 @@ void chart_scatter(struct canvas *c, const struct pair_stats *s,
 		    CHART_FONT_SMALL, CHART_MUTED, xt);
 	linear_grid(L, &p, &ax, &ay);
 	chart_color(c, (struct chart_rgb){0.36, 0.56, 0.76});
-	for (size_t i = 0; i < m; i++) {
-		chart_circle(c, chart_px(&p, xs[i]), chart_py(&p, ys[i]), 1.5);
-		c->ops->fill(c->impl);
-	}
+	chart_dots(c, &p, xs, ys, m, 1.5);
 	if (s->one_year.has_beta) {
 		double mx = 0, my = 0, x0, y0, x1, y1;
 		for (size_t i = 0; i < m; i++) {

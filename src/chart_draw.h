@@ -68,6 +68,10 @@ double chart_text_w(struct canvas *c, const char *s);
 void chart_line(struct canvas *c, double x0, double y0, double x1, double y1);
 void chart_fill_rect(struct canvas *c, struct chart_rgb k, double x, double y, double w, double h);
 void chart_circle(struct canvas *c, double x, double y, double r);
+/* Filled discs of radius r at the values (xs[i], ys[i]) of plot p, in the
+ * current colour (the backend's dots op when it has one). */
+void chart_dots(struct canvas *c, const struct chart_plot *p, const double *xs,
+		const double *ys, size_t n, double r);
 double chart_clamp(double v, double lo, double hi);
 /* r with two decimals, never "-0.00". */
 void chart_fmt_r(double r, char *buf, size_t size);

@@ -124,6 +124,7 @@ static const struct canvas_ops cairo_ops = {
 	op_move_to, op_line_to, op_curve_to, op_close_path, op_rect, op_fill,
 	op_stroke, op_save, op_restore, op_clip, op_set_rgb, op_set_line_width,
 	op_set_dash, op_set_font, op_text_width, op_show_text,
+	NULL,   /* dots: circles, as any path */
 };
 
 /* ---- PNG in memory ---------------------------------------------------------- */

@@ -3,7 +3,8 @@
  *
  * Stages: options -> job (job.c) -> fetch (fetch.c) -> report on stdout.
  * Exit status: 0 when every source is fresh, not modified or updated; else
- * the status of the first failure (69 unreachable, 65 bad data, ...). */
+ * the status of the first failure (69 unreachable, 65 bad data, 76 a
+ * protocol error, ...). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,13 @@
 /* Bounds of the numeric options. */
 #define FETCH_TIMEOUT_MAX_S 3600
 #define FETCH_RETRIES_MAX   10
+#define FETCH_DEADLINE_MAX_S 86400
 
 static void help(FILE *f)
 {
 	fprintf(f,
-		"Usage: convex fetch JOB [--force] [--timeout SECONDS] [--retries N]\n"
-		"                        [--max-bytes N]\n"
+		"Usage: convex fetch JOB [--force] [--repair SYMBOL] [--timeout SECONDS]\n"
+		"                        [--deadline SECONDS] [--retries N] [--max-bytes N]\n"
 		"Refresh the local price store of JOB from its HTTP sources (<source> in the\n"
 		"job). A source symbol fetched less than max-age-hours ago (<store>, default\n"
 		"24) is not asked; otherwise the request is conditional (ETag/Last-Modified).\n"
@@ -31,14 +33,21 @@ static void help(FILE *f)
 		"updated (+N rows), or failed (why). A failure keeps the stored prices.\n\n"
 		"Options:\n"
 		"  --force              ask every source, however recently fetched\n"
-		"  --timeout SECONDS    longest time for one request, 1..%d (default %d)\n"
+		"  --repair SYMBOL      refetch SYMBOL's whole history from scratch: the\n"
+		"                       store then holds exactly what the source sends\n"
+		"  --timeout SECONDS    longest time for one request, 1..%d (default: the\n"
+		"                       job's <store timeout>, else %d)\n"
+		"  --deadline SECONDS   longest time for the whole fetch, retries included\n"
+		"                       (default: <store deadline>, else %d)\n"
 		"  --retries N          retries of a transient failure, 0..%d (default %d)\n"
 		"  --max-bytes N        largest response body, 1..%ld (default: the job's\n"
 		"                       <store max-body-bytes>, else the maximum)\n"
 		"  -h, --help           show this help and exit\n\n"
-		"Exit status: 0 ok, 65 a source sent bad data, 66 job not found,\n"
-		"69 a source unreachable, 75 another process is fetching, 78 bad job.\n",
-		FETCH_TIMEOUT_MAX_S, HTTP_TIMEOUT_MS / 1000, FETCH_RETRIES_MAX, HTTP_RETRIES, HTTP_BODY_MAX);
+		"Exit status: 0 ok, 65 a source sent bad data (also: quarantined as\n"
+		"another series), 66 job not found, 69 a source unreachable or past the\n"
+		"deadline, 75 another process is fetching, 76 a protocol error (a redirect\n"
+		"loop, an unexpected HTTP status), 77 access refused (401/403), 78 bad job.\n",
+		FETCH_TIMEOUT_MAX_S, HTTP_TIMEOUT_MS / 1000, JOB_DEFAULT_DEADLINE_S, FETCH_RETRIES_MAX, HTTP_RETRIES, HTTP_BODY_MAX);
 }
 
 static int parse_int(const char *opt, const char *s, long lo, long hi, long *out,
@@ -60,6 +69,8 @@ static int parse_args(int argc, char **argv, struct fetch_opts *o,
 	static const struct option longopts[] = {
 		{"force", no_argument, NULL, 'f'},
 		{"timeout", required_argument, NULL, 't'},
+		{"deadline", required_argument, NULL, 'd'},
+		{"repair", required_argument, NULL, 'R'},
 		{"retries", required_argument, NULL, 'r'},
 		{"max-bytes", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
@@ -80,6 +91,14 @@ static int parse_args(int argc, char **argv, struct fetch_opts *o,
 			o->http.timeout_ms = v * 1000;
 			if (o->http.connect_timeout_ms > o->http.timeout_ms)
 				o->http.connect_timeout_ms = o->http.timeout_ms;
+			break;
+		case 'd':
+			if (parse_int("--deadline", optarg, 1, FETCH_DEADLINE_MAX_S, &v, e) != 0)
+				return -1;
+			o->http.deadline_ms = v * 1000;
+			break;
+		case 'R':
+			o->repair = optarg;
 			break;
 		case 'r':
 			if (parse_int("--retries", optarg, 0, FETCH_RETRIES_MAX, &v, e) != 0)
@@ -124,6 +143,11 @@ int cmd_fetch(int argc, char **argv)
 		return cmd_fail(&e);
 	if (o.http.max_body == 0)
 		o.http.max_body = j->store.max_body_bytes;
+	if (o.repair != NULL && job_find_asset(j, o.repair) == NULL) {
+		cx_fail(&e, CX_EUSAGE, "--repair \"%s\": no such symbol in %s", o.repair, path);
+		job_free(j);
+		return cmd_fail(&e);
+	}
 	if (j->nsources == 0) {
 		cx_fail(&e, CX_ECONFIG, "%s: the job has no <source> to fetch from", path);
 		job_free(j);

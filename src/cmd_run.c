@@ -37,6 +37,7 @@
 #include "manifest.h"
 #include "narrative.h"
 #include "prices.h"
+#include "quality.h"
 #include "rank.h"
 #include "report.h"
 #include "rundir.h"
@@ -44,9 +45,11 @@
 #include "runlock.h"
 #include "shard.h"
 #include "stats.h"
+#include "suppress.h"
 #include "xalloc.h"
 
 #define RUN_THREADS_MAX   256
+#define RUN_TIMEOUT_MAX_S 3600   /* --timeout */
 #define RUN_RELATED_MAX   8      /* related pairs shown per deep dive */
 #define RUN_SHIFTS_CHART_MAX 20  /* rows of the digest's shift chart */
 #define RUN_PROBLEMS_MAX  1000   /* bad-day lines kept for the summary */
@@ -61,6 +64,7 @@ struct run_args {
 	const char *out;
 	int threads;
 	bool no_mail, offline;
+	int timeout;                  /* --timeout: seconds per request; 0: the job's */
 	const char *smtp, *smtp_ca;   /* --smtp, --smtp-ca-file (job_set_smtp) */
 	struct shard_spec shard;      /* n == 0: the whole watchlist */
 	char **shard_dirs;            /* merge: the shards' run directories */
@@ -72,6 +76,7 @@ struct run {
 	struct run_args args;
 	struct job *job;
 	struct prices *prices;
+	struct quality_report quality;   /* data-quality notes (quality.h) */
 	struct report rep;
 	char *problems[RUN_PROBLEMS_MAX];   /* files that failed, fetch trouble */
 	size_t nproblems;
@@ -153,6 +158,8 @@ static void help(FILE *f, const char *cmd)
 		   "                else $CONVEX_SMTP_USER/$CONVEX_SMTP_PASSWORD when set\n"
 		   "  --smtp-ca-file FILE  verify the relay's certificate against FILE\n"
 		   "  --offline     do not fetch HTTP sources; use the local price store\n"
+		   "  --timeout S   seconds for one HTTP request of the fetch (default: the\n"
+		   "                job's <store timeout>, else 60)\n"
 		   "  --shard K/N   process only slice K of N of the watchlist into\n"
 		   "                OUT/YYYY-MM-DD.shard-K-of-N (no archive, no mail); then\n"
 		   "                'convex merge' makes the run of the N shards\n"
@@ -200,6 +207,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
 		{"shard", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
 		{"smtp", required_argument, NULL, 'S'}, {"smtp-ca-file", required_argument, NULL, 'C'},
+		{"timeout", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -218,6 +226,10 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'n': a->no_mail = true; break;
 		case 'f': a->offline = true; break;
+		case 'T':
+			if (parse_int("--timeout", optarg, 1, RUN_TIMEOUT_MAX_S, &a->timeout, e) != 0)
+				return -1;
+			break;
 		case 'S': a->smtp = optarg; break;
 		case 'C': a->smtp_ca = optarg; break;
 		case 's':
@@ -261,6 +273,27 @@ static void problem(struct run *r, const char *fmt, ...)
 
 /* ---- prices and assets -------------------------------------------------- */
 
+/* What the fetch left for the summary: a failed source with stored prices
+ * is a problem naming their age; one without is a problem too. */
+static void fetch_problems(struct run *r, const struct fetch_report *fr, cx_date as_of)
+{
+	char ds[DATE_STR_SIZE];
+
+	if (as_of == 0)
+		as_of = (cx_date)(time(NULL) / 86400);
+	for (size_t i = 0; i < fr->n; i++) {
+		const struct fetch_item *it = &fr->items[i];
+		if (it->status == FETCH_FAILED && it->usable)
+			problem(r, "%s: fetch failed (%s); using stored prices up to %s (%ld days old)",
+				it->name, it->why.msg, date_format(it->last, ds), (long)(as_of - it->last));
+		else if (it->status == FETCH_FAILED)
+			problem(r, "%s: fetch failed (%s); no usable stored prices, its pairs are skipped",
+				it->name, it->why.msg);
+		else if (!it->usable)
+			problem(r, "source \"%s\": no usable prices for \"%s\"", it->source, it->symbol);
+	}
+}
+
 static int load_prices(struct run *r, struct cx_error *e)
 {
 	const struct job *j = r->job;
@@ -275,11 +308,10 @@ static int load_prices(struct run *r, struct cx_error *e)
 		fo.offline = r->args.offline;
 		fo.as_of = r->args.as_of;
 		fo.http.max_body = j->store.max_body_bytes;
+		fo.http.timeout_ms = r->args.timeout * 1000L;
 		if (fetch_job_prices(j, r->prices, &fo, &fr, e) != 0)
 			return -1;
-		for (size_t i = 0; i < fr.n; i++)
-			if (!fr.items[i].usable)
-				problem(r, "source \"%s\": no usable prices for \"%s\"", fr.items[i].source, fr.items[i].symbol);
+		fetch_problems(r, &fr, fo.as_of ? fo.as_of : j->analysis.as_of);
 		fetch_report_release(&fr);
 	}
 	runjson_stage(r->rj, "fetch", runjson_now() - t);
@@ -290,6 +322,9 @@ static int load_prices(struct run *r, struct cx_error *e)
 		if (job_load_file(j, i, r->prices, &fe) != 0)
 			problem(r, "%s", fe.msg);
 	}
+	quality_apply(r->prices, &j->quality, (int64_t)time(NULL), &r->quality);
+	for (size_t i = 0; i < r->quality.n; i++)
+		log_warn("data quality of \"%s\": %s", r->quality.notes[i].symbol, r->quality.notes[i].text);
 	runjson_stage(r->rj, "load", runjson_now() - t);
 	return 0;
 }
@@ -350,6 +385,8 @@ static void assess_assets(struct run *r)
 		const struct series *s = prices_find(r->prices, j->assets[i].symbol);
 		long k = s ? last_on_or_before(s, r->rep.as_of) : -1;
 		a->asset = &j->assets[i];
+		const struct quality_note *qn = quality_find(&r->quality, a->asset->symbol);
+		a->quality = qn != NULL ? qn->text : NULL;
 		if (k < 0)
 			continue;
 		a->has_prices = true;
@@ -643,11 +680,15 @@ static int pair_charts(struct run *r, size_t i, struct cx_error *e)
 	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 1, report_pair_file(p, "rolling", f, sizeof f), e) ||
 	    render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
 		return -1;
+	/* The 2x scatter and years are the web page's (docs/web.md). */
 	spec.kind = CHART_SCATTER;
-	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e))
+	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e) ||
+	    render_png(r, &spec, 260, CHART_SCATTER_H, 2, report_pair_file(p, "scatter@2x", f, sizeof f), e))
 		return -1;
 	spec.kind = CHART_YEARS;
-	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e);
+	if (render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e))
+		return -1;
+	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 2, report_pair_file(p, "years@2x", f, sizeof f), e);
 }
 
 static int shifts_chart(struct run *r, struct cx_error *e)
@@ -738,7 +779,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 /* ---- the run directory ------------------------------------------------------- */
 
 /* The merge: the files of pair i, as its shard wrote them. */
-static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "years", "pdf"};
+static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "scatter@2x",
+					 "years", "years@2x", "pdf"};
 
 static int copy_file(const char *src, const char *dst, struct cx_error *e)
 {
@@ -970,6 +1012,7 @@ static void run_release(struct run *r)
 		free(r->rep.pairs[i].related);
 	}
 	free(r->rep.pairs), free(r->rep.order), free(r->rep.assets);
+	quality_report_release(&r->quality);
 	report_heatmap_release(&r->rep.heatmap);
 	for (size_t i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
@@ -1090,6 +1133,7 @@ static void finish_runjson(struct run *r, int status, const struct cx_error *e)
 	runjson_count(r->rj, "mail_already_sent", r->mail.already);
 	runjson_count(r->rj, "mail_deferred", r->mail.deferred);
 	runjson_count(r->rj, "mail_failed", r->mail.failed);
+	runjson_count(r->rj, "mail_unknown", r->mail.unknown);
 	runjson_count(r->rj, "mail_pending", r->mail.pending);
 	runjson_count(r->rj, "mail_suppressed", r->mail.suppressed);
 	cx_error_clear(&we);
@@ -1300,7 +1344,7 @@ static int merge_assets(struct run *r, struct cx_error *e)
 			return cx_fail(e, CX_EDATA, "%s/%s: the assets differ from the job's", s0->dir, SHARD_FILE);
 		struct report_asset *a = &r->rep.assets[r->rep.nassets++];
 		const struct shard_asset *x = &s0->assets[k];
-		*a = (struct report_asset){&j->assets[i], x->has_prices, x->first, x->last, x->stale, x->days};
+		*a = (struct report_asset){&j->assets[i], x->has_prices, x->first, x->last, x->stale, x->days, NULL};
 	}
 	for (size_t i = 0; i < s0->nproblems; i++)
 		keep_problem(r, s0->problems[i]);
@@ -1414,8 +1458,18 @@ done:
 
 /* ---- convex check ---------------------------------------------------------------- */
 
-/* Every watchlist symbol must come out of the price files; the message
- * names the job line of the pair that needs it. */
+/* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
+static bool fetched(const struct job *j, const char *sym)
+{
+	for (size_t s = 0; s < j->nsources; s++)
+		for (size_t k = 0; k < j->sources[s].nsymbols; k++)
+			if (strcmp(j->sources[s].symbols[k], sym) == 0)
+				return true;
+	return false;
+}
+
+/* Every watchlist symbol must come out of the price files or a source; the
+ * message names the job line of the pair that needs it. */
 static int check_symbols(const struct job *j, const struct prices *p, struct cx_error *e)
 {
 	int bad = 0;
@@ -1424,7 +1478,7 @@ static int check_symbols(const struct job *j, const struct prices *p, struct cx_
 		const char *sym[2] = {j->pairs[i].a, j->pairs[i].b};
 		for (int k = 0; k < 2; k++) {
 			const struct job_asset *a = job_find_asset(j, sym[k]);
-			if (prices_find(p, sym[k]) != NULL || a->source != NULL)
+			if (prices_find(p, sym[k]) != NULL || a->source != NULL || fetched(j, sym[k]))
 				continue;
 			if (bad++ == 0)
 				cx_fail(e, CX_ENOINPUT, "%s:%d: pair \"%s/%s\": no prices for \"%s\" in the job's price files; expected a column or file for it",
@@ -1486,6 +1540,9 @@ int cmd_check(int argc, char **argv)
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	char sup[1024];
+	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
+		printf("%s\n", sup);
 	job_free(j);
 	return rc == 0 ? 0 : cmd_fail(&e);
 }

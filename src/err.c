@@ -1,20 +1,26 @@
 /* err.c - error values and their exit codes (the only such mapping). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "err.h"
 
+/* The message is formatted into a local buffer first: a caller that wraps an
+ * inner failure may pass e->msg itself as an argument, and vsnprintf into the
+ * buffer it is reading from is undefined (it printed "file:3: file:3:  M-6M-:U"). */
 int cx_fail(struct cx_error *e, enum cx_err code, const char *fmt, ...)
 {
+	char line[CX_ERRMSG_MAX];
 	va_list ap;
 
 	if (e == NULL)
 		return -1;
-	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	e->code = code;
+	memcpy(e->msg, line, sizeof line);
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include "fetch.h"
 #include "xalloc.h"
 #include "log.h"
+#include "plausible.h"
 
 /* Bytes of a URL after expanding the template (and the key). */
 #define FETCH_URL_MAX STORE_URL_MAX
@@ -29,12 +30,16 @@ struct work {
 	char real_url[FETCH_URL_MAX];
 	char header[FETCH_KEY_MAX + 64];
 	bool ask;
+	bool repair;         /* refetch from scratch: the body replaces all */
+	const struct plausible_opts *q;
 };
 
 void fetch_opts_init(struct fetch_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	http_opts_init(&o->http);
+	o->http.timeout_ms = 0;   /* the job's (fetch_on) */
+	o->http.deadline_ms = 0;
 }
 
 void fetch_report_release(struct fetch_report *r)
@@ -56,15 +61,30 @@ const char *fetch_status_name(enum fetch_status s)
 	return names[s];
 }
 
+/* What an update did, after "+N rows". */
+static void print_update(FILE *f, const struct fetch_item *it)
+{
+	fprintf(f, " (+%zu rows", it->added);
+	if (it->corrected > 0)
+		fprintf(f, ", %zu corrected", it->corrected);
+	if (it->deleted > 0)
+		fprintf(f, ", %zu deleted", it->deleted);
+	if (it->adjusted > 0)
+		fprintf(f, ", re-adjusted x%.6g", it->ratio);
+	if (it->future > 0)
+		fprintf(f, ", %zu future-dated refused", it->future);
+	if (it->suspects > 0)
+		fprintf(f, ", %zu suspect day%s", it->suspects, it->suspects == 1 ? "" : "s");
+	fputc(')', f);
+}
+
 void fetch_report_print(FILE *f, const struct fetch_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct fetch_item *it = &r->items[i];
-		fprintf(f, "%s %s: %s", it->source, it->symbol, fetch_status_name(it->status));
-		if (it->status == FETCH_UPDATED && it->corrected > 0)
-			fprintf(f, " (+%zu rows, %zu corrected)", it->added, it->corrected);
-		else if (it->status == FETCH_UPDATED)
-			fprintf(f, " (+%zu rows)", it->added);
+		fprintf(f, "%s: %s", it->name, fetch_status_name(it->status));
+		if (it->status == FETCH_UPDATED)
+			print_update(f, it);
 		else if (it->status == FETCH_FAILED)
 			fprintf(f, " (%s)", it->why.msg);
 		fputc('\n', f);
@@ -274,8 +294,17 @@ static int check_envelope(const struct http_request *r, const char *url,
 		return cx_fail(e, CX_EDATA, "%s: empty response", url);
 	p = r->body;
 	end = r->body + r->len;
+	if (r->len >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b)
+		return cx_fail(e, CX_EDATA, "%s: compressed body without Content-Encoding (gzip data)", url);
+	if ((r->len >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0)) ||
+	    memchr(p, '\0', r->len) != NULL)
+		return cx_fail(e, CX_EDATA, "%s: not UTF-8 (UTF-16?): the body holds NUL bytes", url);
 	if (r->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
+	if (strncasecmp(p, "Exceeded the daily hits limit", 29) == 0)
+		return cx_fail(e, CX_EUNAVAILABLE, "%s: Stooq daily limit reached (\"Exceeded the daily hits limit\")", url);
+	if ((size_t)(end - p) < 64 && strncasecmp(p, "No data", 7) == 0)
+		return cx_fail(e, CX_EDATA, "%s: no data for symbol (the source answered \"No data\")", url);
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	if (p == end)
@@ -410,7 +439,85 @@ const struct series *fetch_check_response(const struct job_source *src,
 	return ser;
 }
 
-/* Check a 200's body, then merge it into the store. */
+/* Copy the series' first `n` rows as store rows (caller frees). */
+static struct store_row *to_rows(const struct series *ser, size_t n)
+{
+	struct store_row *rows = xcalloc(n ? n : 1, sizeof *rows);
+
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (struct store_row){ser->dates[i], ser->close[i]};
+	return rows;
+}
+
+/* Rows after the last acceptable date are refused (plausible.h); returns
+ * how many rows remain, 0 with `e` set when none does. */
+static size_t refuse_future(const struct series *ser, const struct work *w,
+			    int64_t now, struct cx_error *e)
+{
+	cx_date limit = plausible_date_limit(now, w->q->future_days);
+	size_t k = plausible_first_after(ser->dates, ser->n, limit);
+	char ds[DATE_STR_SIZE], ls[DATE_STR_SIZE];
+
+	if (k == ser->n)
+		return k;
+	w->item->future = ser->n - k;
+	log_warn("%s: %zu row%s dated after %s refused (first: %s)", w->item->name,
+		 ser->n - k, ser->n - k == 1 ? "" : "s", date_format(limit, ls),
+		 date_format(ser->dates[k], ds));
+	if (k == 0)
+		cx_fail(e, CX_EDATA, "%s: every row is dated after %s", w->item->url, ls);
+	return k;
+}
+
+/* Whether the store already holds this close on this date. */
+static bool stored_same(const struct store_row *old, size_t nold, cx_date d, double c)
+{
+	size_t k = stored_at_or_before(old, nold, d);
+
+	return k != SIZE_MAX && old[k].date == d && old[k].close == c;
+}
+
+/* Log the suspect days among the new or changed rows (the run applies the
+ * policy; a day already stored was reported when it came). */
+static void note_suspects(const struct series *ser, size_t n,
+			  const struct store_row *old, size_t nold,
+			  const struct work *w)
+{
+	struct plausible_flag *fl = NULL;
+	size_t nf = plausible_scan(ser->dates, ser->close, n, w->q, &fl);
+	char ds[DATE_STR_SIZE];
+
+	for (size_t i = 0; i < nf; i++) {
+		if (stored_same(old, nold, fl[i].date, fl[i].at))
+			continue;
+		w->item->suspects++;
+		log_warn("%s: %s on %s: %.10g -> %.10g", w->item->name,
+			 plausible_kind_name(fl[i].kind), date_format(fl[i].date, ds),
+			 fl[i].before, fl[i].at);
+	}
+	free(fl);
+}
+
+/* A body that disagrees with the stored history is kept apart. */
+static int quarantine(struct store *st, const struct work *w,
+		      const struct store_row *rows, size_t n,
+		      const struct plausible_overlap *ov, int64_t now,
+		      struct cx_error *e)
+{
+	char why[CX_ERRMSG_MAX];
+
+	snprintf(why, sizeof why, "disagrees with the stored history on %zu of %zu common days, "
+		 "not by one ratio: most likely another series; kept apart (quarantine), not merged",
+		 ov->disagree, ov->common);
+	w->item->quarantined = true;
+	if (store_quarantine(st, w->item->source, w->item->symbol, rows, n, w->item->url, why, now, e) != 0)
+		return -1;
+	return cx_fail(e, CX_EDATA, "%s: %s", w->item->url, why);
+}
+
+/* Check a 200's body, then merge it into the store: future rows refused,
+ * another series quarantined, a re-adjustment applied as one event, the
+ * stored rows the body no longer has deleted. */
 static int take_body(struct store *st, struct work *w,
 		     const struct http_request *r, int64_t now,
 		     struct cx_error *e)
@@ -420,26 +527,50 @@ static int take_body(struct store *st, struct work *w,
 	struct store_row *old = NULL, *rows = NULL;
 	struct store_fetch f = {0};
 	struct store_merge_result res;
+	struct store_merge_opts mo = {0, w->repair, 1.0};
+	struct plausible_overlap ov;
 	const struct series *ser;
-	size_t nold = 0;
+	size_t nold = 0, n;
 	int rc = -1;
 
-	if ((ser = parse_body(r, w, tmp, e)) == NULL)
+	if ((ser = parse_body(r, w, tmp, e)) == NULL || (n = refuse_future(ser, w, now, e)) == 0)
 		goto done;
-	if (store_rows(st, it->symbol, &old, &nold, e) != 0 || check_jumps(ser, old, nold, w, e) != 0)
+	if (store_rows(st, it->symbol, &old, &nold, e) != 0)
 		goto done;
-	rows = xcalloc(ser->n, sizeof *rows);
-	for (size_t i = 0; i < ser->n; i++)
-		rows[i] = (struct store_row){ser->dates[i], ser->close[i]};
+	rows = to_rows(ser, n);
+	if (!w->repair) {
+		cx_date *od = xcalloc(nold ? nold : 1, sizeof *od);
+		double *oc = xcalloc(nold ? nold : 1, sizeof *oc);
+		for (size_t i = 0; i < nold; i++) {
+			od[i] = old[i].date;
+			oc[i] = old[i].close;
+		}
+		plausible_compare(od, oc, nold, ser->dates, ser->close, n, w->q, &ov);
+		free(od);
+		free(oc);
+		if (ov.other_series) {
+			quarantine(st, w, rows, n, &ov, now, e);
+			goto done;
+		}
+		if (ov.readjusted)
+			mo.ratio = ov.ratio;
+		else if (check_jumps(ser, old, nold, w, e) != 0)
+			goto done;
+		mo.delete_from = rows[0].date;
+	}
+	note_suspects(ser, n, old, nold, w);
 	f.known = true;
 	snprintf(f.url, sizeof f.url, "%s", it->url);
 	snprintf(f.etag, sizeof f.etag, "%s", r->etag);
 	snprintf(f.last_modified, sizeof f.last_modified, "%s", r->last_modified);
 	f.fetched_at = now;
-	if (store_merge(st, it->source, it->symbol, rows, ser->n, &f, &res, e) != 0)
+	if (store_merge(st, it->source, it->symbol, rows, n, &f, &mo, &res, e) != 0)
 		goto done;
 	it->added = res.added;
 	it->corrected = res.corrected;
+	it->deleted = res.deleted;
+	it->adjusted = res.adjusted;
+	it->ratio = mo.ratio;
 	rc = 0;
 done:
 	free(old);
@@ -520,10 +651,18 @@ static int plan_items(const struct job *j, struct store *st,
 			w->ticker = a != NULL && a->ticker != NULL ? a->ticker : src->symbols[i];
 			w->item->source = src->name;
 			w->item->symbol = src->symbols[i];
+			w->q = &j->quality;
+			w->repair = o->repair != NULL && strcmp(o->repair, w->item->symbol) == 0;
+			if (strcmp(w->ticker, w->item->symbol) != 0)
+				snprintf(w->item->name, sizeof w->item->name, "%s %s (%s)",
+					 src->name, w->item->symbol, w->ticker);
+			else
+				snprintf(w->item->name, sizeof w->item->name, "%s %s",
+					 src->name, w->item->symbol);
 			if (store_get_fetch(st, src->name, w->item->symbol, &w->prev, e) != 0 ||
 			    store_rows(st, w->item->symbol, &rows, &nrows, e) != 0)
 				return -1;
-			cx_date last = nrows ? rows[nrows - 1].date : 0;
+			cx_date last = nrows && !w->repair ? rows[nrows - 1].date : 0;
 			free(rows);
 			if (build_urls(w, j, last, as_of, now, &ue) != 0) {
 				item_fail(w->item, &ue);
@@ -531,7 +670,7 @@ static int plan_items(const struct job *j, struct store *st,
 			}
 			if (o->offline)
 				w->item->status = FETCH_OFFLINE;
-			else if (!o->force && w->prev.known &&
+			else if (!o->force && !w->repair && w->prev.known &&
 				 now - w->prev.fetched_at < (int64_t)j->store.max_age_hours * 3600)
 				w->item->status = FETCH_FRESH;
 			else
@@ -541,17 +680,37 @@ static int plan_items(const struct job *j, struct store *st,
 	return 0;
 }
 
-/* Ask every due item at once and take the answers. */
+/* Where each answer goes as soon as it is final (http_opts.on_done). */
+struct answers {
+	struct store *st;
+	struct work *ws;
+	struct http_request *rq;
+	size_t *idx;
+	int64_t now;
+};
+
+/* One answer: checked and merged in its own transaction right away, so a
+ * kill keeps every answer finished before it. */
+static void on_answer(struct http_request *r, void *ctx)
+{
+	struct answers *a = ctx;
+
+	take_response(a->st, &a->ws[a->idx[r - a->rq]], r, a->now);
+}
+
+/* Ask every due item at once and take the answers as they come. */
 static int ask_items(struct store *st, struct work *ws, size_t n,
 		     const struct fetch_opts *o, int64_t now, struct cx_error *e)
 {
-	struct http_request *rq = xcalloc(n, sizeof *rq);
-	size_t *idx = xcalloc(n, sizeof *idx), m = 0;
+	struct http_request *rq = xcalloc(n ? n : 1, sizeof *rq);
+	size_t *idx = xcalloc(n ? n : 1, sizeof *idx), m = 0;
+	struct answers ans = {st, ws, rq, idx, now};
+	struct http_opts ho = o->http;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		struct work *w = &ws[i];
-		bool same_url = w->prev.known && strcmp(w->prev.url, w->item->url) == 0;
+		bool same_url = !w->repair && w->prev.known && strcmp(w->prev.url, w->item->url) == 0;
 		if (!w->ask)
 			continue;
 		rq[m] = (struct http_request){
@@ -563,9 +722,9 @@ static int ask_items(struct store *st, struct work *ws, size_t n,
 		};
 		idx[m++] = i;
 	}
-	rc = m ? http_perform(rq, m, &o->http, e) : 0;
-	for (size_t i = 0; rc == 0 && i < m; i++)
-		take_response(st, &ws[idx[i]], &rq[i], now);
+	ho.on_done = on_answer;
+	ho.ctx = &ans;
+	rc = m ? http_perform(rq, m, &ho, e) : 0;
 	for (size_t i = 0; i < m; i++)
 		http_request_release(&rq[i]);
 	free(rq);
@@ -601,12 +760,14 @@ static cx_date as_of_of(const struct job *j, const struct fetch_opts *o, int64_t
 	return j->analysis.as_of != 0 ? j->analysis.as_of : today(now);
 }
 
-/* Open and lock the job's store. */
-static struct store *open_store(const struct job *j, struct cx_error *e)
+/* Open and lock the job's store; offline, only open it: reading sees the
+ * last committed state (WAL) and never waits on a fetch's lock. */
+static struct store *open_store(const struct job *j, bool offline,
+				struct cx_error *e)
 {
 	struct store *st = store_open(j->store.path, e);
 
-	if (st != NULL && store_lock(st, e) != 0) {
+	if (st != NULL && !offline && store_lock(st, e) != 0) {
 		store_close(st);
 		return NULL;
 	}
@@ -615,9 +776,18 @@ static struct store *open_store(const struct job *j, struct cx_error *e)
 
 /* The fetch on an open store. */
 static int fetch_on(struct store *st, const struct job *j,
-		    const struct fetch_opts *o, struct fetch_report *rep,
+		    const struct fetch_opts *given, struct fetch_report *rep,
 		    struct cx_error *e)
 {
+	struct fetch_opts job_o = *given, *o = &job_o;
+
+	/* 0: the job's <store timeout deadline> */
+	if (o->http.timeout_ms == 0)
+		o->http.timeout_ms = j->store.timeout_s * 1000L;
+	if (o->http.deadline_ms == 0)
+		o->http.deadline_ms = j->store.deadline_s * 1000L;
+	if (o->http.connect_timeout_ms > o->http.timeout_ms)
+		o->http.connect_timeout_ms = o->http.timeout_ms;
 	int64_t now = o->now ? o->now : (int64_t)time(NULL);
 	cx_date as_of = as_of_of(j, o, now);
 	struct work *ws = NULL;
@@ -639,7 +809,7 @@ int fetch_job(const struct job *j, const struct fetch_opts *o,
 	int rc;
 
 	memset(rep, 0, sizeof *rep);
-	if ((st = open_store(j, e)) == NULL)
+	if ((st = open_store(j, o->offline, e)) == NULL)
 		return -1;
 	rc = fetch_on(st, j, o, rep, e);
 	store_close(st);
@@ -676,10 +846,10 @@ static void say_unusable(const struct fetch_item *it, cx_date as_of)
 	char ds[DATE_STR_SIZE], as[DATE_STR_SIZE];
 
 	if (it->last == 0)
-		log_warn("%s %s: no stored prices; its pairs are skipped", it->source, it->symbol);
+		log_warn("%s: no stored prices; its pairs are skipped", it->name);
 	else
-		log_warn("%s %s: stored prices end on %s, too old for %s; its pairs are skipped",
-			 it->source, it->symbol, date_format(it->last, ds), date_format(as_of, as));
+		log_warn("%s: stored prices end on %s, too old for %s; its pairs are skipped",
+			 it->name, date_format(it->last, ds), date_format(as_of, as));
 }
 
 int fetch_job_prices(const struct job *j, struct prices *p,
@@ -688,26 +858,19 @@ int fetch_job_prices(const struct job *j, struct prices *p,
 {
 	int64_t now = o->now ? o->now : (int64_t)time(NULL);
 	cx_date as_of = as_of_of(j, o, now);
-	char ds[DATE_STR_SIZE];
 	struct store *st;
 	int rc;
 
 	memset(rep, 0, sizeof *rep);
-	if ((st = open_store(j, e)) == NULL)
+	if ((st = open_store(j, o->offline, e)) == NULL)
 		return -1;
 	rc = fetch_on(st, j, o, rep, e);
 	for (size_t i = 0; rc == 0 && i < rep->n; i++) {
 		const struct fetch_item *it = &rep->items[i];
-		if (it->status == FETCH_FAILED)
-			log_warn("%s %s: fetch failed (%s)%s", it->source, it->symbol, it->why.msg,
-				 it->usable ? "; using the stored prices" : "");
 		if (!it->usable) {
 			say_unusable(it, as_of);
 			continue;
 		}
-		if (it->status == FETCH_FAILED)
-			log_warn("%s %s: stored prices up to %s are used", it->source,
-				 it->symbol, date_format(it->last, ds));
 		rc = add_stored(st, it, p, e);
 	}
 	store_close(st);

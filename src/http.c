@@ -2,6 +2,7 @@
  * The only file that includes curl.h for HTTP; curl's types and codes stop
  * here (see http.h). */
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,8 +18,9 @@
 #include "version.h"
 #include "xalloc.h"
 
-/* Milliseconds one curl_multi_poll waits before looking again. */
-#define HTTP_POLL_MS 1000
+/* Longest wait for activity before the loop looks at the clock again (a
+ * retry falling due, the deadline): short, so that no answer waits on it. */
+#define HTTP_POLL_MS 100
 
 /* The state of one request during one attempt. */
 struct transfer {
@@ -30,7 +32,9 @@ struct transfer {
 	long max_body;
 	bool too_big;
 	bool transient;    /* the attempt failed and may be retried */
-	bool pending;      /* to be (re)tried in the next round */
+	bool waiting;      /* to be (re)tried at `due` */
+	bool finished;     /* the outcome is final */
+	long long due;     /* mono_ms of the next attempt */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -47,6 +51,9 @@ void http_opts_init(struct http_opts *o)
 	o->max_redirects = HTTP_REDIRECTS_MAX;
 	o->retries = HTTP_RETRIES;
 	o->backoff_ms = HTTP_BACKOFF_MS;
+	o->deadline_ms = 0;
+	o->on_done = NULL;
+	o->ctx = NULL;
 }
 
 void http_request_release(struct http_request *r)
@@ -213,8 +220,40 @@ static void transfer_cleanup(struct transfer *t)
 	t->headers = NULL;
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Milliseconds on a monotonic clock. */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The wait before the next attempt: the doubling backoff, or the server's
+ * Retry-After when that is longer. */
+static long long retry_wait(const struct transfer *t, const struct http_opts *o)
+{
+	long long wait = o->backoff_ms;
+	curl_off_t after = 0;
+
+	for (int i = 1; i < t->req->attempts && wait < HTTP_BACKOFF_MAX_MS; i++)
+		wait *= 2;
+	if (wait > HTTP_BACKOFF_MAX_MS)
+		wait = HTTP_BACKOFF_MAX_MS;
+	if (t->easy != NULL && curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
+	    after > 0 && after * 1000 > wait)
+		wait = after > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S * 1000LL : after * 1000LL;
+	return wait;
+}
+
 /* Classify a finished HTTP response. */
-static void judge_status(struct transfer *t, int attempt, int tries)
+static void judge_status(struct transfer *t, bool may_retry)
 {
 	struct http_request *r = t->req;
 	long s = r->status;
@@ -222,16 +261,17 @@ static void judge_status(struct transfer *t, int attempt, int tries)
 	if (s == 200 || s == 304)
 		return;
 	t->transient = s >= 500 || s == 429 || s == 408;
-	if (t->transient && attempt + 1 < tries)
+	if (t->transient && may_retry)
 		return;
 	cx_fail(&r->err, s == 401 || s == 403 ? CX_ENOPERM
 			 : (s >= 400 ? CX_EUNAVAILABLE : CX_EPROTOCOL),
-		"%s: HTTP status %ld%s", r->display_url, s,
+		"%s: HTTP status %ld%s%s", r->display_url, s,
+		s == 429 ? " (too many requests)" : "",
 		r->attempts > 1 ? " (after retries)" : "");
 }
 
 /* Classify a transfer that ended without a usable response. */
-static void judge_curl(struct transfer *t, CURLcode rc, int attempt, int tries)
+static void judge_curl(struct transfer *t, CURLcode rc, bool may_retry)
 {
 	struct http_request *r = t->req;
 	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
@@ -244,6 +284,10 @@ static void judge_curl(struct transfer *t, CURLcode rc, int attempt, int tries)
 	case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
 		t->transient = true;
 		break;
+	case CURLE_BAD_CONTENT_ENCODING:
+		code = CX_EDATA;
+		why = "corrupt compressed body (Content-Encoding)";
+		break;
 	case CURLE_WRITE_ERROR: case CURLE_FILESIZE_EXCEEDED:
 		code = CX_EDATA;
 		break;
@@ -253,7 +297,7 @@ static void judge_curl(struct transfer *t, CURLcode rc, int attempt, int tries)
 	default:
 		break;
 	}
-	if (t->transient && attempt + 1 < tries)
+	if (t->transient && may_retry)
 		return;
 	if (code == CX_EDATA && (t->too_big || rc == CURLE_FILESIZE_EXCEEDED))
 		cx_fail(&r->err, CX_EDATA, "%s: response larger than %ld bytes",
@@ -261,22 +305,6 @@ static void judge_curl(struct transfer *t, CURLcode rc, int attempt, int tries)
 	else
 		cx_fail(&r->err, code, "%s: %s%s", r->display_url, why,
 			r->attempts > 1 ? " (after retries)" : "");
-}
-
-static void transfer_done(struct transfer *t, CURLcode rc, int attempt, int tries)
-{
-	struct http_request *r = t->req;
-
-	t->transient = false;
-	if (rc == CURLE_OK) {
-		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
-		judge_status(t, attempt, tries);
-	} else {
-		judge_curl(t, rc, attempt, tries);
-	}
-	t->pending = t->transient && attempt + 1 < tries;
-	if (t->pending)
-		log_info("%s: attempt %d failed, will retry", r->display_url, attempt + 1);
 }
 
 /* Reset a request's outputs before an attempt. */
@@ -293,88 +321,205 @@ static void request_reset(struct transfer *t)
 	cx_error_clear(&r->err);
 }
 
-/* Run every pending transfer once, concurrently. */
-static int run_round(CURLM *m, struct transfer *ts, size_t n,
-		     const struct http_opts *o, int attempt, int tries,
-		     struct cx_error *e)
-{
-	int running = 0, left;
-	CURLMsg *msg;
+/* One http_perform: the multi handle, its transfers and the clock. */
+struct perform {
+	CURLM *m;
+	struct transfer *ts;
+	size_t n;
+	const struct http_opts *o;
+	long long deadline;     /* mono_ms, 0: none */
+	size_t active, waiting, finished;
+};
 
-	for (size_t i = 0; i < n; i++) {
-		if (!ts[i].pending)
-			continue;
-		request_reset(&ts[i]);
-		ts[i].req->attempts++;
-		if (transfer_setup(&ts[i], o) != 0 || curl_multi_add_handle(m, ts[i].easy) != CURLM_OK)
-			return cx_fail(e, CX_ESOFTWARE, "http: cannot set up a transfer");
+/* The request's outcome is final: hand it over and free its body. */
+static void finish(struct perform *pf, struct transfer *t)
+{
+	t->finished = true;
+	pf->finished++;
+	if (pf->o->on_done != NULL) {
+		pf->o->on_done(t->req, pf->o->ctx);
+		http_request_release(t->req);
 	}
-	do {
-		CURLMcode mc = curl_multi_perform(m, &running);
-		if (mc == CURLM_OK && running)
-			mc = curl_multi_poll(m, NULL, 0, HTTP_POLL_MS, NULL);
-		if (mc != CURLM_OK)
-			return cx_fail(e, CX_ESOFTWARE, "http: %s", curl_multi_strerror(mc));
-		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-			struct transfer *t;
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-			transfer_done(t, msg->data.result, attempt, tries);
-			curl_multi_remove_handle(m, t->easy);
-			transfer_cleanup(t);
-		}
-	} while (running);
+}
+
+/* Time left before the deadline (LLONG_MAX without one). */
+static long long time_left(const struct perform *pf, long long now)
+{
+	return pf->deadline ? pf->deadline - now : LLONG_MAX;
+}
+
+static int start(struct perform *pf, struct transfer *t, long long now)
+{
+	long long left = time_left(pf, now);
+
+	request_reset(t);
+	t->req->attempts++;
+	if (transfer_setup(t, pf->o) != 0)
+		return -1;
+	if (left < pf->o->timeout_ms)
+		curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, (long)(left > 1 ? left : 1));
+	if (curl_multi_add_handle(pf->m, t->easy) != CURLM_OK)
+		return -1;
+	t->waiting = false;
+	pf->waiting--;
+	pf->active++;
 	return 0;
 }
 
-static void sleep_ms(long ms)
+/* A transfer ended: retry it later (within the deadline) or finish it. */
+static void ended(struct perform *pf, struct transfer *t, CURLcode rc, long long now)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
+	struct http_request *r = t->req;
+	bool may_retry = r->attempts <= pf->o->retries;
+	long long wait = 0;
+
+	t->transient = false;
+	if (may_retry) {
+		wait = retry_wait(t, pf->o);
+		may_retry = now + wait < (pf->deadline ? pf->deadline : LLONG_MAX);
+	}
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		judge_status(t, may_retry);
+	} else {
+		judge_curl(t, rc, may_retry);
+	}
+	curl_multi_remove_handle(pf->m, t->easy);
+	transfer_cleanup(t);
+	pf->active--;
+	if (t->transient && may_retry) {
+		log_info("%s: attempt %d failed, will retry in %lld ms", r->display_url,
+			 r->attempts, wait);
+		t->waiting = true;
+		t->due = now + wait;
+		pf->waiting++;
+		return;
+	}
+	finish(pf, t);
+}
+
+/* The deadline passed: every request still open fails. */
+static void expire(struct perform *pf)
+{
+	for (size_t i = 0; i < pf->n; i++) {
+		struct transfer *t = &pf->ts[i];
+		if (t->finished)
+			continue;
+		if (t->easy != NULL) {
+			curl_multi_remove_handle(pf->m, t->easy);
+			transfer_cleanup(t);
+		}
+		http_request_release(t->req);
+		cx_fail(&t->req->err, CX_EUNAVAILABLE, "%s: no answer within the fetch deadline of %ld s%s",
+			t->req->display_url, pf->o->deadline_ms / 1000,
+			t->req->attempts > 1 ? " (after retries)" : "");
+		finish(pf, t);
+	}
+	pf->active = pf->waiting = 0;
+}
+
+/* Start every transfer that is due; the time until the next one is due. */
+static int start_due(struct perform *pf, long long now, long long *next,
+		     struct cx_error *e)
+{
+	*next = LLONG_MAX;
+	for (size_t i = 0; i < pf->n; i++) {
+		struct transfer *t = &pf->ts[i];
+		if (!t->waiting)
+			continue;
+		if (t->due <= now) {
+			if (start(pf, t, now) != 0)
+				return cx_fail(e, CX_ESOFTWARE, "http: cannot set up a transfer");
+		} else if (t->due - now < *next) {
+			*next = t->due - now;
+		}
+	}
+	return 0;
+}
+
+/* Wait for activity at most `ms` and take what finished. */
+static int step(struct perform *pf, long ms, struct cx_error *e)
+{
+	int running = 0, left;
+	long curl_ms = -1;
+	CURLMsg *msg;
+	CURLMcode mc = CURLM_OK;
+
+	if (pf->active == 0) {
+		sleep_ms(ms);
+		return 0;
+	}
+	mc = curl_multi_perform(pf->m, &running);
+	if (mc == CURLM_OK && running) {
+		curl_multi_timeout(pf->m, &curl_ms);
+		if (curl_ms >= 0 && curl_ms < ms)
+			ms = curl_ms;
+		mc = curl_multi_poll(pf->m, NULL, 0, (int)ms, NULL);
+		if (mc == CURLM_OK)
+			mc = curl_multi_perform(pf->m, &running);
+	}
+	if (mc != CURLM_OK)
+		return cx_fail(e, CX_ESOFTWARE, "http: %s", curl_multi_strerror(mc));
+	while ((msg = curl_multi_info_read(pf->m, &left)) != NULL) {
+		struct transfer *t;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		ended(pf, t, msg->data.result, mono_ms());
+	}
+	return 0;
+}
+
+static int perform_loop(struct perform *pf, struct cx_error *e)
+{
+	while (pf->finished < pf->n) {
+		long long now = mono_ms(), next;
+		if (pf->deadline && now >= pf->deadline) {
+			expire(pf);
+			break;
+		}
+		if (start_due(pf, now, &next, e) != 0)
+			return -1;
+		if (next > HTTP_POLL_MS)
+			next = HTTP_POLL_MS;
+		if (time_left(pf, now) < next)
+			next = time_left(pf, now);
+		if (step(pf, (long)(next > 0 ? next : 0), e) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 int http_perform(struct http_request *reqs, size_t n,
 		 const struct http_opts *o, struct cx_error *e)
 {
-	struct transfer *ts = xcalloc(n, sizeof *ts);
-	CURLM *m = NULL;
-	int tries = o->retries + 1, rc = -1;
-	long wait = o->backoff_ms;
+	struct perform pf = {.n = n, .o = o};
+	int rc = -1;
 
+	pf.ts = xcalloc(n, sizeof *pf.ts);
 	pthread_once(&init_once, global_init);
-	if (init_rc != CURLE_OK || (m = curl_multi_init()) == NULL) {
+	if (init_rc != CURLE_OK || (pf.m = curl_multi_init()) == NULL) {
 		cx_fail(e, CX_ESOFTWARE, "http: cannot initialise libcurl");
 		goto done;
 	}
-	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, o->max_host_connections);
+	curl_multi_setopt(pf.m, CURLMOPT_MAX_HOST_CONNECTIONS, o->max_host_connections);
+	if (o->deadline_ms > 0)
+		pf.deadline = mono_ms() + o->deadline_ms;
 	for (size_t i = 0; i < n; i++) {
-		ts[i].req = &reqs[i];
-		ts[i].pending = true;
+		pf.ts[i].req = &reqs[i];
+		pf.ts[i].waiting = true;
 		reqs[i].attempts = 0;
 		reqs[i].body = NULL;
 	}
-	for (int attempt = 0; attempt < tries; attempt++) {
-		bool any = false;
-		if (attempt > 0) {
-			for (size_t i = 0; i < n; i++)
-				any = any || ts[i].pending;
-			if (!any)
-				break;
-			sleep_ms(wait);
-			wait = wait * 2 > HTTP_BACKOFF_MAX_MS ? HTTP_BACKOFF_MAX_MS : wait * 2;
-		}
-		if (run_round(m, ts, n, o, attempt, tries, e) != 0)
-			goto done;
-	}
-	rc = 0;
+	pf.waiting = n;
+	rc = perform_loop(&pf, e);
 done:
 	for (size_t i = 0; i < n; i++)
-		if (ts[i].easy != NULL) {
-			curl_multi_remove_handle(m, ts[i].easy);
-			transfer_cleanup(&ts[i]);
+		if (pf.ts[i].easy != NULL) {
+			curl_multi_remove_handle(pf.m, pf.ts[i].easy);
+			transfer_cleanup(&pf.ts[i]);
 		}
-	curl_multi_cleanup(m);
-	free(ts);
+	curl_multi_cleanup(pf.m);
+	free(pf.ts);
 	return rc;
 }

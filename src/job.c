@@ -44,15 +44,17 @@ static const struct vocab_entry vocab[] = {
 	{"prices", "job", ""},
 	{"file", "prices", "path symbol layout"},
 	{"source", "prices", "name url layout symbols api-key-env api-key-param api-key-header"},
-	{"store", "prices", "path max-age-hours max-body-bytes"},
+	{"store", "prices", "path max-age-hours max-body-bytes timeout deadline"},
+	{"quality", "prices", "policy future-days spike-sigmas jump-min mismatch-share"},
 	{"watchlist", "job", ""},
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
-	{"digest", "job", "title subscribers suppression from reply-to public-url unsubscribe-url unsubscribe-mailto secret-env ledger"},
-	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
+	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
+	{"smtp", "digest", "url user-env password-env ca-file rate timeout connect-timeout data-timeout connections"},
+	{"previous-secret", "digest", "id env"},
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
 
@@ -110,9 +112,15 @@ static const struct typed_attr typed[] = {
 	{"stale-days", 0, 100000, NULL},
 	{"max-age-hours", 1, 100000, NULL},
 	{"timeout", 1, 3600, NULL},
+	{"deadline", 1, 86400, NULL},
+	{"future-days", 0, 3650, NULL},
+	{"policy", 1, 0, "flag exclude"},
 	{"layout", 1, 0, "auto wide ohlc long"},
 	{"paper", 1, 0, "a4 letter"},
 	{"as-of", 1, 0, NULL},
+	{"verp", 1, 0, "yes no"},
+	{"soft-bounce-limit", 1, 1000, NULL},
+	{"soft-bounce-days", 1, 3650, NULL},
 };
 
 struct checker {
@@ -261,6 +269,31 @@ static int attr_int(xmlNode *n, const char *name, int dflt)
 	return v;
 }
 
+/* A decimal attribute; the schema has checked its form and range. */
+static double attr_double(xmlNode *n, const char *name, double dflt)
+{
+	char *s = attr(n, name);
+	double v = s ? strtod(s, NULL) : dflt;
+	free(s);
+	return v;
+}
+
+/* <quality policy="flag" future-days="0" spike-sigmas="10" jump-min="0.2"
+ * mismatch-share="0.2"/> (plausible.h). */
+static void read_quality(struct job *j, xmlNode *n)
+{
+	char *pol = attr(n, "policy");
+	struct plausible_opts *q = &j->quality;
+
+	q->policy = pol && strcmp(pol, "exclude") == 0 ? PLAUSIBLE_EXCLUDE : PLAUSIBLE_FLAG;
+	free(pol);
+	q->future_days = attr_int(n, "future-days", PLAUSIBLE_FUTURE_DAYS);
+	q->spike_sigmas = attr_double(n, "spike-sigmas", PLAUSIBLE_SPIKE_SIGMAS);
+	q->jump_min = attr_double(n, "jump-min", PLAUSIBLE_JUMP_MIN);
+	q->mismatch_share = attr_double(n, "mismatch-share", PLAUSIBLE_MISMATCH_SHARE);
+}
+
+
 /* dir/name as an absolute path without "." and ".." (GLib's lexical
  * canonicalisation: no file needs to exist); malloc'd. */
 static char *path_join(const char *dir, const char *name)
@@ -401,6 +434,10 @@ static void read_prices(struct job *j, xmlNode *el, struct checker *c)
 			j->store.path = resolve(j, attr(n, "path"));
 			j->store.max_age_hours = attr_int(n, "max-age-hours", JOB_DEFAULT_MAX_AGE_H);
 			j->store.max_body_bytes = attr_int(n, "max-body-bytes", HTTP_BODY_MAX);
+			j->store.timeout_s = attr_int(n, "timeout", HTTP_TIMEOUT_MS / 1000);
+			j->store.deadline_s = attr_int(n, "deadline", JOB_DEFAULT_DEADLINE_S);
+		} else if (is(n, "quality")) {
+			read_quality(j, n);
 		}
 	}
 	if (j->nfiles + j->nsources == 0)
@@ -581,6 +618,9 @@ static void read_smtp(struct job *j, xmlNode *n)
 	s->ca_file = resolve(j, attr(n, "ca-file"));
 	s->rate = rate ? strtod(rate, NULL) : 0;
 	s->timeout = attr_int(n, "timeout", JOB_DEFAULT_SMTP_TIMEOUT);
+	s->connect_timeout = attr_int(n, "connect-timeout", 0);
+	s->data_timeout = attr_int(n, "data-timeout", 0);
+	s->connections = attr_int(n, "connections", JOB_DEFAULT_SMTP_CONNECTIONS);
 	free(rate);
 }
 
@@ -592,6 +632,29 @@ static char *default_ledger(const struct job *j)
 
 	free(arch);
 	return path;
+}
+
+/* Keys, bounce address and bounce policy of the subscriber lifecycle
+ * (token.h, suppress.h, inbox.h). */
+static void read_lifecycle(struct job *j, xmlNode *n)
+{
+	struct job_digest *d = &j->digest;
+	char *verp = attr(n, "verp");
+
+	d->secret_id = attr(n, "secret-id");
+	d->return_path = attr(n, "return-path");
+	d->verp = verp != NULL && !strcmp(verp, "yes");
+	free(verp);
+	d->soft_bounce_limit = attr_int(n, "soft-bounce-limit", JOB_DEFAULT_SOFT_BOUNCES);
+	d->soft_bounce_days = attr_int(n, "soft-bounce-days", JOB_DEFAULT_SOFT_BOUNCE_DAYS);
+	d->suppression_db = resolve(j, attr(n, "suppression-db"));
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (!is(c, "previous-secret") || d->nprevious >= JOB_PREVIOUS_SECRETS_MAX)
+			continue;
+		d->previous[d->nprevious].id = attr(c, "id");
+		d->previous[d->nprevious].env = attr(c, "env");
+		d->nprevious++;
+	}
 }
 
 static void read_digest(struct job *j, xmlNode *n)
@@ -606,14 +669,20 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->from = attr(n, "from");
 		d->reply_to = attr(n, "reply-to");
 		d->public_url = attr(n, "public-url");
+		d->signup_url = attr(n, "signup-url");
 		d->unsubscribe_url = attr(n, "unsubscribe-url");
 		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
 		d->secret_env = attr(n, "secret-env");
 		d->ledger = resolve(j, attr(n, "ledger"));
+		read_lifecycle(j, n);
 		for (xmlNode *c = n->children; c; c = c->next)
 			if (is(c, "smtp"))
 				read_smtp(j, c);
 	}
+	if (d->soft_bounce_limit == 0)
+		d->soft_bounce_limit = JOB_DEFAULT_SOFT_BOUNCES;
+	if (d->soft_bounce_days == 0)
+		d->soft_bounce_days = JOB_DEFAULT_SOFT_BOUNCE_DAYS;
 	if (d->title == NULL)
 		d->title = xstrdup(j->title);
 	d->ledger_default = d->ledger == NULL;
@@ -752,6 +821,9 @@ struct job *job_load(const char *path, struct cx_error *e)
 		j->path = xstrdup(path);
 		j->dir = xstrdup(dirname(copy));
 		free(copy);
+		plausible_opts_init(&j->quality);
+		j->store.timeout_s = HTTP_TIMEOUT_MS / 1000;
+		j->store.deadline_s = JOB_DEFAULT_DEADLINE_S;
 		build(j, root, &c);
 	}
 	xmlFreeDoc(doc);
@@ -789,8 +861,11 @@ void job_free(struct job *j)
 	}
 	struct job_digest *d = &j->digest;
 	free(d->title), free(d->subscribers), free(d->suppression), free(d->from);
-	free(d->reply_to), free(d->public_url), free(d->unsubscribe_url);
+	free(d->reply_to), free(d->public_url), free(d->signup_url), free(d->unsubscribe_url);
 	free(d->unsubscribe_mailto), free(d->secret_env), free(d->ledger);
+	free(d->secret_id), free(d->return_path), free(d->suppression_db);
+	for (size_t i = 0; i < d->nprevious; i++)
+		free(d->previous[i].id), free(d->previous[i].env);
 	free(d->smtp.url), free(d->smtp.user_env), free(d->smtp.password_env), free(d->smtp.ca_file);
 	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
 	if (j->outputs.datadir != NULL)
@@ -841,6 +916,7 @@ int job_set_smtp(struct job *j, const char *url, const char *ca_file,
 	if (!j->digest.has_smtp) {
 		memset(s, 0, sizeof *s);
 		s->timeout = JOB_DEFAULT_SMTP_TIMEOUT;
+		s->connections = JOB_DEFAULT_SMTP_CONNECTIONS;
 		j->digest.has_smtp = true;
 	}
 	if (url != NULL) {

@@ -107,18 +107,6 @@ void mail_message_id(const char *job, const char *as_of,
 	snprintf(out, MAIL_MSGID_MAX, "%s.%s@%s", hex, as_of, domain);
 }
 
-void mail_unsubscribe_token(const char *secret, const char *addr,
-			    char out[MAIL_TOKEN_SIZE])
-{
-	gchar *lower = g_ascii_strdown(addr, -1);
-	gchar *h = g_compute_hmac_for_data(G_CHECKSUM_SHA256,
-					   (const guchar *)secret, strlen(secret),
-					   (const guchar *)lower, strlen(lower));
-	snprintf(out, MAIL_TOKEN_SIZE, "%s", h);
-	g_free(h);
-	g_free(lower);
-}
-
 char *mail_unsubscribe_url(const char *base, const char *addr,
 			   const char *token)
 {
@@ -259,13 +247,14 @@ static int set_addresses(GMimeMessage *msg, const struct mail_content *c,
 			 struct cx_error *e)
 {
 	char addr[MAIL_ADDR_MAX + 1], name[MAIL_NAME_MAX + 1];
+	struct cx_error ae = { 0 };
 
-	if (mail_parse_address(c->from, addr, name, e) != 0)
-		return cx_fail(e, CX_EDATA, "from: %s", e->msg);
+	if (mail_parse_address(c->from, addr, name, &ae) != 0)
+		return cx_fail(e, CX_EDATA, "from: %s", ae.msg);
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, name, addr);
 	if (c->reply_to != NULL) {
-		if (mail_parse_address(c->reply_to, addr, name, e) != 0)
-			return cx_fail(e, CX_EDATA, "reply-to: %s", e->msg);
+		if (mail_parse_address(c->reply_to, addr, name, &ae) != 0)
+			return cx_fail(e, CX_EDATA, "reply-to: %s", ae.msg);
 		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO, name, addr);
 	}
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
@@ -280,10 +269,15 @@ static void set_list_headers(GMimeMessage *msg, const struct mail_content *c)
 	 * the long value as text and RFC 2047-encode it, which breaks it. */
 	if (c->unsubscribe_url != NULL)
 		g_string_append_printf(v, " <%s>", c->unsubscribe_url);
-	if (c->unsubscribe_mailto != NULL)
-		g_string_append_printf(v, "%s <mailto:%s?subject=unsubscribe%%20%s>",
+	if (c->unsubscribe_mailto != NULL) {
+		/* The address rides along so that `convex inbox` finds the
+		 * subscriber without trying every address (token.h). */
+		gchar *a = g_uri_escape_string(c->to_addr, NULL, FALSE);
+		g_string_append_printf(v, "%s <mailto:%s?subject=unsubscribe%%20%s%%20%s>",
 				       v->len ? ",\n" : "", c->unsubscribe_mailto,
-				       c->unsubscribe_token != NULL ? c->unsubscribe_token : "");
+				       c->unsubscribe_token != NULL ? c->unsubscribe_token : "", a);
+		g_free(a);
+	}
 	if (v->len) {
 		GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
 		g_string_append_c(v, '\n');

@@ -17,6 +17,8 @@
 /* Subcommands not linked into this build are weak NULLs and left out. */
 #pragma weak cmd_report
 #pragma weak cmd_fetch
+#pragma weak cmd_unsubscribe
+#pragma weak cmd_inbox
 
 struct command {
 	const char *name;
@@ -32,6 +34,9 @@ static const struct command commands[] = {
 	{"fetch", cmd_fetch, "refresh the local price store from a job's HTTP sources"},
 	{"stats", cmd_stats, "print the correlation deep dive of one pair"},
 	{"report", cmd_report, "write the deep-dive PDF of one pair"},
+	{"suppress", cmd_suppress, "list, add or remove addresses of the suppression list"},
+	{"unsubscribe", cmd_unsubscribe, "the one-click unsubscribe page, as a CGI program"},
+	{"inbox", cmd_inbox, "act on bounces, complaints and unsubscribe mail"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -42,7 +47,7 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (commands[i].fn != NULL)
-			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+			fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nOptions (before or after COMMAND):\n"
 		   "  -v, --verbose        also print progress information (twice: debug)\n"
 		   "  -q, --quiet          no progress bar: warnings, errors and the final\n"

@@ -1051,3 +1051,38 @@ const char *prices_layout_name(enum prices_layout l)
 	};
 	return (unsigned)l < sizeof names / sizeof names[0] ? names[l] : "unknown";
 }
+
+/* ---- edits after the checks (quality.c) ------------------------------- */
+
+/* The series at i, writable; NULL past the end. */
+static struct series *series_mut(struct prices *p, size_t i)
+{
+	return i < p->n ? &p->entry[i]->s : NULL;
+}
+
+void prices_truncate(struct prices *p, size_t i, size_t n)
+{
+	struct series *s = series_mut(p, i);
+
+	if (s != NULL && n < s->n)
+		s->n = n;
+}
+
+void prices_drop_day(struct prices *p, size_t i, size_t k)
+{
+	struct series *s = series_mut(p, i);
+
+	if (s == NULL || k >= s->n)
+		return;
+	memmove(s->dates + k, s->dates + k + 1, (s->n - k - 1) * sizeof *s->dates);
+	memmove(s->close + k, s->close + k + 1, (s->n - k - 1) * sizeof *s->close);
+	s->n--;
+}
+
+void prices_scale_before(struct prices *p, size_t i, size_t k, double factor)
+{
+	struct series *s = series_mut(p, i);
+
+	for (size_t d = 0; s != NULL && d < k && d < s->n; d++)
+		s->close[d] *= factor;
+}

@@ -35,14 +35,15 @@ static json_t *assets_json(const struct report *r)
 	for (size_t i = 0; i < r->nassets; i++) {
 		const struct report_asset *a = &r->assets[i];
 		bool frozen = a->stale && a->last + a->days != r->as_of;   /* repeats its last value */
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:o}",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
 			"symbol", a->asset->symbol, "name", a->asset->name,
 			"group", str_or_null(a->asset->group),
 			"first", a->has_prices ? date_json(a->first) : json_null(),
 			"last", a->has_prices ? date_json(a->last) : json_null(),
 			"stale", a->stale,
 			"days", a->stale ? json_integer(a->days) : json_null(),
-			"unchanged_since", frozen ? date_json(r->as_of - a->days) : json_null()));
+			"unchanged_since", frozen ? date_json(r->as_of - a->days) : json_null(),
+			"data_quality", str_or_null(a->quality)));
 	}
 	return arr;
 }
@@ -111,9 +112,23 @@ static json_t *related_json(const struct report *r, const struct report_pair *p)
 	return arr;
 }
 
+/* The data-quality notes of a pair's two symbols: [] when none. */
+static json_t *pair_quality_json(const struct report *r, const struct report_pair *p)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < r->nassets; i++) {
+		const struct report_asset *a = &r->assets[i];
+		if (a->quality != NULL && (a->asset == p->a || a->asset == p->b))
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "symbol",
+				a->asset->symbol, "note", a->quality));
+	}
+	return arr;
+}
+
 static json_t *pair_json(const struct report *r, const struct report_pair *p)
 {
-	char f[5][REPORT_FILE_MAX], meaning[NARRATIVE_MAX], shift[NARRATIVE_MAX];
+	char f[7][REPORT_FILE_MAX], meaning[NARRATIVE_MAX], shift[NARRATIVE_MAX];
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I}",
 		"id", p->jp->id, "a_name", p->a->name, "b_name", p->b->name,
 		"regime", narrative_regime_name(narrative_regime(&p->st)),
@@ -124,12 +139,15 @@ static json_t *pair_json(const struct report *r, const struct report_pair *p)
 	json_object_set_new(o, "meaning", json_string(narrative_meaning(&p->st, p->a->name, p->b->name, meaning, sizeof meaning)));
 	json_object_set_new(o, "shift_text", json_string(narrative_shift(&p->st, shift, sizeof shift)));
 	json_object_set_new(o, "pdf", json_string(report_pair_file(p, "pdf", f[0], sizeof f[0])));
-	json_object_set_new(o, "charts", json_pack("{s:s, s:s, s:s, s:s}",
+	json_object_set_new(o, "charts", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
 		"rolling", report_pair_file(p, "rolling", f[1], sizeof f[1]),
 		"rolling_2x", report_pair_file(p, "rolling@2x", f[2], sizeof f[2]),
 		"scatter", report_pair_file(p, "scatter", f[3], sizeof f[3]),
-		"years", report_pair_file(p, "years", f[4], sizeof f[4])));
+		"years", report_pair_file(p, "years", f[4], sizeof f[4]),
+		"scatter_2x", report_pair_file(p, "scatter@2x", f[5], sizeof f[5]),
+		"years_2x", report_pair_file(p, "years@2x", f[6], sizeof f[6])));
 	json_object_set_new(o, "related", related_json(r, p));
+	json_object_set_new(o, "data_quality", pair_quality_json(r, p));
 	return o;
 }
 

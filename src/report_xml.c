@@ -2,6 +2,7 @@
  * xmlTextWriter, which escapes every value: no XML is pasted together. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
@@ -9,6 +10,7 @@
 #include "narrative.h"
 #include "report.h"
 #include "version.h"
+#include "xalloc.h"
 
 /* Writer calls return < 0 on failure; `w_ok` collects that so the
  * functions below stay straight lines and the error is checked once. */
@@ -85,6 +87,8 @@ static void write_assets(struct xw *x, const struct report *r)
 		} else {
 			attr(x, "missing", "true");
 		}
+		if (a->quality != NULL)
+			attr(x, "data-quality", a->quality);
 		if (a->stale) {
 			attr(x, "stale", "true");
 			attrf(x, "days", "%d", a->days);
@@ -165,6 +169,32 @@ static void write_window(struct xw *x, const struct window_stat *w, enum stats_w
 	end(x);
 }
 
+/* The rolling 90-day r on the last return of each calendar month and on
+ * the last return of the history: the numbers of the rolling chart as a
+ * table (the web page's). */
+static void write_month_ends(struct xw *x, const struct pair_stats *s)
+{
+	double *r = xcalloc(s->n + 1, sizeof *r);
+	bool *ok = xcalloc(s->n + 1, sizeof *ok);
+	int y0, m0, d0, y1, m1, d1;
+
+	if (s->n > 0)
+		stats_rolling(s, STATS_W90, r, ok);
+	for (size_t i = 0; i < s->n; i++) {
+		date_to_ymd(s->dates[i], &y0, &m0, &d0);
+		if (i + 1 < s->n)
+			date_to_ymd(s->dates[i + 1], &y1, &m1, &d1);
+		if (!ok[i] || (i + 1 < s->n && y1 == y0 && m1 == m0))
+			continue;
+		start(x, "month");
+		date_attr(x, "end", s->dates[i]);
+		num(x, "r", true, r[i]);
+		end(x);
+	}
+	free(r);
+	free(ok);
+}
+
 static void write_stats(struct xw *x, const struct pair_stats *s)
 {
 	char buf[NARRATIVE_MAX];
@@ -197,16 +227,23 @@ static void write_stats(struct xw *x, const struct pair_stats *s)
 		attrf(x, "year", "%d", s->years[i].year);
 		attrf(x, "n", "%zu", s->years[i].n);
 		num(x, "r", s->years[i].has_r, s->years[i].r);
+		if (s->years[i].has_r)
+			attr(x, "label", stats_label(s->years[i].r));
 		end(x);
 	}
 	end(x);
 	start(x, "rolling90");
 	num(x, "max-r", s->roll_max.ok, s->roll_max.r);
-	if (s->roll_max.ok)
+	if (s->roll_max.ok) {
 		date_attr(x, "max-end", s->roll_max.end);
+		attr(x, "max-label", stats_label(s->roll_max.r));
+	}
 	num(x, "min-r", s->roll_min.ok, s->roll_min.r);
-	if (s->roll_min.ok)
+	if (s->roll_min.ok) {
 		date_attr(x, "min-end", s->roll_min.end);
+		attr(x, "min-label", stats_label(s->roll_min.r));
+	}
+	write_month_ends(x, s);
 	end(x);
 }
 
@@ -254,6 +291,8 @@ static void write_pair(struct xw *x, const struct report *r, const struct report
 	attr(x, "rolling-2x", report_pair_file(p, "rolling@2x", f, sizeof f));
 	attr(x, "scatter", report_pair_file(p, "scatter", f, sizeof f));
 	attr(x, "years", report_pair_file(p, "years", f, sizeof f));
+	attr(x, "scatter-2x", report_pair_file(p, "scatter@2x", f, sizeof f));
+	attr(x, "years-2x", report_pair_file(p, "years@2x", f, sizeof f));
 	end(x);
 	write_related(x, r, p);
 	end(x);

@@ -1,19 +1,21 @@
-/* site.c - the web edition in the archive: day pages, index, Atom feed. */
-#include <errno.h>
+/* site.c - the web edition in the archive (site.h, docs/web.md): a page per
+ * pair and day, the latest pages, symbols, the matrix, the day, the index;
+ * every page an XSLT transformation of report.xml (templates/web-*.xsl). */
+#include <ctype.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
-#include <libxml/xmlsave.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "date.h"
+#include "feed.h"
 #include "paths.h"
 #include "rundir.h"
-#include "atomicfile.h"
 #include "site.h"
 #include "template.h"
 #include "xalloc.h"
@@ -22,7 +24,18 @@
 #define SITE_BUF (2 * SITE_PATH_MAX + 64)  /* a path composed of two */
 /* Largest file copied into the archive (a chart or report.xml). */
 #define SITE_COPY_MAX (64u << 20)
+/* Longest pair id or symbol used in a file name. */
+#define SITE_NAME_MAX 128
 
+/* Everything one publication uses. */
+struct pub {
+	const struct site_job *job;
+	const char *run_dir, *archive;
+	struct template_doc *doc;
+	char day[SITE_PATH_MAX];      /* ARCHIVE/YYYY/MM/DD */
+	char day_rel[16];             /* YYYY/MM/DD/ */
+	char asof[DATE_STR_SIZE];
+};
 
 static struct template *load_tpl(const char *rel, struct cx_error *e)
 {
@@ -32,52 +45,175 @@ static struct template *load_tpl(const char *rel, struct cx_error *e)
 	return template_load(path, e);
 }
 
-/* Charts (only files under charts/ ending in .png) and report.xml. */
-static int copy_assets(const struct template_doc *doc, const char *run_dir,
-		       const char *day, struct cx_error *e)
+/* A name that is safe as one path component: letters, digits, - . _ ^ =,
+ * not starting with a dot. Pair ids and symbols are checked by the job. */
+static bool safe_name(const char *s)
 {
+	size_t n = strlen(s);
+	if (n == 0 || n >= SITE_NAME_MAX || s[0] == '.')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-._^=", *s))
+			return false;
+	return true;
+}
+
+/* Apply `t` with the page parameters and publish the result as `path`. */
+static int render(const struct pub *p, const struct template *t, const char *path,
+		  const char *root, const char *day, const char *name, const char *value,
+		  struct cx_error *e)
+{
+	const char *params[] = {"root", root, "day", day,
+		"signup", p->job->signup_url != NULL ? p->job->signup_url : "",
+		"site-title", p->job->title, name, value, NULL};
+	char *html = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (name == NULL)
+		params[8] = NULL;
+	if (template_apply(t, p->doc, params, &html, &len, e) == 0)
+		rc = atomicfile_write(path, html, len, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
+	free(html);
+	return rc;
+}
+
+/* ---- the day ------------------------------------------------------------- */
+
+/* The web charts (2x, else 1x for a report made before them) and report.xml. */
+static int copy_assets(const struct pub *p, struct cx_error *e)
+{
+	static const char *const charts =
+		"/report/ranking/@chart | /report/heatmap/@chart"
+		" | /report/pairs/pair/charts/@rolling-2x | /report/pairs/pair/charts/@scatter-2x"
+		" | /report/pairs/pair/charts/@years-2x"
+		" | /report/pairs/pair/charts[not(@scatter-2x)]/@scatter"
+		" | /report/pairs/pair/charts[not(@years-2x)]/@years";
 	char **v = NULL, src[SITE_BUF], dst[SITE_BUF];
 	size_t n = 0;
 	int rc = 0;
 
-	snprintf(dst, sizeof dst, "%s/charts", day);
-	if (rundir_mkdirs(dst, e) != 0 ||
-	    template_doc_strings(doc, "/report/ranking/@chart | /report/heatmap/@chart | /report/pairs/pair/charts/@rolling",
-				 &v, &n, e) != 0)
+	snprintf(dst, sizeof dst, "%s/charts", p->day);
+	if (rundir_mkdirs(dst, e) != 0 || template_doc_strings(p->doc, charts, &v, &n, e) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (strncmp(v[i], "charts/", 7) != 0 || strstr(v[i], "..") != NULL)
 			continue;
-		snprintf(src, sizeof src, "%s/%s", run_dir, v[i]);
-		snprintf(dst, sizeof dst, "%s/%s", day, v[i]);
-		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e);
+		snprintf(src, sizeof src, "%s/%s", p->run_dir, v[i]);
+		snprintf(dst, sizeof dst, "%s/%s", p->day, v[i]);
+		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
 	}
 	template_strings_free(v, n);
 	if (rc == 0) {
-		snprintf(src, sizeof src, "%s/report.xml", run_dir);
-		snprintf(dst, sizeof dst, "%s/report.xml", day);
-		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e);
+		snprintf(src, sizeof src, "%s/report.xml", p->run_dir);
+		snprintf(dst, sizeof dst, "%s/report.xml", p->day);
+		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
 	}
 	return rc;
 }
 
-static int publish_day(const struct template_doc *doc, const char *run_dir,
-		       const char *day, struct cx_error *e)
+/* The pairs' ids, checked as file names. */
+static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *e)
 {
-	struct template *t = load_tpl("templates/web-day.xsl", e);
-	char *html = NULL, path[SITE_BUF];
-	size_t len;
-	const char *params[] = {"edition", "web", "pdf-base", "./", NULL};
+	if (template_doc_strings(p->doc, "/report/pairs/pair/@id", v, n, e) != 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (!safe_name((*v)[i])) {
+			cx_fail(e, CX_EDATA, "%s/report.xml: pair id \"%.64s\" cannot name a file",
+				p->run_dir, (*v)[i]);
+			template_strings_free(*v, *n);
+			return -1;
+		}
+	return 0;
+}
+
+/* DAY/pairs/ID.html for every pair, and DAY/index.html. */
+static int publish_day(const struct pub *p, struct cx_error *e)
+{
+	struct template *tp = NULL, *td = NULL;
+	char **ids = NULL, path[SITE_BUF];
+	size_t n = 0;
 	int rc = -1;
 
-	if (t == NULL)
+	snprintf(path, sizeof path, "%s/pairs", p->day);
+	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 || pair_ids(p, &ids, &n, e) != 0)
 		return -1;
-	if (rundir_mkdirs(day, e) == 0 && copy_assets(doc, run_dir, day, e) == 0 &&
-	    template_apply(t, doc, params, &html, &len, e) == 0) {
-		snprintf(path, sizeof path, "%s/index.html", day);
-		rc = atomicfile_write(path, html, len, ATOMICFILE_REPLACE, e);
+	if ((tp = load_tpl("templates/web-pair.xsl", e)) == NULL ||
+	    (td = load_tpl("templates/web-day.xsl", e)) == NULL)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, ids[i]);
+		if (render(p, tp, path, "../../../../", "../", "pair", ids[i], e) != 0)
+			goto done;
 	}
-	free(html);
+	snprintf(path, sizeof path, "%s/index.html", p->day);
+	rc = render(p, td, path, "../../../", "", NULL, NULL, e);
+done:
+	template_free(tp);
+	template_free(td);
+	template_strings_free(ids, n);
+	return rc;
+}
+
+/* ---- the latest pages ---------------------------------------------------- */
+
+static int publish_pairs_latest(const struct pub *p, struct cx_error *e)
+{
+	struct template *t = load_tpl("templates/web-pair.xsl", e);
+	char **ids = NULL, path[SITE_BUF], day[32];
+	size_t n = 0;
+	int rc = t == NULL ? -1 : pair_ids(p, &ids, &n, e);
+
+	snprintf(day, sizeof day, "../../%s", p->day_rel);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf(path, sizeof path, "%s/pairs/%s", p->archive, ids[i]);
+		if ((rc = rundir_mkdirs(path, e)) != 0)
+			break;
+		snprintf(path, sizeof path, "%s/pairs/%s/index.html", p->archive, ids[i]);
+		rc = render(p, t, path, "../../", day, "pair", ids[i], e);
+	}
+	template_strings_free(ids, n);
+	template_free(t);
+	return rc;
+}
+
+/* symbols/SYM/index.html for every symbol of a computed pair. */
+static int publish_symbols(const struct pub *p, struct cx_error *e)
+{
+	static const char *const expr =
+		"/report/assets/asset[@symbol = /report/pairs/pair/@a or @symbol = /report/pairs/pair/@b]/@symbol";
+	struct template *t = load_tpl("templates/web-symbol.xsl", e);
+	char **v = NULL, path[SITE_BUF], day[32];
+	size_t n = 0;
+	int rc = t == NULL ? -1 : template_doc_strings(p->doc, expr, &v, &n, e);
+
+	snprintf(day, sizeof day, "../../%s", p->day_rel);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!safe_name(v[i]))
+			continue;   /* the symbol's pairs are listed on the matrix and day pages */
+		snprintf(path, sizeof path, "%s/symbols/%s", p->archive, v[i]);
+		if ((rc = rundir_mkdirs(path, e)) != 0)
+			break;
+		snprintf(path, sizeof path, "%s/symbols/%s/index.html", p->archive, v[i]);
+		rc = render(p, t, path, "../../", day, "symbol", v[i], e);
+	}
+	template_strings_free(v, n);
+	template_free(t);
+	return rc;
+}
+
+static int publish_matrix(const struct pub *p, struct cx_error *e)
+{
+	struct template *t = load_tpl("templates/web-matrix.xsl", e);
+	char path[SITE_BUF], day[32];
+	int rc = -1;
+
+	snprintf(day, sizeof day, "../%s", p->day_rel);
+	snprintf(path, sizeof path, "%s/matrix", p->archive);
+	if (t != NULL && rundir_mkdirs(path, e) == 0) {
+		snprintf(path, sizeof path, "%s/matrix/index.html", p->archive);
+		rc = render(p, t, path, "../", day, NULL, NULL, e);
+	}
 	template_free(t);
 	return rc;
 }
@@ -88,6 +224,7 @@ struct day {
 	char date[DATE_STR_SIZE];
 	char href[32];
 	char *headline;
+	long long updated;
 };
 
 static int cmp_day_desc(const void *a, const void *b)
@@ -95,10 +232,32 @@ static int cmp_day_desc(const void *a, const void *b)
 	return strcmp(((const struct day *)b)->date, ((const struct day *)a)->date);
 }
 
+/* The run time of a day: its .created (archive.h), else when its report
+ * was published. */
+static long long day_updated(const char *dir)
+{
+	char path[SITE_BUF + 32], buf[32] = "";
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, ARCHIVE_CREATED_FILE);
+	if ((f = fopen(path, "r")) != NULL) {
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		char *end;
+		long long t = strtoll(buf, &end, 10);
+		if (end != buf && t > 0)
+			return t;
+	}
+	snprintf(path, sizeof path, "%s/report.xml", dir);
+	return stat(path, &st) == 0 ? (long long)st.st_mtime : 0;
+}
+
 /* Every ARCHIVE/YYYY/MM/DD/report.xml, newest first. */
 static struct day *list_days(const char *archive, size_t *n)
 {
-	char pat[SITE_PATH_MAX];
+	char pat[SITE_PATH_MAX], dir[SITE_BUF];
 	glob_t g;
 	struct day *d;
 
@@ -121,6 +280,8 @@ static struct day *list_days(const char *archive, size_t *n)
 		snprintf(d[*n].date, sizeof d[*n].date, "%s", iso);
 		snprintf(d[*n].href, sizeof d[*n].href, "%.10s/index.html", p);
 		d[*n].headline = template_doc_string(doc, "string(/report/ranking/shift[1]/@reading)");
+		snprintf(dir, sizeof dir, "%s/%.10s", archive, p);
+		d[*n].updated = day_updated(dir);
 		template_doc_free(doc);
 		(*n)++;
 	}
@@ -136,8 +297,7 @@ static void free_days(struct day *d, size_t n)
 	free(d);
 }
 
-static int write_index(const char *archive, const char *title, const struct day *d,
-		       size_t n, struct cx_error *e)
+static int write_index(const struct pub *p, const struct day *d, size_t n, struct cx_error *e)
 {
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "archive");
@@ -149,7 +309,7 @@ static int write_index(const char *archive, const char *title, const struct day 
 	struct template_doc *td = NULL;
 
 	xmlDocSetRootElement(doc, root);
-	xmlNewProp(root, BAD_CAST "title", BAD_CAST title);
+	xmlNewProp(root, BAD_CAST "title", BAD_CAST p->job->title);
 	for (size_t i = 0; i < n; i++) {
 		xmlNodePtr day = xmlNewChild(root, NULL, BAD_CAST "day", NULL);
 		xmlNewProp(day, BAD_CAST "date", BAD_CAST d[i].date);
@@ -157,11 +317,12 @@ static int write_index(const char *archive, const char *title, const struct day 
 		xmlNewProp(day, BAD_CAST "headline", BAD_CAST (d[i].headline ? d[i].headline : ""));
 	}
 	xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+	const char *params[] = {"signup", p->job->signup_url != NULL ? p->job->signup_url : "", NULL};
 	if ((t = load_tpl("templates/web-index.xsl", e)) != NULL &&
 	    (td = template_doc_parse("archive index", (const char *)buf, (size_t)len, e)) != NULL &&
-	    template_apply(t, td, NULL, &html, &hlen, e) == 0) {
-		snprintf(path, sizeof path, "%s/index.html", archive);
-		rc = atomicfile_write(path, html, hlen, ATOMICFILE_REPLACE, e);
+	    template_apply(t, td, params, &html, &hlen, e) == 0) {
+		snprintf(path, sizeof path, "%s/index.html", p->archive);
+		rc = atomicfile_write(path, html, hlen, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
 	}
 	free(html);
 	template_doc_free(td);
@@ -171,107 +332,102 @@ static int write_index(const char *archive, const char *title, const struct day 
 	return rc;
 }
 
-static xmlNodePtr text_child(xmlNodePtr parent, const char *name, const char *text)
+static int write_feed(const struct pub *p, const struct day *d, size_t n, struct cx_error *e)
 {
-	xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
-	xmlNodeAddContent(n, BAD_CAST text);   /* escaped by libxml2 */
-	return n;
-}
+	char domain[SITE_DOMAIN_MAX], path[SITE_BUF];
+	struct feed_day *fd = xcalloc(n + 1, sizeof *fd);
+	struct feed_site s = {site_domain(p->job->public_url, p->job->from, domain, sizeof domain),
+			      p->job->name, p->job->title,
+			      p->job->public_url != NULL && p->job->public_url[0] ? p->job->public_url : NULL};
 
-static void link_child(xmlNodePtr parent, const char *href, const char *rel)
-{
-	xmlNodePtr l = xmlNewChild(parent, NULL, BAD_CAST "link", NULL);
-	xmlNewProp(l, BAD_CAST "href", BAD_CAST href);
-	if (rel != NULL)
-		xmlNewProp(l, BAD_CAST "rel", BAD_CAST rel);
-}
-
-/* Atom (RFC 4287): one entry per day, newest first. */
-static int write_feed(const char *archive, const char *public_url, const char *title,
-		      const struct day *d, size_t n, struct cx_error *e)
-{
-	char base[2048], url[2400], stamp[32], path[SITE_BUF];
-	size_t bl;
-
-	snprintf(base, sizeof base, "%s", public_url != NULL ? public_url : "");
-	bl = strlen(base);
-	if (bl > 0 && base[bl - 1] != '/' && bl + 1 < sizeof base) {
-		base[bl] = '/';
-		base[bl + 1] = '\0';
-	}
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr feed = xmlNewNode(NULL, BAD_CAST "feed");
-	xmlNsPtr ns = xmlNewNs(feed, BAD_CAST "http://www.w3.org/2005/Atom", NULL);
-	xmlSetNs(feed, ns);
-	xmlDocSetRootElement(doc, feed);
-	text_child(feed, "title", title);
-	snprintf(url, sizeof url, "%s", base[0] ? base : "urn:convex:archive:");
-	if (!base[0])
-		snprintf(url, sizeof url, "urn:convex:archive:%s", title);
-	text_child(feed, "id", url);
-	snprintf(stamp, sizeof stamp, "%sT00:00:00Z", n ? d[0].date : "1970-01-01");
-	text_child(feed, "updated", stamp);
-	xmlNodePtr author = xmlNewChild(feed, NULL, BAD_CAST "author", NULL);
-	text_child(author, "name", title);
-	snprintf(url, sizeof url, "%sfeed.xml", base);
-	link_child(feed, url, "self");
-	for (size_t i = 0; i < n && i < SITE_FEED_ENTRIES; i++) {
-		xmlNodePtr en = xmlNewChild(feed, NULL, BAD_CAST "entry", NULL);
-		snprintf(url, sizeof url, "%s, %s", title, d[i].date);
-		text_child(en, "title", url);
-		snprintf(url, sizeof url, "%s%s", base, d[i].href);
-		if (base[0])
-			text_child(en, "id", url);
-		else {
-			char id[128];
-			snprintf(id, sizeof id, "urn:convex:day:%s", d[i].date);
-			text_child(en, "id", id);
-		}
-		snprintf(stamp, sizeof stamp, "%sT00:00:00Z", d[i].date);
-		text_child(en, "updated", stamp);
-		link_child(en, url, "alternate");
-		text_child(en, "summary", d[i].headline != NULL && d[i].headline[0] ? d[i].headline : "No shift test today.");
-	}
-	snprintf(path, sizeof path, "%s/feed.xml", archive);
-	xmlChar *xml = NULL;
-	int len = 0;
-	xmlDocDumpFormatMemoryEnc(doc, &xml, &len, "UTF-8", 1);
-	int rc = xml == NULL ? cx_fail(e, CX_ESOFTWARE, "%s: cannot serialise the feed", path)
-			     : atomicfile_write(path, xml, (size_t)len, ATOMICFILE_REPLACE, e);
-	xmlFree(xml);
-	xmlFreeDoc(doc);
+	for (size_t i = 0; i < n; i++)
+		fd[i] = (struct feed_day){d[i].date, d[i].href, d[i].headline, d[i].updated};
+	snprintf(path, sizeof path, "%s/feed.xml", p->archive);
+	int rc = feed_write(path, &s, fd, n, SITE_FEED_ENTRIES, n > 0 ? d[n - 1].date : p->asof, e);
+	free(fd);
 	return rc;
 }
 
-int site_publish(const char *run_dir, const char *archive,
-		 const char *public_url, const char *title, struct cx_error *e)
+/* ---- the feed's domain --------------------------------------------------- */
+
+static void copy_host(const char *s, size_t len, char *buf, size_t size)
 {
-	char path[SITE_PATH_MAX], day[SITE_PATH_MAX];
-	struct template_doc *doc;
+	size_t k = 0;
+	for (size_t i = 0; i < len && k + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '.')
+			buf[k++] = (char)tolower(c);
+	}
+	buf[k] = '\0';
+}
+
+char *site_domain(const char *public_url, const char *from, char *buf, size_t size)
+{
+	const char *s, *end;
+
+	buf[0] = '\0';
+	if (public_url != NULL && (s = strstr(public_url, "://")) != NULL) {
+		s += 3;
+		end = s + strcspn(s, "/?#");
+		const char *at = memchr(s, '@', (size_t)(end - s));
+		if (at != NULL)
+			s = at + 1;
+		const char *colon = memchr(s, ':', (size_t)(end - s));
+		copy_host(s, (size_t)((colon != NULL ? colon : end) - s), buf, size);
+	}
+	if (buf[0] == '\0' && from != NULL && (s = strrchr(from, '@')) != NULL) {
+		s++;
+		copy_host(s, strcspn(s, "> \t"), buf, size);
+	}
+	if (buf[0] == '\0' || buf[0] == '.' || buf[0] == '-')
+		snprintf(buf, size, "localhost");
+	return buf;
+}
+
+/* ---- the whole ----------------------------------------------------------- */
+
+static int publish(struct pub *p, struct cx_error *e)
+{
+	char path[SITE_PATH_MAX];
+	char *asof = template_doc_string(p->doc, "string(/report/@as-of)");
 	cx_date date;
+	int y, m, d, rc = -1;
+
+	snprintf(path, sizeof path, "%s/report.xml", p->run_dir);
+	if (asof == NULL || !date_parse(asof, strlen(asof), &date)) {
+		free(asof);
+		return cx_fail(e, CX_EDATA, "%s: no valid as-of date on <report>", path);
+	}
+	snprintf(p->asof, sizeof p->asof, "%s", asof);
+	free(asof);
+	date_to_ymd(date, &y, &m, &d);
+	snprintf(p->day_rel, sizeof p->day_rel, "%04d/%02d/%02d/", y, m, d);
+	if (archive_day_dir(p->archive, date, p->day, sizeof p->day) == NULL)
+		return cx_fail(e, CX_ECANTCREAT, "archive path too long");
+	if (publish_day(p, e) != 0)
+		return -1;
 	size_t n = 0;
-	int rc = -1;
+	struct day *days = list_days(p->archive, &n);
+	bool newest = n == 0 || strcmp(days[0].date, p->asof) <= 0;
+	if ((!newest || (publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
+			 publish_matrix(p, e) == 0)) &&
+	    write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
+		rc = 0;
+	free_days(days, n);
+	return rc;
+}
+
+int site_publish(const char *run_dir, const char *archive, const struct site_job *job,
+		 struct cx_error *e)
+{
+	struct pub p = {.job = job, .run_dir = run_dir, .archive = archive};
+	char path[SITE_PATH_MAX];
+	int rc;
 
 	snprintf(path, sizeof path, "%s/report.xml", run_dir);
-	if ((doc = template_doc_load(path, e)) == NULL)
+	if ((p.doc = template_doc_load(path, e)) == NULL)
 		return -1;
-	char *asof = template_doc_string(doc, "string(/report/@as-of)");
-	if (asof == NULL || !date_parse(asof, strlen(asof), &date)) {
-		cx_fail(e, CX_EDATA, "%s: no valid as-of date on <report>", path);
-		goto done;
-	}
-	if (archive_day_dir(archive, date, day, sizeof day) == NULL) {
-		cx_fail(e, CX_ECANTCREAT, "archive path too long");
-		goto done;
-	}
-	if (publish_day(doc, run_dir, day, e) != 0)
-		goto done;
-	struct day *days = list_days(archive, &n);
-	rc = write_index(archive, title, days, n, e) == 0 &&
-	     write_feed(archive, public_url, title, days, n, e) == 0 ? 0 : -1;
-	free_days(days, n);
-done:
-	free(asof);
-	template_doc_free(doc);
+	rc = publish(&p, e);
+	template_doc_free(p.doc);
 	return rc;
 }

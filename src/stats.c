@@ -4,9 +4,9 @@
  * numerical libraries (GSL's gsl_stats_correlation) use an update formula
  * whose zero-variance behaviour is NaN; here every correlation is a plain
  * two-pass computation (means first, then centred sums) in double, which
- * stays within 1e-12 of an exact computation on daily returns. Windows are
- * at most 1,260 returns, so recomputing each rolling window from scratch
- * (O(n*w)) is cheap and keeps every window as exact as a single one.
+ * stays within 1e-12 of an exact computation on daily returns. Rolling
+ * windows slide their sums in O(1) per window with periodic exact rebuilds
+ * (see "rolling windows" below).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -134,9 +134,10 @@ static void align(const struct series *a, const struct series *b,
 	memset(al, 0, sizeof *al);
 	if (cap == 0)
 		return;
-	al->dates = xcalloc(cap, sizeof *al->dates);
-	al->pa = xcalloc(cap, sizeof *al->pa);
-	al->pb = xcalloc(cap, sizeof *al->pb);
+	/* filled up to al->n below and never read beyond it: no zeroing */
+	al->dates = xmalloc(cap * sizeof *al->dates);
+	al->pa = xmalloc(cap * sizeof *al->pa);
+	al->pb = xmalloc(cap * sizeof *al->pb);
 	while (i < a->n && j < b->n) {
 		if (a->dates[i] < b->dates[j]) {
 			i++;
@@ -174,9 +175,9 @@ static void build_history(const struct aligned *al, size_t k, int years,
 	while (first > 1 && al->dates[first - 1] > cutoff)
 		first--;
 	s->n = k - first + 1;
-	s->dates = xcalloc(s->n, sizeof *s->dates);
-	s->ra = xcalloc(s->n, sizeof *s->ra);
-	s->rb = xcalloc(s->n, sizeof *s->rb);
+	s->dates = xmalloc(s->n * sizeof *s->dates);  /* all filled below */
+	s->ra = xmalloc(s->n * sizeof *s->ra);
+	s->rb = xmalloc(s->n * sizeof *s->rb);
 	for (size_t i = 0; i < s->n; i++) {
 		size_t t = first + i;
 		s->dates[i] = al->dates[t];
@@ -290,10 +291,13 @@ static void compute_years(struct pair_stats *s)
 	s->years = xcalloc((size_t)span, sizeof *s->years);
 	while (end > 0) {
 		int year = date_year(s->dates[end - 1]);
+		cx_date jan1 = date_from_ymd(year, 1, 1);
 		size_t begin = end;
 		struct year_stat *y = &s->years[s->nyears++];
 
-		while (begin > 0 && date_year(s->dates[begin - 1]) == year)
+		/* dates are ascending: the year starts after the last one before
+		 * its January 1 (one conversion per year, not per date) */
+		while (begin > 0 && s->dates[begin - 1] >= jan1)
 			begin--;
 		y->year = year;
 		y->n = end - begin;
@@ -303,32 +307,157 @@ static void compute_years(struct pair_stats *s)
 	}
 }
 
+/* ---- rolling windows ----------------------------------------------------
+ *
+ * A rolling correlation slides one return in and one out per window, so its
+ * sums cost O(1) per window instead of O(w). Running sums drift, so they are
+ * kept about a pivot (the mean of the last exactly computed window) and
+ * rebuilt by the two-pass computation every ROLL_EXACT_EVERY windows, and
+ * whenever a centred sum has fallen below 1/ROLL_CANCEL_MAX of the largest
+ * partial sum seen since the rebuild (cancellation). Between rebuilds each
+ * of the at most 4*ROLL_EXACT_EVERY additions errs by at most one rounding
+ * of that largest partial sum, so a centred sum is off by at most
+ * ~8 * 32 * 8 * 2^-53 = 2.3e-13 of itself, and r by at most twice that:
+ * within 1e-12 of the two-pass value (tests/unit/test_stats.c checks every
+ * window of every Dow pair against a long-double two-pass reference).
+ * Whether a window varies at all is decided exactly, from the length of the
+ * run of equal values ending at each return, as varies() does. */
+#define ROLL_EXACT_EVERY 32
+#define ROLL_CANCEL_MAX 8.0
+
+struct roll {
+	const double *x, *y;
+	size_t w;                 /* window length */
+	size_t since;             /* slides since the last exact rebuild */
+	bool valid;               /* sums describe the window ending at i-1 */
+	double px, py;            /* pivots */
+	double sx, sy, qx, qy, p; /* sums of u, v, u^2, v^2, uv; u = x - px */
+	double peakx, peaky;      /* largest qx, qy since the rebuild */
+};
+
+/* Rebuild the sums of the window ending at i by two passes; *r is then the
+ * two-pass r exactly as stats_pearson computes it. */
+static bool roll_exact(struct roll *R, size_t i, double *r)
+{
+	const double *x = R->x + i + 1 - R->w, *y = R->y + i + 1 - R->w;
+
+	centred_sums(x, y, R->w, &R->qx, &R->qy, &R->p);
+	R->px = R->py = 0;
+	for (size_t k = 0; k < R->w; k++) {
+		R->px += x[k];
+		R->py += y[k];
+	}
+	R->px /= (double)R->w;
+	R->py /= (double)R->w;
+	R->sx = R->sy = 0;
+	for (size_t k = 0; k < R->w; k++) {
+		R->sx += x[k] - R->px;
+		R->sy += y[k] - R->py;
+	}
+	R->peakx = R->qx;
+	R->peaky = R->qy;
+	R->since = 0;
+	R->valid = true;
+	if (!(R->qx > 0 && R->qy > 0))
+		return false;
+	*r = clamp_unit(R->p / sqrt(R->qx * R->qy));
+	return true;
+}
+
+/* Slide the window from ending at i-1 to ending at i; false when the sums
+ * may have lost digits to cancellation (the caller then rebuilds them). */
+static bool roll_slide(struct roll *R, size_t i, double *r)
+{
+	double un = R->x[i] - R->px, vn = R->y[i] - R->py;
+	double uo = R->x[i - R->w] - R->px, vo = R->y[i - R->w] - R->py;
+	double n = (double)R->w, cxx, cyy, cxy;
+
+	R->sx += un - uo;
+	R->sy += vn - vo;
+	R->qx += un * un;
+	R->qy += vn * vn;
+	R->peakx = R->qx > R->peakx ? R->qx : R->peakx;
+	R->peaky = R->qy > R->peaky ? R->qy : R->peaky;
+	R->qx -= uo * uo;
+	R->qy -= vo * vo;
+	R->p += un * vn - uo * vo;
+	R->since++;
+	cxx = R->qx - R->sx * R->sx / n;
+	cyy = R->qy - R->sy * R->sy / n;
+	cxy = R->p - R->sx * R->sy / n;
+	if (!(cxx * ROLL_CANCEL_MAX >= R->peakx && cyy * ROLL_CANCEL_MAX >= R->peaky &&
+	      cxx > 0 && cyy > 0))
+		return false;
+	*r = clamp_unit(cxy / sqrt(cxx * cyy));
+	return true;
+}
+
 void stats_rolling(const struct pair_stats *s, size_t window, double *out,
 		   bool *ok)
 {
+	struct roll R = {.x = s->ra, .y = s->rb, .w = window};
+	size_t runx = 0, runy = 0;   /* equal values ending at i */
+
 	for (size_t i = 0; i < s->n; i++) {
+		runx = i > 0 && s->ra[i] == s->ra[i - 1] ? runx + 1 : 1;
+		runy = i > 0 && s->rb[i] == s->rb[i - 1] ? runy + 1 : 1;
 		out[i] = 0;
-		ok[i] = window >= 2 && i + 1 >= window &&
-			stats_pearson(s->ra + i + 1 - window, s->rb + i + 1 - window,
-				      window, &out[i]);
+		ok[i] = false;
+		if (window < 2 || i + 1 < window)
+			continue;
+		if (runx >= window || runy >= window) {
+			R.valid = false;   /* zero variance: no r, as stats_pearson */
+			continue;
+		}
+		if (R.valid && R.since < ROLL_EXACT_EVERY && roll_slide(&R, i, &out[i]))
+			ok[i] = true;
+		else
+			ok[i] = roll_exact(&R, i, &out[i]);
+		if (!ok[i])
+			out[i] = 0;
 	}
 }
 
-/* Highest and lowest rolling 90-day r; strict comparisons keep the earliest
- * of equal values. */
+/* Highest and lowest rolling 90-day r, as the two-pass computation gives
+ * them. The rolling values err by less than ROLL_SLACK / 2, so the window of
+ * the exact maximum has a rolling r within ROLL_SLACK of the largest rolling
+ * r: those few candidates are recomputed by two passes and compared
+ * strictly, so the extremes and their dates are the two-pass ones, ties
+ * going to the earliest window. */
+#define ROLL_SLACK 1e-10
+
+static void roll_extreme_pick(const struct pair_stats *s, const double *r,
+			      const bool *ok, double sign, struct roll_extreme *best)
+{
+	double top = 0;
+	bool any = false;
+
+	for (size_t i = STATS_W90 - 1; i < s->n; i++)
+		if (ok[i] && (!any || sign * r[i] > top)) {
+			top = sign * r[i];
+			any = true;
+		}
+	for (size_t i = STATS_W90 - 1; any && i < s->n; i++) {
+		double exact;
+
+		if (ok[i] && sign * r[i] >= top - ROLL_SLACK &&
+		    stats_pearson(s->ra + i + 1 - STATS_W90, s->rb + i + 1 - STATS_W90,
+				  STATS_W90, &exact) &&
+		    (!best->ok || sign * exact > sign * best->r))
+			*best = (struct roll_extreme){true, exact, s->dates[i]};
+	}
+}
+
 static void rolling_corr_extremes(struct pair_stats *s)
 {
-	for (size_t i = STATS_W90 - 1; i < s->n; i++) {
-		double r;
+	double *r = xmalloc(s->n * sizeof *r);
+	bool *ok = xmalloc(s->n * sizeof *ok);
 
-		if (!stats_pearson(s->ra + i + 1 - STATS_W90,
-				   s->rb + i + 1 - STATS_W90, STATS_W90, &r))
-			continue;
-		if (!s->roll_max.ok || r > s->roll_max.r)
-			s->roll_max = (struct roll_extreme){true, r, s->dates[i]};
-		if (!s->roll_min.ok || r < s->roll_min.r)
-			s->roll_min = (struct roll_extreme){true, r, s->dates[i]};
-	}
+	stats_rolling(s, STATS_W90, r, ok);
+	roll_extreme_pick(s, r, ok, 1, &s->roll_max);
+	roll_extreme_pick(s, r, ok, -1, &s->roll_min);
+	free(r);
+	free(ok);
 }
 
 /* Align A and B and fill out->dates/ra/rb with the history ending at the

@@ -39,7 +39,15 @@ static const char schema[] =
 	" fetched_at INTEGER NOT NULL, PRIMARY KEY (source, symbol));"
 	"CREATE TABLE IF NOT EXISTS corrections ("
 	" symbol TEXT NOT NULL, date TEXT NOT NULL, old_close REAL NOT NULL,"
-	" new_close REAL NOT NULL, source TEXT NOT NULL, at INTEGER NOT NULL);";
+	" new_close REAL NOT NULL, source TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS adjustments ("
+	" symbol TEXT NOT NULL, ratio REAL NOT NULL, first_date TEXT NOT NULL,"
+	" last_date TEXT NOT NULL, rows INTEGER NOT NULL, source TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS quarantine ("
+	" source TEXT NOT NULL, symbol TEXT NOT NULL, date TEXT NOT NULL,"
+	" close REAL NOT NULL, url TEXT NOT NULL, why TEXT NOT NULL,"
+	" at INTEGER NOT NULL);";
 
 /* Map an SQLite result to our error values: a lock held past the busy
  * timeout is "try later", anything else an I/O error. */
@@ -227,6 +235,8 @@ int store_touch(struct store *s, const char *source, const char *symbol,
 /* The statements of one merge, prepared once. */
 struct merge_stmts {
 	sqlite3_stmt *get, *put, *log;
+	double ratio;       /* the re-adjustment: old closes count x ratio */
+	bool quiet;         /* a re-adjustment: changed closes are no news */
 };
 
 static void merge_stmts_free(struct merge_stmts *m)
@@ -267,6 +277,13 @@ static int exec_reset(sqlite3_stmt *st)
 	return rc;
 }
 
+/* After a re-adjustment, the old close times the ratio matches the new one
+ * when they agree to half a cent and 0.5 % (rounded CSV prices). */
+static bool store_close_agrees(double want, double got)
+{
+	return fabs(want - got) <= 0.005 * fabs(got) + 0.005;
+}
+
 /* Merge one row; adds to *res. */
 static int merge_row(struct merge_stmts *m, const char *source,
 		     const char *symbol, const struct store_row *r, int64_t now,
@@ -294,7 +311,9 @@ static int merge_row(struct merge_stmts *m, const char *source,
 		res->unchanged++;
 		return SQLITE_OK;
 	}
-	if (had) {
+	if (had && m->quiet && store_close_agrees(old * m->ratio, r->close)) {
+		res->unchanged++;  /* part of the one adjustment event */
+	} else if (had) {
 		sqlite3_bind_text(m->log, 1, symbol, -1, SQLITE_STATIC);
 		sqlite3_bind_text(m->log, 2, ds, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(m->log, 3, old);
@@ -318,19 +337,140 @@ static int merge_row(struct merge_stmts *m, const char *source,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Whether `d` is one of the n increasing dates of rows. */
+static bool has_date(const struct store_row *rows, size_t n, cx_date d)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rows[mid].date == d)
+			return true;
+		if (rows[mid].date < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Delete one stored row, recorded as a correction to 0 (see store.h). */
+static int delete_row(struct store *s, const char *source, const char *symbol,
+		      const struct store_row *r, int64_t now)
+{
+	sqlite3_stmt *del = NULL, *log = NULL;
+	char ds[DATE_STR_SIZE];
+	int rc;
+
+	date_format(r->date, ds);
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM prices WHERE symbol = ?1 AND date = ?2", -1, &del, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db,
+			"INSERT INTO corrections (symbol, date, old_close, new_close, source, at)"
+			" VALUES (?1, ?2, ?3, 0, ?4, ?5)", -1, &log, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(del, 1, symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_text(del, 2, ds, -1, SQLITE_STATIC);
+		sqlite3_bind_text(log, 1, symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_text(log, 2, ds, -1, SQLITE_STATIC);
+		sqlite3_bind_double(log, 3, r->close);
+		sqlite3_bind_text(log, 4, source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(log, 5, now);
+		rc = sqlite3_step(del) == SQLITE_DONE && sqlite3_step(log) == SQLITE_DONE
+			? SQLITE_OK : sqlite3_errcode(s->db);
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(log);
+	if (rc == SQLITE_OK)
+		log_warn("%s: deleted price of \"%s\" on %s (%.10g): the source no longer has it",
+			 source, symbol, ds, r->close);
+	return rc;
+}
+
+/* Rows the body no longer has: stored dates >= o->delete_from (all with
+ * o->delete_all) that are not among the new rows. */
+static int delete_missing(struct store *s, const char *source, const char *symbol,
+			  const struct store_row *rows, size_t n,
+			  const struct store_merge_opts *o, int64_t now,
+			  struct store_merge_result *r, struct cx_error *e)
+{
+	struct store_row *old = NULL;
+	size_t no = 0;
+	int rc = SQLITE_OK;
+
+	if (store_rows(s, symbol, &old, &no, e) != 0)
+		return -1;
+	for (size_t i = 0; rc == SQLITE_OK && i < no; i++) {
+		if ((!o->delete_all && old[i].date < o->delete_from) || has_date(rows, n, old[i].date))
+			continue;
+		if ((rc = delete_row(s, source, symbol, &old[i], now)) == SQLITE_OK)
+			r->deleted++;
+	}
+	free(old);
+	return rc == SQLITE_OK ? 0 : db_fail(s, e, rc, "cannot delete prices");
+}
+
+/* Scale every stored close of `symbol` by o->ratio, and keep one record. */
+static int readjust(struct store *s, const char *source, const char *symbol,
+		    const struct store_merge_opts *o, int64_t now,
+		    struct store_merge_result *r)
+{
+	sqlite3_stmt *up = NULL, *rec = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "UPDATE prices SET close = close * ?2 WHERE symbol = ?1",
+				    -1, &up, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db,
+			"INSERT INTO adjustments (symbol, ratio, first_date, last_date, rows, source, at)"
+			" SELECT ?1, ?2, min(date), max(date), count(*), ?3, ?4 FROM prices WHERE symbol = ?1",
+			-1, &rec, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(rec, 1, symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_double(rec, 2, o->ratio);
+		sqlite3_bind_text(rec, 3, source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(rec, 4, now);
+		sqlite3_bind_text(up, 1, symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_double(up, 2, o->ratio);
+		rc = sqlite3_step(rec) == SQLITE_DONE && sqlite3_step(up) == SQLITE_DONE
+			? SQLITE_OK : sqlite3_errcode(s->db);
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(rec);
+	if (rc == SQLITE_OK) {
+		r->adjusted = (size_t)sqlite3_changes(s->db);
+		log_warn("%s: \"%s\" re-adjusted by the source: %zu stored prices x %.10g (one adjustment)",
+			 source, symbol, r->adjusted, o->ratio);
+	}
+	return rc;
+}
+
 int store_merge(struct store *s, const char *source, const char *symbol,
 		const struct store_row *rows, size_t n,
-		const struct store_fetch *f, struct store_merge_result *res,
-		struct cx_error *e)
+		const struct store_fetch *f, const struct store_merge_opts *o,
+		struct store_merge_result *res, struct cx_error *e)
 {
+	static const struct store_merge_opts none = {0, false, 1.0};
 	struct merge_stmts m = {0};
 	struct store_merge_result r = {0};
 	int rc = begin(s);
 
+	if (o == NULL)
+		o = &none;
+	m.ratio = o->ratio > 0 ? o->ratio : 1.0;
+	m.quiet = m.ratio != 1.0;
+	if (rc == SQLITE_OK && m.quiet)
+		rc = readjust(s, source, symbol, o, f->fetched_at, &r);
+	m.ratio = 1.0;  /* the stored closes are adjusted now */
 	if (rc == SQLITE_OK)
 		rc = merge_stmts_prepare(s, &m);
 	for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
 		rc = merge_row(&m, source, symbol, &rows[i], f->fetched_at, &r);
+	if (rc == SQLITE_OK && (o->delete_all || o->delete_from > 0) &&
+	    delete_missing(s, source, symbol, rows, n, o, f->fetched_at, &r, e) != 0) {
+		merge_stmts_free(&m);
+		rollback(s);
+		return -1;
+	}
 	if (rc == SQLITE_OK)
 		rc = put_fetch(s, source, symbol, f);
 	merge_stmts_free(&m);
@@ -400,6 +540,39 @@ int store_rows(struct store *s, const char *symbol, struct store_row **rows,
 		*rows = NULL;
 		*n = 0;
 		return db_fail(s, e, rc, "cannot read prices");
+	}
+	return 0;
+}
+
+int store_quarantine(struct store *s, const char *source, const char *symbol,
+		     const struct store_row *rows, size_t n, const char *url,
+		     const char *why, int64_t now, struct cx_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	char ds[DATE_STR_SIZE];
+	int rc = begin(s);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db,
+			"INSERT INTO quarantine (source, symbol, date, close, url, why, at)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, symbol, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, date_format(rows[i].date, ds), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 4, rows[i].close);
+		sqlite3_bind_text(st, 5, url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, why, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, now);
+		rc = exec_reset(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		rc = commit(s);
+	if (rc != SQLITE_OK) {
+		db_fail(s, e, rc, "cannot keep the quarantined prices");
+		rollback(s);
+		return -1;
 	}
 	return 0;
 }

@@ -4,35 +4,34 @@
        <archive title=".."><day date="2007-05-08" href="2007/05/08/index.html"
          headline=".."/>...</archive>   (newest first) -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-  <xsl:include href="digest-common.xsl"/>
-  <xsl:output method="html" encoding="UTF-8" indent="no"/>
-  <xsl:variable name="font" select="&quot;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;&quot;"/>
+  <xsl:include href="web-common.xsl"/>
 
   <xsl:template match="/archive">
-    <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
+    <xsl:call-template name="doctype"/>
     <html lang="en">
-      <head>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <meta name="color-scheme" content="light dark"/>
-        <title><xsl:value-of select="@title"/> - archive</title>
-        <link rel="alternate" type="application/atom+xml" href="feed.xml" title="{@title}"/>
-      </head>
-      <body style="margin:0;padding:24px 8px;background-color:#eef1f5;">
-        <table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;">
-          <tr><td bgcolor="#17324d" style="background-color:#17324d;padding:24px 32px;{$font}color:#ffffff;">
-            <div style="font-size:12px;letter-spacing:2px;text-transform:uppercase;color:#9fb6cf;">Correlation digest archive</div>
-            <div style="font-size:24px;font-weight:bold;padding-top:6px;"><xsl:value-of select="@title"/></div>
-            <div style="font-size:13px;color:#d5e1ee;padding-top:6px;"><xsl:value-of select="count(day)"/> editions · <a href="feed.xml" style="color:#d5e1ee;">Atom feed</a></div>
-          </td></tr>
-          <xsl:for-each select="day">
-            <tr><td style="padding:14px 32px;border-bottom:1px solid #e3e8ee;{$font}">
-              <a href="{@href}" style="font-size:16px;font-weight:bold;color:#17324d;">
-                <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@date"/></xsl:call-template>
-              </a>
-              <div style="font-size:13px;color:#5b6776;padding-top:4px;"><xsl:value-of select="@headline"/></div>
-            </td></tr>
-          </xsl:for-each>
-        </table>
+      <xsl:call-template name="head">
+        <xsl:with-param name="title" select="concat(@title, ': archive')"/>
+        <xsl:with-param name="description" select="concat('Every daily edition of ', @title, ', newest first.')"/>
+      </xsl:call-template>
+      <body>
+        <header class="band"><p><a href="index.html">Convex</a><xsl:text> </xsl:text><span>· Correlation digest archive</span></p></header>
+        <main>
+          <h1><xsl:value-of select="@title"/></h1>
+          <p class="lead">
+            <xsl:call-template name="plural"><xsl:with-param name="n" select="count(day)"/><xsl:with-param name="one" select="'edition'"/></xsl:call-template>
+            <xsl:text>, newest first. </xsl:text>
+            <a href="matrix/index.html">Latest correlation matrix</a> · <a href="feed.xml">Atom feed</a>
+          </p>
+          <xsl:call-template name="signup"/>
+          <ul class="links">
+            <xsl:for-each select="day">
+              <li>
+                <a href="{@href}"><strong><xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@date"/></xsl:call-template></strong></a>
+                <xsl:if test="@headline != ''"><br/><span class="note"><xsl:value-of select="@headline"/></span></xsl:if>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </main>
       </body>
     </html>
   </xsl:template>

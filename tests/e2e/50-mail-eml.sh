@@ -24,9 +24,11 @@ check "ada does not see SPI/SII in her pairs" sh -c "! grep -q 'Swiss Immofonds 
 check "bob's group gives SBI/LP25" text_has "$RUN/mail/bob@example.org.eml" "(SBI/LP25)"
 check "carol (no pairs) gets every pair" text_has "$RUN/mail/carol@example.net.eml" "(SPI/SII)"
 check "non-ASCII name RFC 2047-encoded" grep -q '^To: Bob =?[a-z0-9-]*?q?M=FCller?= <bob@example.org>' "$RUN/mail/bob@example.org.eml"
-# The unsubscribe token is the HMAC-SHA256 of the address under the secret.
-tok=$(printf '%s' ada@example.org | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
-check "unsubscribe token is HMAC-SHA256(secret, address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
+# The unsubscribe token is v1.KEY.HMAC-SHA256(secret, "v1\nLIST\naddress")
+# (docs/subscribers.md), computed here by openssl.
+tok=v1.k1.$(printf 'v1\nfixture\n%s' ada@example.org | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
+check "unsubscribe token is v1.k1.HMAC-SHA256(secret, v1 LIST address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
+check "mailto subject carries token and address" grep -q "subject=unsubscribe%20$tok%20ada%40example.org>" "$RUN/mail/ada@example.org.eml"
 check "PDF link under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive (PDF): https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"

@@ -13,7 +13,8 @@ expect_rc 0
 day=$ARCH/2007/05/08
 check "web edition loads cleanly in Chromium" page_loads "$day/index.html" "$TMP/web.png"
 check "archive index loads cleanly in Chromium" sh -c ". '$TESTS_DIR/lib/browser_check.sh'; TMP='$TMP'; chromium_run --dump-dom 'file://$ARCH/index.html' 2>/dev/null | grep -q 'href=\"2007/05/08/index.html\"'"
-check "web edition links the PDFs next to it" grep -q 'href="./SBI-SPI.pdf"' "$day/index.html"
+check "web edition links the PDFs next to it" grep -q 'href="SBI-SPI.pdf"' "$day/index.html"
+check "web edition links the pair pages" grep -q 'href="pairs/SBI-SPI.html"' "$day/index.html"
 check "web edition is not personalised" sh -c "! grep -q -e 'Unsubscribe' -e '@example.org' '$day/index.html'"
 
 # The HTML part with each cid: pointing at the bytes of its own MIME part.

@@ -39,8 +39,8 @@ dump() { sqlite3 "$db" 'SELECT symbol, date, close, source FROM prices ORDER BY 
 # 1. the first fetch asks all three and stores every price
 run_convex fetch "$TMP/job.xml"
 expect_rc 0 "first fetch succeeds"
-expect_out "stooq TLT: updated (+3 rows)"
-expect_out "stooq IWM: updated (+3 rows)"
+expect_out "stooq TLT (tlt.us): updated (+3 rows)"
+expect_out "stooq IWM (iwm.us): updated (+3 rows)"
 expect_out "fred DGS10: updated (+3 rows)" "FRED's missing value '.' is not a row"
 check "three requests reached nginx" [ "$(requests "$NGINX_LOG")" -eq 3 ]
 check "TLT's close of 2024-01-03 is stored" \
@@ -54,7 +54,7 @@ before=$(dump)
 # 2. within max-age nothing is asked
 run_convex fetch "$TMP/job.xml"
 expect_rc 0 "second fetch succeeds"
-expect_out "stooq TLT: fresh (not asked)"
+expect_out "stooq TLT (tlt.us): fresh (not asked)"
 expect_out "fred DGS10: fresh (not asked)"
 check "no request reached nginx" [ "$(requests "$NGINX_LOG")" -eq 3 ]
 
@@ -63,8 +63,8 @@ sqlite3 "$db" 'UPDATE fetches SET fetched_at = fetched_at - 25*3600'
 old_at=$(sqlite3 "$db" "SELECT fetched_at FROM fetches WHERE symbol='TLT'")
 run_convex fetch "$TMP/job.xml"
 expect_rc 0 "revalidation succeeds"
-expect_out "stooq TLT: not modified"
-expect_out "stooq IWM: not modified"
+expect_out "stooq TLT (tlt.us): not modified"
+expect_out "stooq IWM (iwm.us): not modified"
 expect_out "fred DGS10: not modified"
 check "three more requests" [ "$(requests "$NGINX_LOG")" -eq 6 ]
 check "nginx answered all three with 304" [ "$(grep -c ' 304 "' "$NGINX_LOG")" -eq 3 ]
@@ -79,8 +79,8 @@ touch -d '+1 minute' "$www/q/d/l/tlt.us.csv"
 sqlite3 "$db" 'UPDATE fetches SET fetched_at = fetched_at - 25*3600'
 run_convex fetch "$TMP/job.xml"
 expect_rc 0 "merge succeeds"
-expect_out "stooq TLT: updated (+1 rows, 1 corrected)"
-expect_out "stooq IWM: not modified"
+expect_out "stooq TLT (tlt.us): updated (+1 rows, 1 corrected)"
+expect_out "stooq IWM (iwm.us): not modified"
 expect_err 'corrected price of "TLT" on 2024-01-03: 96.11 -> 96.21' "the correction is logged"
 check "the corrected close replaced the old one" \
   [ "$(sqlite3 "$db" "SELECT close FROM prices WHERE symbol='TLT' AND date='2024-01-03'")" = "96.21" ]
@@ -93,6 +93,6 @@ check "TLT has four rows, IWM three" \
 
 # 5. --force asks a fresh source again (conditionally)
 run_convex fetch "$TMP/job.xml" --force
-expect_out "stooq IWM: not modified" "--force revalidates a fresh source"
+expect_out "stooq IWM (iwm.us): not modified" "--force revalidates a fresh source"
 check "integrity_check is ok" [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
 finish

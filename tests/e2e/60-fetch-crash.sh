@@ -1,8 +1,9 @@
 #!/bin/sh
 # 60-fetch-crash: kill -9 during a fetch leaves a consistent store: while a
-# slow source holds the fetch the store is untouched, and a kill at any
-# moment of the merges leaves each symbol either all old or all new (one
-# transaction per source symbol), with PRAGMA integrity_check ok.
+# slow source holds the fetch the answers already finished are merged (and
+# kept), and a kill at any moment of the merges leaves each symbol either all
+# old or all new (one transaction per source symbol), with PRAGMA
+# integrity_check ok.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$TESTS_DIR/lib/httpd.sh"
 
@@ -11,14 +12,16 @@ start_faultsrv || exit 1
 nsym=40; nrows=2000
 www=$TMP/nginx/www
 mkdir -p "$www/p"
-# version V of every file: close = 100 + i/100 + V (a correction of every row)
+# version V of every file: close = (100 + i/100) x (1 + V): a re-adjustment
+# of every row by one ratio (another shape would be quarantined as another
+# series, see docs/prices.md)
 write_files() {
   awk -v n="$nsym" -v rows="$nrows" -v v="$1" -v dir="$www/p" 'BEGIN {
     for (s = 1; s <= n; s++) {
       f = dir "/S" s ".csv"; print "date,close" > f
       for (i = 0; i < rows; i++) {
         d = 1577836800 + i * 86400
-        printf "%s,%.2f\n", strftime("%Y-%m-%d", d, 1), 100 + i / 100 + v > f
+        printf "%s,%.2f\n", strftime("%Y-%m-%d", d, 1), (100 + i / 100) * (1 + v) > f
       }
       close(f)
     } }'
@@ -56,14 +59,15 @@ write_files 1
 "$CONVEX" fetch "$TMP/slowjob.xml" --force --timeout 60 > "$TMP/slow.out" 2>&1 &
 pid=$!
 wait_for 100 grep -q '^GET /slow/' "$FAULT_LOG"
-sleep 0.3
+wait_for 200 sh -c "[ \"\$(sqlite3 '$db' 'SELECT count(*) FROM adjustments' 2>/dev/null)\" = $nsym ]"
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 check "integrity_check is ok after kill -9 during the download" [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ]
-check "the old rows are intact" [ "$(dump)" = "$before" ]
-check "the fetch had stored nothing new" [ "$(sqlite3 "$db" 'SELECT count(*) FROM corrections')" -eq 0 ]
+check "the answers finished before the kill were merged and kept" \
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE abs(close - (100 + (julianday(date) - julianday('2020-01-01')) / 100) * 2) > 0.006")" -eq 0 ]
+check "each as one re-adjustment, not one correction per row" [ "$(sqlite3 "$db" 'SELECT count(*) FROM corrections')" -eq 0 ]
 
 # 2. killed at moments during the merges: each symbol all old or all new
-mixed='SELECT count(*) FROM (SELECT symbol FROM prices GROUP BY symbol HAVING count(DISTINCT round(close - (julianday(date) - julianday("2020-01-01")) / 100.0, 4)) > 1)'
+mixed='SELECT count(*) FROM (SELECT symbol FROM prices GROUP BY symbol HAVING count(DISTINCT round(close / (100 + (julianday(date) - julianday("2020-01-01")) / 100.0), 3)) > 1)'
 for delay in 0.05 0.1 0.15 0.2 0.3 0.4; do
   write_files "$delay"
   "$CONVEX" fetch "$TMP/job.xml" --force > /dev/null 2>&1 &
@@ -76,5 +80,5 @@ for delay in 0.05 0.1 0.15 0.2 0.3 0.4; do
 done
 run_convex fetch "$TMP/job.xml" --force
 expect_rc 0 "a fetch after the kills completes"
-check "and every symbol is at the last version" [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE abs(close - (100 + (julianday(date) - julianday('2020-01-01')) / 100 + 0.4)) > 0.006")" -eq 0 ]
+check "and every symbol is at the last version" [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE abs(close - (100 + (julianday(date) - julianday('2020-01-01')) / 100) * 1.4) > 0.006")" -eq 0 ]
 finish

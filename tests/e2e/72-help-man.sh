@@ -12,7 +12,7 @@ check "convex --help: usage on stdout" sh -c "printf '%s' \"\$1\" | head -n 1 | 
 check "convex --help: nothing on stderr" [ -z "$err" ]
 printf '%s\n' "$out" > "$TMP/help-main"
 cmds=$(printf '%s\n' "$out" | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
-check "convex --help lists 7 commands" [ "$(printf '%s\n' "$cmds" | wc -l)" -eq 7 ]
+check "convex --help lists 10 commands" [ "$(printf '%s\n' "$cmds" | wc -l)" -eq 10 ]
 
 run_convex --version
 expect_rc 0 "convex --version: exit 0"

@@ -30,7 +30,7 @@ run_convex run --no-mail "$TMP/loop.xml"
 expect_rc 3 "redirect loop, nothing stored: exit 3"
 expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed)"
 expect_err "s_r F_R: no stored prices; its pairs are skipped"
-expect_out "source \"s_r\": no usable prices for \"F_R\"" "the summary reports the source"
+expect_out "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed); no usable stored prices, its pairs are skipped" "the summary reports the source"
 expect_out "F_A/F_R: no prices for \"F_R\"" "the summary reports the skipped pair"
 check "report.json: the pair skipped for want of prices" \
   test "$(jq -r '.skipped[0].reason' "$TMP/out/2024-01-04/report.json")" = 'no prices for "F_R" on or before 2024-01-04'
@@ -45,7 +45,8 @@ expect_rc 0 "the store is seeded"
 sqlite3 "$db" "UPDATE fetches SET fetched_at = fetched_at - 7200"
 before=$(sqlite3 "$db" 'SELECT * FROM prices ORDER BY symbol, date')
 run_convex run --no-mail "$TMP/loop.xml"
-expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed); using the stored prices"
+expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed); using stored prices up to 2024-01-04 (0 days old)"
+expect_rc 3 "a failed fetch that falls back to stored prices is a reported problem"
 check "F_R's pair is not skipped for want of prices" sh -c "! grep -q 'no prices for' '$TMP/.out'"
 check "report.json: F_R has its stored prices up to 2024-01-04" \
   test "$(jq -r '.assets[] | select(.symbol == "F_R") | .last' "$TMP/out/2024-01-04/report.json")" = 2024-01-04
@@ -60,7 +61,7 @@ expect_rc 3 "body past the job's limit, nothing stored: exit 3"
 expect_err "s_r F_R: fetch failed ($base/big/F_R: response larger than 1000000 bytes)" \
   "run: the job's max-body-bytes applies"
 expect_err "s_r F_R: no stored prices; its pairs are skipped"
-expect_out "source \"s_r\": no usable prices for \"F_R\"" "big body: the summary reports the source"
+expect_out "s_r F_R: fetch failed ($base/big/F_R: response larger than 1000000 bytes); no usable stored prices, its pairs are skipped" "big body: the summary reports the source"
 expect_out "F_A/F_R: no prices for \"F_R\"" "big body: the summary reports the skipped pair"
 check "big body: report.json skips the pair for want of prices" \
   test "$(jq -r '.skipped[0].reason' "$TMP/out/2024-01-04/report.json")" = 'no prices for "F_R" on or before 2024-01-04'
@@ -80,7 +81,7 @@ expect_rc 0 "the store is seeded again"
 sqlite3 "$db" "UPDATE fetches SET fetched_at = fetched_at - 7200"
 before=$(sqlite3 "$db" 'SELECT * FROM prices ORDER BY symbol, date')
 run_convex run --no-mail "$TMP/big.xml"
-expect_err "s_r F_R: fetch failed ($base/big/F_R: response larger than 1000000 bytes); using the stored prices"
+expect_err "s_r F_R: fetch failed ($base/big/F_R: response larger than 1000000 bytes); using stored prices up to 2024-01-04 (0 days old)"
 check "big body: no source reported unusable" sh -c "! grep -q 'no usable prices' '$TMP/.out'"
 # The fixture has 3 days, so 2 common returns: the pair got as far as the
 # statistics with F_R's stored prices (and stops at the 90-return minimum).

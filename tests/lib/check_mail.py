@@ -102,7 +102,7 @@ def check(f, rundir, rcpt):
     if m['MIME-Version'].strip() != '1.0':
         bad(f, 'MIME-Version %s' % m['MIME-Version'])
     lu = str(m['List-Unsubscribe'])
-    if not re.search(r'<https://[^>]+token=[0-9a-f]{64}>', lu) or '<mailto:' not in lu:
+    if not re.search(r'<https://[^>]+token=v1\.[A-Za-z0-9_-]{1,32}\.[0-9a-f]{64}>', lu) or '<mailto:' not in lu:
         bad(f, 'List-Unsubscribe lacks the https URL with token or the mailto: %s' % lu)
     if str(m['List-Unsubscribe-Post']).strip() != 'List-Unsubscribe=One-Click':
         bad(f, 'List-Unsubscribe-Post is %s' % m['List-Unsubscribe-Post'])

@@ -63,3 +63,17 @@ start_faultsrv() {
 requests() {
   if [ -f "$1" ]; then grep -c . "$1"; else echo 0; fi
 }
+
+# start_pricesrv: tests/lib/pricesrv.py (real series, faults per name); sets
+# PRICE_PORT, PRICE_DIR (bodies/ and mode/ under it), PRICE_LOG.
+start_pricesrv() {
+  PRICE_DIR=$TMP/pricesrv
+  mkdir -p "$PRICE_DIR/bodies" "$PRICE_DIR/mode"
+  /usr/bin/python3 "$TESTS_DIR/lib/pricesrv.py" "$PRICE_DIR" 2>"$PRICE_DIR/stderr" &
+  PRICE_PID=$!
+  at_exit "kill $PRICE_PID 2>/dev/null; wait $PRICE_PID 2>/dev/null"
+  wait_for 100 test -s "$PRICE_DIR/port" || { echo "pricesrv did not start"; cat "$PRICE_DIR/stderr"; return 1; }
+  PRICE_PORT=$(cat "$PRICE_DIR/port")
+  PRICE_LOG=$PRICE_DIR/requests.log
+  touch "$PRICE_LOG"
+}

@@ -116,7 +116,7 @@ static void op_text(void *i, double x, double y, const char *s)
 static const struct canvas_ops rec_ops = {
 	op_move, op_move, op_curve, op_none, op_rect, op_none, op_none,
 	op_save, op_restore, op_none, op_rgb, op_lw, op_dash, op_font,
-	op_width, op_text,
+	op_width, op_text, NULL,
 };
 
 static struct rec *rec_new(double x, double y, double w, double h, struct canvas *c)

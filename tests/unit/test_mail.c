@@ -1,5 +1,5 @@
 /* test_mail.c - the mail module's pieces: address parsing (GMime, strict),
- * deterministic Message-IDs, the unsubscribe HMAC (RFC 4231 test case 2),
+ * deterministic Message-IDs, the unsubscribe URL,
  * and a built message's shape; plus the ledger's states and lock and the
  * subscriber file rules. */
 #include <setjmp.h>
@@ -52,13 +52,10 @@ static void test_message_id(void **state)
 	assert_int_equal(strcspn(a, "."), 32);
 }
 
-/* RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?". */
+/* The token itself is tested in test_token.c. */
 static void test_token(void **state)
 {
-	char t[MAIL_TOKEN_SIZE];
 	(void)state;
-	mail_unsubscribe_token("Jefe", "what do ya want for nothing?", t);
-	assert_string_equal(t, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	char *u = mail_unsubscribe_url("https://x.org/u?list=1", "a+b@x.org", "ab");
 	assert_string_equal(u, "https://x.org/u?list=1&email=a%2Bb%40x.org&token=ab");
 	free(u);

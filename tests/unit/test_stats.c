@@ -662,6 +662,128 @@ static void test_reference_dow(void **state)
 	free(w);
 }
 
+/* ---- every rolling window against the two-pass definition ----------------
+ *
+ * stats_rolling slides its sums; here each window is recomputed from
+ * scratch in long double (two passes) from the same returns, and must agree
+ * within 1e-12, with no value exactly where the window is constant. */
+static void check_rolling_windows(const struct pair_stats *s, size_t w)
+{
+	double *roll = malloc((s->n + 1) * sizeof *roll);
+	bool *ok = malloc((s->n + 1) * sizeof *ok);
+	static long double x[REF_ROWS_MAX], y[REF_ROWS_MAX];
+
+	assert_non_null(roll);
+	assert_non_null(ok);
+	assert_true(s->n <= REF_ROWS_MAX);
+	for (size_t i = 0; i < s->n; i++)
+		x[i] = s->ra[i], y[i] = s->rb[i];
+	stats_rolling(s, w, roll, ok);
+	for (size_t i = 0; i < s->n; i++) {
+		bool vx = false, vy = false;
+		for (size_t k = i + 1 >= w ? i + 1 - w : 0; k < i && i + 1 >= w; k++) {
+			vx = vx || s->ra[k] != s->ra[i];
+			vy = vy || s->rb[k] != s->rb[i];
+		}
+		if (!(vx && vy)) {
+			if (ok[i])
+				fail_msg("window %zu of %zu ending at %zu: constant, got r %.17g",
+					 w, s->n, i, roll[i]);
+			continue;
+		}
+		assert_true(ok[i]);
+		long double r = ref_corr(x + i + 1 - w, y + i + 1 - w, w);
+		assert_double_equal(roll[i], (double)r, TOL);
+	}
+	free(roll);
+	free(ok);
+}
+
+static void test_rolling_every_window_dow(void **state)
+{
+	(void)state;
+	struct wide *w = wide_load("jobs/demo/prices/dowjones30.csv");
+	static const size_t lens[] = {2, 30, 90, 252};
+	size_t pairs = 0;
+
+	for (size_t a = 0; a < w->cols; a++)
+		for (size_t b = a + 1; b < w->cols; b++) {
+			struct pair_stats s;
+			struct cx_error e;
+
+			assert_int_equal(stats_compute(&w->s[a], &w->s[b], NULL, &s, &e), 0);
+			for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+				check_rolling_windows(&s, lens[k]);
+			stats_release(&s);
+			pairs++;
+		}
+	assert_int_equal(pairs, 435);
+	free(w);
+}
+
+/* Deterministic noise in [-1, 1) (xorshift64). */
+static double noise(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return (double)(*st >> 11) / 4503599627370496.0 - 1.0;
+}
+
+/* Series built to defeat running sums: volatility that collapses by 10^6
+ * when a storm leaves the window, stale stretches (exact zeros) just
+ * shorter and longer than the window, a drift much larger than the noise,
+ * and |r| close to 1. */
+static void test_rolling_every_window_hard(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	static double ra[N], rb[N];
+	static const size_t lens[] = {2, 30, 90, 252};
+	uint64_t st = 0x9e3779b97f4a7c15u;
+
+	for (int kind = 0; kind < 5; kind++) {
+		for (size_t i = 0; i < N; i++) {
+			double e1 = noise(&st), e2 = noise(&st);
+			switch (kind) {
+			case 0: { /* storms of 0.3 and calms of 1e-7 */
+				double scale = (i / 150) % 2 == 0 ? 0.3 : 1e-7;
+				ra[i] = scale * e1;
+				rb[i] = scale * (0.5 * e1 + e2);
+				break;
+			}
+			case 1: { /* stale runs of 29, 30, 31, 89, 90, 91, 251, 252, 253 */
+				static const size_t runs[] = {29, 30, 31, 89, 90, 91, 251, 252, 253};
+				size_t pos = i % 1200, at = 0, r = 0;
+				bool stale = false;
+				for (; r < 9 && !stale; r++) {
+					stale = pos >= at + 20 && pos < at + 20 + runs[r];
+					at += 20 + runs[r];
+				}
+				ra[i] = stale ? 0 : 0.02 * e1;
+				rb[i] = stale && r % 2 ? 0.001 : 0.01 * (e1 + e2);
+				break;
+			}
+			case 2: /* a drift 10^4 times the noise */
+				ra[i] = 0.01 + 1e-6 * e1 + 1e-9 * (double)i;
+				rb[i] = -0.02 + 1e-6 * (e1 - e2);
+				break;
+			case 3: /* r within 1e-9 of 1 and of -1 */
+				ra[i] = 0.01 * e1;
+				rb[i] = (i / 500 % 2 ? -1 : 1) * (ra[i] + 1e-11 * e2);
+				break;
+			default: /* a price jump of 20x next to quiet days */
+				ra[i] = i % 400 == 7 ? 3.0 : 1e-4 * e1;
+				rb[i] = i % 400 == 7 ? -2.5 : 1e-4 * e2;
+				break;
+			}
+		}
+		struct pair_stats s = {.ra = ra, .rb = rb, .n = N};
+		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+			check_rolling_windows(&s, lens[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +799,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_reference_swx),
 		cmocka_unit_test(test_reference_dow),
+		cmocka_unit_test(test_rolling_every_window_dow),
+		cmocka_unit_test(test_rolling_every_window_hard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,10 +63,10 @@ static void test_merge_adds_and_corrects(void **state)
 	db_path(p, sizeof p, "sub/dir/merge.db");  /* parents are created */
 	s = store_open(p, &e);
 	assert_non_null(s);
-	assert_int_equal(store_merge(s, "web", "AAA", r1, 3, &f1, &res, &e), 0);
+	assert_int_equal(store_merge(s, "web", "AAA", r1, 3, &f1, NULL, &res, &e), 0);
 	assert_int_equal(res.added, 3);
 	assert_int_equal(res.corrected, 0);
-	assert_int_equal(store_merge(s, "web", "AAA", r2, 3, &f2, &res, &e), 0);
+	assert_int_equal(store_merge(s, "web", "AAA", r2, 3, &f2, NULL, &res, &e), 0);
 	assert_int_equal(res.added, 1);
 	assert_int_equal(res.corrected, 1);
 	assert_int_equal(res.unchanged, 1);
@@ -100,7 +100,7 @@ static void test_touch_keeps_rows(void **state)
 	db_path(p, sizeof p, "touch.db");
 	s = store_open(p, &e);
 	assert_non_null(s);
-	assert_int_equal(store_merge(s, "web", "AAA", r, 1, &f, NULL, &e), 0);
+	assert_int_equal(store_merge(s, "web", "AAA", r, 1, &f, NULL, NULL, &e), 0);
 	f.fetched_at = 5000;
 	assert_int_equal(store_touch(s, "web", "AAA", &f, &e), 0);
 	assert_int_equal(store_get_fetch(s, "web", "AAA", &got, &e), 0);
@@ -128,7 +128,7 @@ static void test_failed_merge_rolls_back(void **state)
 	db_path(p, sizeof p, "rollback.db");
 	s = store_open(p, &e);
 	assert_non_null(s);
-	assert_int_equal(store_merge(s, "web", "AAA", r, 2, &f, NULL, &e), -1);
+	assert_int_equal(store_merge(s, "web", "AAA", r, 2, &f, NULL, NULL, &e), -1);
 	assert_int_equal(e.code, CX_EIO);
 	assert_non_null(strstr(e.msg, "rollback.db"));
 	assert_int_equal(store_rows(s, "AAA", &rows, &n, &e), 0);
@@ -137,7 +137,7 @@ static void test_failed_merge_rolls_back(void **state)
 	assert_int_equal(store_get_fetch(s, "web", "AAA", &got, &e), 0);
 	assert_false(got.known);
 	/* the store still works after the rollback */
-	assert_int_equal(store_merge(s, "web", "AAA", r, 1, &f, NULL, &e), 0);
+	assert_int_equal(store_merge(s, "web", "AAA", r, 1, &f, NULL, NULL, &e), 0);
 	store_close(s);
 }
 
