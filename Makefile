@@ -47,7 +47,7 @@ all: $(BUILD)/convex
 
 # Install the libraries when pkg-config or the libharu header can't be found.
 $(BUILD)/.deps-ok:
-	$(Q)if ! pkg-config --exists $(PKGS) || [ ! -f /usr/include/hpdf.h ]; then scripts/deps.sh build; fi
+	$(Q)if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists $(PKGS) || [ ! -f /usr/include/hpdf.h ]; then scripts/deps.sh build; fi
 	$(Q)mkdir -p $(@D) && touch $@
 
 deps: $(BUILD)/.deps-ok
