@@ -255,7 +255,9 @@ def usage_placeholders(sub):
          "URL": "$DOCTEST_SMTP", "FILE": "$DOCTEST_CA", "SECONDS": "30",
          "A/B": "SBI/SPI", "SYMBOL=NAME": "SBI=Bonds", "a4|letter": "a4",
          "[SYMBOL=]FILE...": "jobs/demo/prices/swx.csv", "[SYMBOL=]FILE": "jobs/demo/prices/swx.csv",
-         "DIR": "$DOCTEST_TMP/usage-out",
+         "DIR": "$DOCTEST_TMP/usage-out", "ADDRESS...": "reader@example.com",
+         "ADDRESS": "reader@example.com", "R": "manual", "TEXT": "doctest", "SYMBOL": "SBI",
+         "PATH": "$DOCTEST_TMP/inbox",
          "RUNDIR": "$DOCTEST_TMP/run/%s" % DEMO_DAY,
          "RUNDIR...": "$DOCTEST_TMP/shards/%s.shard-1-of-2 $DOCTEST_TMP/shards/%s.shard-2-of-2" % (DEMO_DAY, DEMO_DAY)}
     if sub in ("stats", "report"):
@@ -264,7 +266,7 @@ def usage_placeholders(sub):
 
 
 # Set-up commands for the usage lines: a run directory and two shards.
-USAGE_SETUP = ("convex run --no-mail --out \"$DOCTEST_TMP/run\" jobs/demo.xml >/dev/null 2>&1; "
+USAGE_SETUP = ("mkdir -p \"$DOCTEST_TMP/inbox\"; convex run --no-mail --out \"$DOCTEST_TMP/run\" jobs/demo.xml >/dev/null 2>&1; "
                "convex run --shard 1/2 --out \"$DOCTEST_TMP/shards\" jobs/demo.xml >/dev/null 2>&1; "
                "convex run --shard 2/2 --out \"$DOCTEST_TMP/shards\" jobs/demo.xml >/dev/null 2>&1; true")
 
