@@ -20,7 +20,7 @@
 #include "stats.h"
 #include "xalloc.h"
 
-#define LOOKBACK_MAX 100
+#define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
 
 struct report_args {
 	const char **prices;    /* the --prices arguments, in order */
@@ -76,12 +76,8 @@ static int parse_option(int c, struct report_args *a, char **argv,
 			return cx_fail(e, CX_EUSAGE, "--paper \"%s\" is not a4 or "
 				       "letter", optarg);
 		return 0;
-	case ':':
-		return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; try "
-			       "'convex report --help'", argv[optind - 1]);
 	default:
-		return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try 'convex "
-			       "report --help'", argv[optind - 1]);
+		return cliargs_bad_option("report", argv, c, e);
 	}
 }
 

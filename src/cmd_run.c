@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "cliargs.h"
 #include "cmd.h"
 #include "err.h"
 #include "job.h"
 #include "pool.h"
 #include "run.h"
 #include "shard.h"
+#include "suppress.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -32,7 +34,7 @@ static void help(FILE *f, const char *cmd)
 			   "Options:\n"
 			   "  --job JOB     the job file (default: the path the shards recorded; its\n"
 			   "                bytes must be those the shards ran)\n"
-			   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+			   "  --out DIR     output directory (default: the one the shards are in)\n"
 			   "  -j N          threads (default: the number of cores)\n"
 			   "  --no-mail     do not deliver the digest\n"
 			   "  -h, --help    show this help and exit\n\n"
@@ -43,11 +45,18 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	if (strcmp(cmd, "check") == 0) {
-		fprintf(f, "Usage: convex check JOB\n"
+		fprintf(f, "Usage: convex check JOB [--no-mail] [--offline]\n"
 			   "Validate the job file JOB (schema jobs/job.rng) and its inputs: the price\n"
 			   "files exist and load, every watchlist symbol has prices, the subscribers\n"
-			   "file exists. Nothing is written.\n\n"
-			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file.\n");
+			   "file exists, and every environment variable the job names is set (SMTP\n"
+			   "user and password, unsubscribe secrets when mail goes over SMTP, API keys\n"
+			   "of HTTP sources). Nothing is written.\n\n"
+			   "Options:\n"
+			   "  --no-mail     do not require the mail variables (for 'run --no-mail')\n"
+			   "  --offline     do not require the API keys (for 'run --offline')\n"
+			   "  -h, --help    show this help and exit\n\n"
+			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file or\n"
+			   "a variable it names is not set.\n");
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
@@ -59,8 +68,8 @@ static void help(FILE *f, const char *cmd)
 		   "Options:\n"
 		   "  --as-of D     run as of day D (default: the job's, else the latest price)\n"
 		   "  --out DIR     output directory (default: the job's <outputs dir>); the\n"
-		   "                archive, price store and ledger the job does not set\n"
-		   "                move with it\n"
+		   "                archive, price store, ledger and suppression list move\n"
+		   "                with it unless the job gives them as absolute paths\n"
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
 		   "  --smtp URL    send the digest through URL (smtp://host:587, STARTTLS\n"
@@ -124,7 +133,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	int c;
 
 	args_init(a);
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &a->as_of))
@@ -149,8 +158,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'h': help(stdout, argv[0]); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "%s: unknown or incomplete option \"%s\"; try 'convex %s --help'",
-				       argv[0], argv[optind - 1], argv[0]);
+			return cliargs_bad_option(argv[0], argv, c, e);
 		}
 	}
 	if (optind != argc - 1)
@@ -170,7 +178,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, struct cx_error
 	int c;
 
 	args_init(a);
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': a->job = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -181,8 +189,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'h': help(stdout, "merge"); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "merge: unknown or incomplete option \"%s\"; try 'convex merge --help'",
-				       argv[optind - 1]);
+			return cliargs_bad_option("merge", argv, c, e);
 		}
 	}
 	if (optind >= argc)
@@ -222,28 +229,54 @@ int cmd_merge(int argc, char **argv)
 	return run_merge(&a);
 }
 
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int check_args(int argc, char **argv, unsigned *env, const char **job,
+		      struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*env = JOB_ENV_MAIL | JOB_ENV_FETCH;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': *env &= ~JOB_ENV_MAIL; break;
+		case 'f': *env &= ~JOB_ENV_FETCH; break;
+		case 'h': help(stdout, "check"); return 0;
+		default:
+			return cliargs_bad_option("check", argv, c, e);
+		}
+	}
+	if (optind != argc - 1)
+		return cx_fail(e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	*job = argv[optind];
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cx_error e;
+	const char *path = NULL;
+	unsigned env = 0;
 	struct job *j;
 	int rc;
 
 	cx_error_clear(&e);
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help(stdout, "check");
-		return 0;
-	}
-	if (argc != 2) {
-		cx_fail(&e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	if ((rc = check_args(argc, argv, &env, &path, &e)) <= 0)
+		return rc < 0 ? cmd_fail(&e) : 0;
+	if ((j = job_load(path, &e)) == NULL)
 		return cmd_fail(&e);
-	}
-	if ((j = job_load(argv[1], &e)) == NULL)
-		return cmd_fail(&e);
-	rc = check_job_inputs(j, &e);
+	rc = job_check_env(j, env, &e) != 0 ? -1 : check_job_inputs(j, &e);
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	char sup[1024];
+	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
+		printf("%s\n", sup);
 	job_free(j);
 	return rc == 0 ? 0 : cmd_fail(&e);
 }
-

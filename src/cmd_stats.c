@@ -22,7 +22,7 @@
 #include "stats_json.h"
 #include "xalloc.h"
 
-#define LOOKBACK_MAX 50
+#define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
 
 struct stats_args {
 	const char **prices;    /* the --prices arguments, in order */
@@ -93,12 +93,8 @@ static int parse_args(int argc, char **argv, struct stats_args *a,
 					     &a->opts.lookback_years, e) != 0)
 				return -1;
 			break;
-		case ':':
-			return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; "
-				       "try 'convex stats --help'", argv[optind - 1]);
 		default:
-			return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try "
-				       "'convex stats --help'", argv[optind - 1]);
+			return cliargs_bad_option("stats", argv, c, e);
 		}
 	}
 	if (optind < argc)
