@@ -115,7 +115,7 @@ spool, addr = sys.argv[1], sys.argv[2]
 ids = []
 for rcpt in glob.glob(os.path.join(spool, "*.rcpt")):
     if addr in open(rcpt).read().split():
-        with open(rcpt[:-5] + ".eml", "rb") as f:
+        with open(rcpt[:-5], "rb") as f:
             ids.append(email.message_from_binary_file(f)["Message-ID"])
 sys.exit(0 if len(ids) >= 1 and len(set(ids)) == 1 else 1)
 PY
