@@ -36,6 +36,7 @@ struct digest_pair {
 	bool has_q;
 	double q;                               /* Benjamini-Hochberg q */
 	bool significant;
+	const char *quality_a, *quality_b;      /* data-quality notes; NULL: none */
 };
 
 struct digest_input {

@@ -345,7 +345,8 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 		snprintf(name, sizeof name, "%s/%s", p->s->a, p->s->b);
 		int parent = pdf_outline(doc, -1, name, l.page, l.y);
 		struct deepdive_input din = {p->s, p->name_a, p->name_b,
-					     p->related, p->nrelated, in->created};
+					     p->related, p->nrelated, in->created,
+					     p->quality_a, p->quality_b};
 		deepdive_layout(&l, &din, parent);
 	}
 	if (in->npairs > 0)

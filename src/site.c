@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #include "archive.h"
 #include "atomicfile.h"
@@ -336,6 +337,50 @@ static long long day_updated(const char *dir)
 	return stat(path, &st) == 0 ? (long long)st.st_mtime : 0;
 }
 
+/* The reading of the day's top shift (/report/ranking/shift[1]/@reading,
+ * "" when none) into *out (malloc'd), read as a stream that stops there:
+ * a year of dailies is not parsed whole on every run. False when the file
+ * is not a readable report. */
+static bool headline(const char *path, char **out)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
+	bool ok = false;
+	int depth_ranking = -1;
+
+	*out = NULL;
+	if (r == NULL)
+		return false;
+	while (xmlTextReaderRead(r) == 1) {
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+			continue;
+		const xmlChar *name = xmlTextReaderConstLocalName(r);
+		int depth = xmlTextReaderDepth(r);
+		if (depth == 0) {
+			if (!xmlStrEqual(name, BAD_CAST "report"))
+				break;
+			ok = true;
+		} else if (depth == 1) {
+			if (depth_ranking >= 0)
+				break;            /* after <ranking>: no shift */
+			if (xmlStrEqual(name, BAD_CAST "ranking"))
+				depth_ranking = 1;
+		} else if (depth == 2 && depth_ranking == 1 && xmlStrEqual(name, BAD_CAST "shift")) {
+			xmlChar *v = xmlTextReaderGetAttribute(r, BAD_CAST "reading");
+			*out = xstrdup(v != NULL ? (const char *)v : "");
+			xmlFree(v);
+			break;
+		}
+	}
+	xmlFreeTextReader(r);
+	if (ok && *out == NULL)
+		*out = xstrdup("");
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+	}
+	return ok;
+}
+
 /* Every ARCHIVE/YYYY/MM/DD/report.xml, newest first. */
 static struct day *list_days(const char *archive, size_t *n)
 {
@@ -350,21 +395,17 @@ static struct day *list_days(const char *archive, size_t *n)
 	d = xcalloc(g.gl_pathc + 1, sizeof *d);
 	for (size_t i = 0; i < g.gl_pathc && *n < SITE_DAYS_MAX; i++) {
 		const char *p = g.gl_pathv[i] + strlen(archive) + 1;   /* YYYY/MM/DD/report.xml */
-		struct cx_error e;
 		cx_date dt;
 		char iso[DATE_STR_SIZE];
 		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", p, p + 5, p + 8);
 		if (!date_parse(iso, 10, &dt))
 			continue;
-		struct template_doc *doc = template_doc_load(g.gl_pathv[i], &e);
-		if (doc == NULL)
+		if (!headline(g.gl_pathv[i], &d[*n].headline))
 			continue;
 		snprintf(d[*n].date, sizeof d[*n].date, "%s", iso);
 		snprintf(d[*n].href, sizeof d[*n].href, "%.10s/index.html", p);
-		d[*n].headline = template_doc_string(doc, "string(/report/ranking/shift[1]/@reading)");
 		snprintf(dir, sizeof dir, "%s/%.10s", archive, p);
 		d[*n].updated = day_updated(dir);
-		template_doc_free(doc);
 		(*n)++;
 	}
 	globfree(&g);

@@ -144,7 +144,7 @@ td.self{background:var(--line)}
   </xsl:template>
 
   <!-- Fixed-point figures by arithmetic: format-number() parses its pattern
-       on every call and a page prints some 150 figures. v with d (2 or 3)
+       on every call and a page prints some 150 figures. v with d (1 to 3)
        decimals, a sign (U+2212 for minus) when signed, never "-0.000";
        "n/a" when v is not a number. -->
   <xsl:template name="fixed">
