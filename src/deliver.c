@@ -146,10 +146,13 @@ static int setup_smtp(struct batch *b, struct cx_error *e)
 		    (o.password = env_of(s->password_env, "smtp password-env", e)) == NULL)
 			return -1;
 	}
-	if (archive_day_dir(b->job->outputs.archive, b->date, day, sizeof day) == NULL)
-		return cx_fail(e, CX_ECANTCREAT, "archive path too long");
-	snprintf(b->archive_mail, sizeof b->archive_mail, "%s/mail", day);
-	if (rundir_mkdirs(b->archive_mail, e) != 0)
+	/* The sent bytes and the manifest name every recipient: they go to
+	 * the private mail archive, never into the published day folder. */
+	const char *root = b->job->outputs.mail_archive;
+	if (archive_day_dir(root, b->date, day, sizeof day) == NULL)
+		return cx_fail(e, CX_ECANTCREAT, "mail archive path too long");
+	snprintf(b->archive_mail, sizeof b->archive_mail, "%s", day);
+	if (rundir_mkdirs_private(root, e) != 0 || rundir_mkdirs_private(b->archive_mail, e) != 0)
 		return -1;
 	if ((b->ledger = ledger_open(b->job->digest.ledger, e)) == NULL)
 		return -1;
@@ -302,14 +305,28 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 }
 
 /* File name of a recipient: the address with anything unusual as "_". */
+/* The file name of a subscriber's .eml: the address itself when it is
+ * plain ASCII; otherwise bytes outside [A-Za-z0-9@._-+] become '_' and a
+ * hash of the whole address follows, so that two internationalised
+ * addresses never share a file. */
 static void safe_name(const char *addr, char *out, size_t size)
 {
 	size_t i;
+	bool changed = false;
+
 	for (i = 0; addr[i] && i + 1 < size; i++) {
 		char c = addr[i];
-		out[i] = g_ascii_isalnum(c) || strchr("@._-+", c) ? c : '_';
+		bool ok = g_ascii_isalnum(c) || strchr("@._-+", c);
+		out[i] = ok ? c : '_';
+		changed |= !ok;
 	}
 	out[i] = '\0';
+	if (changed || addr[i] != '\0') {
+		gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, addr, -1);
+		size_t keep = size > 18 ? size - 18 : 0;
+		snprintf(out + (i < keep ? i : keep), size - (i < keep ? i : keep), "-%.16s", h);
+		g_free(h);
+	}
 }
 
 static int write_eml(struct batch *b, const struct subscriber *s, struct cx_error *e)
@@ -319,14 +336,14 @@ static int write_eml(struct batch *b, const struct subscriber *s, struct cx_erro
 	size_t len;
 
 	snprintf(dir, sizeof dir, "%s/mail", b->run_dir);
-	if (rundir_mkdirs(dir, e) != 0)
+	if (rundir_mkdirs_private(dir, e) != 0)
 		return -1;
 	mail_message_id(b->job->name, b->as_of, s->email, b->domain, msgid);
 	if (build(b, s, b->eml_date, msgid, &msg, &len, e) != 0)
 		return -1;
 	safe_name(s->email, name, sizeof name);
 	snprintf(path, sizeof path, "%s/%s.eml", dir, name);
-	int rc = atomicfile_write(path, msg, len, ATOMICFILE_REPLACE, e);
+	int rc = atomicfile_write_private(path, msg, len, ATOMICFILE_REPLACE, e);
 	free(msg);
 	if (rc == 0)
 		b->sum->written++;
@@ -353,14 +370,18 @@ static int archive_message(struct batch *b, const char *rcpt, const char *msgid,
 
 	snprintf(file, sizeof file, "%.*s.eml", (int)strcspn(msgid, "@"), msgid);
 	snprintf(path, sizeof path, "%s/%s", b->archive_mail, file);
-	if (atomicfile_write(path, msg, len, ATOMICFILE_REPLACE, e) != 0)
+	if (atomicfile_write_private(path, msg, len, ATOMICFILE_REPLACE, e) != 0)
 		return -1;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(path, sizeof path, "%s/manifest.tsv", b->archive_mail);
-	FILE *f = fopen(path, "a");
-	if (f == NULL)
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot open: %s", path, strerror(errno));
+	}
 	fprintf(f, "%s\t%s\t<%s>\t%s\t%s\t%d\n", now, rcpt, msgid, file, sha, code);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		fclose(f);

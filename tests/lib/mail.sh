@@ -13,6 +13,7 @@ export CONVEX_TEST_SECRET=test-secret-0123456789
 mail_setup() {
   RUN=$TMP/out/2007-05-08
   ARCH=$TMP/archive
+  MAILARCH=$TMP/out/mail-archive   # default: OUT/mail-archive, private
   LEDGER=$TMP/ledger.sqlite
   mkdir -p "$TMP/out"
   cp -r "$REPO/tests/data/report" "$RUN"
@@ -84,7 +85,7 @@ ledger_consistent() {
     [ "$(spool_for "$a")" -eq 0 ] || { echo "not sent $a but stored"; return 1; }
   done
   n=$(ledger_q "select count(*) from delivery where status='sent'")
-  m=$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)
+  m=$(ls "$MAILARCH"/2007/05/08/*.eml 2>/dev/null | wc -l)
   [ "$n" -eq "$m" ] || { echo "$n sent, $m archived"; return 1; }
 }
 
