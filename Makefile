@@ -132,6 +132,7 @@ demo: $(BUILD)/convex
 bench: $(BUILD)/convex
 	$(Q)scripts/deps.sh all
 	$(Q)BUILD=$(CURDIR)/$(BUILD) CONVEX=$(CURDIR)/$(BUILD)/convex bench/run.sh
+	$(Q)CONVEX=$(CURDIR)/$(BUILD)/convex bench/smtp.sh
 
 # ---- install ---------------------------------------------------------------
 # The installed binary is linked apart, in $(BUILD)/install/, with paths.c

@@ -5,13 +5,18 @@
  * RUNDIR/report.xml with the subscriber's values as string parameters,
  * build the message (mail.h) and
  *  - without <smtp> in the job: write it to RUNDIR/mail/ADDRESS.eml;
- *  - with <smtp>: send it (smtp.h) under the exactly-once protocol of the
- *    ledger (ledger.h): queued -> sending -> sent/deferred/failed, a 4xx or
- *    a dropped connection retried DELIVER_RETRIES times with exponential
- *    backoff, then left "deferred" for the next run; a 5xx "failed". The
- *    exact bytes of each accepted message go to ARCHIVE/YYYY/MM/DD/mail/
- *    with a line in its manifest.tsv (time, recipient, Message-ID, file,
- *    SHA-256, reply code).
+ *  - with <smtp>: send it (smtp.h) through up to <smtp connections>
+ *    parallel connections (sendpool.h) under the ledger's protocol
+ *    (ledger.h): queued -> sending -> sent/deferred/unknown/failed, in
+ *    groups of DELIVER_GROUP messages per ledger commit. A 4xx or a failure
+ *    before the final dot is retried a few times, then left "deferred"; a
+ *    5xx is "failed"; no reply after the final dot is "unknown" (not sent
+ *    again in this run). The relay's circuit breaker (relay.h) stops the
+ *    batch after RELAY_TRIPS relay failures in a row, leaving the rest
+ *    queued. The exact bytes of each accepted message go to
+ *    ARCHIVE/YYYY/MM/DD/mail/ with a line in its manifest.tsv
+ *    (mailarchive.h); on every start the archive and manifest are
+ *    reconciled with the ledger first.
  * Before the mail, the web edition of the day is published (site.h), since
  * the messages link to it.
  */
@@ -24,14 +29,6 @@
 #include "err.h"
 #include "job.h"
 
-/* Attempts per message in one run for 4xx replies and dropped
- * connections, and the first pause between them (doubled each time,
- * capped at DELIVER_BACKOFF_MAX_MS): a relay that is busy gets a few
- * seconds, a relay that is down costs a run under a minute. */
-#define DELIVER_RETRIES        4
-#define DELIVER_BACKOFF_MS     250
-#define DELIVER_BACKOFF_MAX_MS 8000
-
 struct deliver_summary {
 	size_t subscribers;   /* distinct addresses in the file */
 	size_t suppressed;    /* skipped: on the suppression list */
@@ -40,18 +37,24 @@ struct deliver_summary {
 	size_t already;       /* accepted in an earlier run: not sent again */
 	size_t deferred;      /* 4xx / dropped after the retries: next run */
 	size_t failed;        /* 5xx, now or in an earlier run: never retried */
-	size_t pending;       /* not attempted because the batch stopped */
+	size_t unknown;       /* no reply after the final dot: the next run sends
+				 them again with the same Message-ID */
+	size_t pending;       /* still queued: not attempted because the batch
+				 stopped (or the relay failed with the breaker open) */
+	int relay_down;       /* the relay's circuit breaker stopped the batch */
+	char transport[256];  /* the relay's URL; "" for .eml files */
 	double send_seconds;  /* wall time inside SMTP transactions (run.json) */
 };
 
 /* Publish the web edition and deliver the digest of the run in `run_dir`
  * (OUT/YYYY-MM-DD, with report.xml and charts/) for `job`.
  * Returns 0 when every message was written or accepted, 1 when some were
- * deferred or failed (the summary says which; exit status 3), -1 with `e`
- * set when the batch could not run or stopped: CX_ECONFIG (a setting or
- * environment variable missing), CX_EDATA (subscriber file), CX_ENOPERM
- * (AUTH refused), CX_EPROTOCOL (no STARTTLS), CX_EUNAVAILABLE (relay
- * unreachable), CX_ETEMPFAIL (another delivery holds the ledger). After a
+ * deferred, unknown or failed (the summary says which; exit status 3), -1
+ * with `e` set when the batch could not run or stopped: CX_ECONFIG (a
+ * setting or environment variable missing, CA file unreadable), CX_EDATA
+ * (subscriber file), CX_ENOPERM (AUTH refused), CX_EPROTOCOL (no STARTTLS,
+ * certificate refused), CX_ETEMPFAIL (relay down: the circuit breaker
+ * opened; or another delivery holds the ledger). After a
  * stop, nothing is lost: the next run or `convex send` sends the rest. */
 int deliver_digest(const struct job *job, const char *run_dir,
 		   struct deliver_summary *sum, struct cx_error *e);

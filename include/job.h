@@ -40,6 +40,7 @@
 #define JOB_DEFAULT_MAX_AGE_H 24    /* hours between fetches of a source */
 #define JOB_DEFAULT_DEADLINE_S 300  /* seconds for one whole fetch */
 #define JOB_DEFAULT_SMTP_TIMEOUT 60 /* seconds */
+#define JOB_DEFAULT_SMTP_CONNECTIONS 2
 
 enum job_paper { JOB_PAPER_A4, JOB_PAPER_LETTER };
 
@@ -145,7 +146,12 @@ struct job_smtp {
 	char *password_env;
 	char *ca_file;        /* NULL: the system's CAs */
 	double rate;          /* messages per second; 0 = no limit */
-	int timeout;          /* seconds; default 60 */
+	int timeout;          /* seconds per reply to MAIL/RCPT/DATA; default 60 */
+	int connect_timeout;  /* seconds to a ready relay (connect, greeting,
+				 STARTTLS, AUTH); 0: SMTP_CONNECT_TIMEOUT */
+	int data_timeout;     /* seconds for the reply to the final dot;
+				 0: SMTP_DATA_TIMEOUT (RFC 5321 4.5.3.2) */
+	int connections;      /* parallel connections to the relay; default 2 */
 };
 
 /* <digest title=".." subscribers=".." suppression=".." from=".."

@@ -3,13 +3,20 @@
  * code, attempts and times. The ledger is what makes delivery exactly once:
  *
  *   queued   -> sending  (committed before the SMTP transaction starts)
- *   sending  -> sent     (committed right after the server's 250 to DATA)
- *            -> deferred (4xx or dropped connection after the retries)
+ *   sending  -> sent     (committed after the server's 250 to DATA)
+ *            -> deferred (4xx or dropped connection before the final dot,
+ *                         after the retries)
+ *            -> unknown  (timeout or drop after the final dot: the relay
+ *                         may have the message; not retried in the run)
  *            -> failed   (5xx; never retried)
+ *            -> queued   (the batch stopped before sending it)
  *
  * A row still "sending" when a run starts was interrupted (kill -9) inside
- * its transaction. See README "Exactly once" for how deliver treats it.
- * Every change is its own committed transaction (synchronous=FULL).
+ * its transaction; it is sent again like an "unknown" one, with the same
+ * Message-ID and bytes (docs/mail-delivery.md). A change is its own
+ * committed transaction (synchronous=FULL) unless the caller groups
+ * several between ledger_begin and ledger_commit (deliver.c does, per
+ * batch of messages).
  * An exclusive lock on LEDGER.lock keeps two deliveries from running at once.
  */
 #ifndef CONVEX_LEDGER_H
@@ -31,7 +38,8 @@ struct ledger_row {
 	int smtp_code;
 	int attempts;
 	int64_t date;             /* the message's Date header (Unix time) */
-	char sha256[65];          /* of the bytes accepted ("" until sent) */
+	char sha256[65];          /* of the message's bytes, recorded with
+				     "sending" ("" before the first attempt) */
 };
 
 /* Open (creating when missing) the ledger at `path` and take its lock.
@@ -52,11 +60,23 @@ int ledger_queue(struct ledger *l, const char *job, const char *as_of,
 		 const char *rcpt, const char *message_id, int64_t date,
 		 struct cx_error *e);
 
-/* Set the status (and code, detail; sha256 may be NULL) of a row; "sending"
- * also counts an attempt. Returns 0 or -1 with `e` set. */
+/* Set the status (and code, detail; sha256 NULL keeps the row's) of a
+ * row; "sending" also counts an attempt. Returns 0 or -1 with `e` set. */
 int ledger_mark(struct ledger *l, const char *job, const char *as_of,
 		const char *rcpt, const char *status, int smtp_code,
 		const char *detail, const char *sha256, struct cx_error *e);
+
+/* Count `n` more attempts on a row (retries within one "sending").
+ * Returns 0 or -1 with `e` set. */
+int ledger_add_attempts(struct ledger *l, const char *job, const char *as_of,
+			const char *rcpt, int n, struct cx_error *e);
+
+/* Group the changes that follow into one transaction (BEGIN IMMEDIATE);
+ * ledger_commit makes them durable at once. Both return 0 or -1 with `e`
+ * set (CX_EIO; a failed commit is rolled back). */
+int ledger_begin(struct ledger *l, struct cx_error *e);
+int ledger_commit(struct ledger *l, struct cx_error *e);
+void ledger_rollback(struct ledger *l);
 
 /* Rows of (job, as_of) with `status`; -1 on error. */
 long ledger_count(struct ledger *l, const char *job, const char *as_of,

@@ -45,6 +45,7 @@
 #include "runlock.h"
 #include "shard.h"
 #include "stats.h"
+#include "suppress.h"
 #include "xalloc.h"
 
 #define RUN_THREADS_MAX   256
@@ -1132,6 +1133,7 @@ static void finish_runjson(struct run *r, int status, const struct cx_error *e)
 	runjson_count(r->rj, "mail_already_sent", r->mail.already);
 	runjson_count(r->rj, "mail_deferred", r->mail.deferred);
 	runjson_count(r->rj, "mail_failed", r->mail.failed);
+	runjson_count(r->rj, "mail_unknown", r->mail.unknown);
 	runjson_count(r->rj, "mail_pending", r->mail.pending);
 	runjson_count(r->rj, "mail_suppressed", r->mail.suppressed);
 	cx_error_clear(&we);
@@ -1538,6 +1540,9 @@ int cmd_check(int argc, char **argv)
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	char sup[1024];
+	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
+		printf("%s\n", sup);
 	job_free(j);
 	return rc == 0 ? 0 : cmd_fail(&e);
 }

@@ -2,6 +2,7 @@
  * -> .eml file, or SMTP under the ledger's exactly-once protocol -> archive. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,15 @@
 #include "archive.h"
 #include "atomicfile.h"
 #include "deliver.h"
+#include "killpoint.h"
 #include "ledger.h"
 #include "log.h"
+#include "mailarchive.h"
 #include "mail.h"
 #include "paths.h"
+#include "relay.h"
 #include "rundir.h"
+#include "sendpool.h"
 #include "site.h"
 #include "smtp.h"
 #include "subscribers.h"
@@ -31,6 +36,10 @@
 #define DELIVER_PATH_MAX 4096
 /* Bytes of the per-subscriber pairs parameter "|A-B|C-D|". */
 #define DELIVER_PAIRS_PARAM_MAX 65536
+/* Messages per group: one ledger commit to mark them "sending", one for
+ * their outcomes, one sync of their archived copies (smtp_group). Larger
+ * groups save commits and widen the duplicate window (see there). */
+#define DELIVER_GROUP 32
 
 enum { T_SUBJECT, T_TEXT, T_HTML, T_COUNT };
 static const char *const template_files[T_COUNT] = {
@@ -54,9 +63,11 @@ struct batch {
 	size_t npairs;
 	time_t eml_date;            /* Date of .eml files: report.xml's mtime */
 	struct ledger *ledger;
-	struct smtp *smtp;
+	struct sendpool *pool;      /* NULL: no <smtp>, .eml files */
+	struct relay relay;         /* the circuit breaker */
+	struct mailarchive *archive;
 	char archive_mail[DELIVER_PATH_MAX + 16];
-	struct timespec last_send;
+	size_t repaired;            /* archive files or manifest lines restored */
 	struct deliver_summary *sum;
 };
 
@@ -138,7 +149,8 @@ static const char *env_of(const char *name, const char *what, struct cx_error *e
 static int setup_smtp(struct batch *b, struct cx_error *e)
 {
 	const struct job_smtp *s = &b->job->digest.smtp;
-	struct smtp_opts o = {.url = s->url, .ca_file = s->ca_file, .timeout = s->timeout};
+	struct smtp_opts o = {.url = s->url, .ca_file = s->ca_file, .timeout = s->timeout,
+			      .connect_timeout = s->connect_timeout, .data_timeout = s->data_timeout};
 	char day[DELIVER_PATH_MAX];
 
 	if (s->user_env != NULL) {
@@ -152,11 +164,13 @@ static int setup_smtp(struct batch *b, struct cx_error *e)
 	if (archive_day_dir(root, b->date, day, sizeof day) == NULL)
 		return cx_fail(e, CX_ECANTCREAT, "mail archive path too long");
 	snprintf(b->archive_mail, sizeof b->archive_mail, "%s", day);
-	if (rundir_mkdirs_private(root, e) != 0 || rundir_mkdirs_private(b->archive_mail, e) != 0)
+	if (rundir_mkdirs_private(root, e) != 0 || rundir_mkdirs_private(b->archive_mail, e) != 0 ||
+	    (b->archive = mailarchive_open(b->archive_mail, e)) == NULL)
 		return -1;
 	if ((b->ledger = ledger_open(b->job->digest.ledger, e)) == NULL)
 		return -1;
-	return (b->smtp = smtp_new(&o, e)) != NULL ? 0 : -1;
+	b->pool = sendpool_new(&o, s->connections, s->rate, &b->relay, e);
+	return b->pool != NULL ? 0 : -1;
 }
 
 static int setup(struct batch *b, struct cx_error *e)
@@ -198,7 +212,8 @@ static void release(struct batch *b)
 	template_strings_free(b->pair_b, b->npairs);
 	template_strings_free(b->group_a, b->npairs);
 	template_strings_free(b->group_b, b->npairs);
-	smtp_free(b->smtp);
+	sendpool_free(b->pool);
+	mailarchive_free(b->archive);
 	ledger_free(b->ledger);
 }
 
@@ -359,170 +374,365 @@ static void sha256_of(const char *msg, size_t len, char out[65])
 	g_free(h);
 }
 
-/* Keep the exact bytes accepted, with recipient and time in the manifest. */
-static int archive_message(struct batch *b, const char *rcpt, const char *msgid,
-			   const char *msg, size_t len, const char *sha, int code,
-			   struct cx_error *e)
-{
-	char path[DELIVER_PATH_MAX + 512], file[MAIL_MSGID_MAX + 8], now[32];
-	struct tm tm;
-	time_t t = time(NULL);
+/* A message to send: the subscriber, its ledger row, the bytes. */
+struct outgoing {
+	const struct subscriber *s;
+	struct ledger_row row;
+	char *msg;
+	size_t len;
+	char sha[65];
+	char from[MAIL_ADDR_MAX + 1];   /* envelope sender (verp.h) */
+};
 
-	snprintf(file, sizeof file, "%.*s.eml", (int)strcspn(msgid, "@"), msgid);
-	snprintf(path, sizeof path, "%s/%s", b->archive_mail, file);
-	if (atomicfile_write_private(path, msg, len, ATOMICFILE_REPLACE, e) != 0)
-		return -1;
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(path, sizeof path, "%s/manifest.tsv", b->archive_mail);
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (f == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot open: %s", path, strerror(errno));
+static int suppressed(struct batch *b, const char *addr, struct cx_error *e);
+
+/* A "sent" message must be archived byte for byte and listed once. A copy
+ * missing or damaged (a kill between the ledger commit and the archive, a
+ * power loss before the group's sync) is rebuilt - the same inputs give
+ * the same bytes - and archived when its SHA-256 is the one the ledger
+ * recorded at sending time; a missing manifest line is added. */
+static int reconcile_one(struct batch *b, const struct subscriber *s,
+			 const struct ledger_row *row, struct cx_error *e)
+{
+	if (!mailarchive_holds(b->archive, row->message_id, row->sha256)) {
+		char *msg = NULL, sha[65];
+		size_t len;
+		if (build(b, s, (time_t)row->date, row->message_id, &msg, &len, e) != 0)
+			return -1;
+		sha256_of(msg, len, sha);
+		int rc = 0;
+		if (strcmp(sha, row->sha256) != 0)
+			log_warn("%s: archived copy of <%s> is missing and the message no longer "
+				 "rebuilds to the bytes sent (inputs changed); not archived",
+				 s->email, row->message_id);
+		else if ((rc = mailarchive_put(b->archive, row->message_id, msg, len, e)) == 0)
+			b->repaired++;
+		free(msg);
+		if (rc != 0 || strcmp(sha, row->sha256) != 0)
+			return rc;
 	}
-	fprintf(f, "%s\t%s\t<%s>\t%s\t%s\t%d\n", now, rcpt, msgid, file, sha, code);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		fclose(f);
-		return cx_fail(e, CX_EIO, "%s: write error", path);
+	if (mailarchive_listed(b->archive, row->message_id) == 0) {
+		mailarchive_list(b->archive, s->email, row->message_id, row->sha256, row->smtp_code);
+		b->repaired++;
 	}
-	fclose(f);
 	return 0;
 }
 
-static void rate_wait(struct batch *b)
-{
-	double rate = b->job->digest.smtp.rate;
-	struct timespec now;
-	if (rate <= 0)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double gap = 1.0 / rate - ((double)(now.tv_sec - b->last_send.tv_sec) +
-				   (double)(now.tv_nsec - b->last_send.tv_nsec) / 1e9);
-	if (b->last_send.tv_sec != 0 && gap > 0)
-		g_usleep((gulong)(gap * 1e6));
-	clock_gettime(CLOCK_MONOTONIC, &b->last_send);
-}
-
-/* One message through SMTP with its retries. Returns 0 when the batch goes
- * on (whatever happened to this message), -1 when it must stop. */
-static int send_one(struct batch *b, const struct subscriber *s,
-		    const struct ledger_row *row, struct cx_error *e)
+/* Queue every subscriber's row (one transaction), then sort the rows:
+ * sent ones are reconciled with the archive, failed ones counted, the rest
+ * go to `todo`. */
+static int smtp_prepare(struct batch *b, struct outgoing *todo, size_t *ntodo,
+			struct cx_error *e)
 {
 	const char *job = b->job->name;
-	char *msg = NULL, sha[65];
-	size_t len;
-	struct cx_error se;
-	int code = 0, rc = -1;
-	unsigned pause = DELIVER_BACKOFF_MS;
-
-	if (build(b, s, (time_t)row->date, row->message_id, &msg, &len, e) != 0)
-		return -1;
-	sha256_of(msg, len, sha);
-	for (int attempt = 1;; attempt++) {
-		rate_wait(b);
-		/* Committed before the transaction: a kill from here until the
-		 * "sent" commit leaves the row "sending" (see README). */
-		if (ledger_mark(b->ledger, job, b->as_of, s->email, "sending", 0, NULL, NULL, e) != 0)
-			goto done;
-		cx_error_clear(&se);
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		char sender[MAIL_ADDR_MAX + 1];
-		verp_sender(b->job->digest.return_path != NULL ? b->job->digest.return_path : b->from_addr,
-			    b->job->digest.verp, s->email, sender);
-		enum smtp_result r = smtp_send(b->smtp, sender, s->email, msg, len, &code, &se);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		b->sum->send_seconds += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-		if (r == SMTP_SENT) {
-			if (ledger_mark(b->ledger, job, b->as_of, s->email, "sent", code, NULL, sha, e) != 0 ||
-			    archive_message(b, s->email, row->message_id, msg, len, sha, code, e) != 0)
-				goto done;
-			b->sum->sent++;
-			rc = 0;
-			goto done;
-		}
-		if (r == SMTP_PERMFAIL) {
-			log_warn("%s", se.msg);
-			b->sum->failed++;
-			rc = ledger_mark(b->ledger, job, b->as_of, s->email, "failed", code, se.msg, NULL, e);
-			goto done;
-		}
-		if (r == SMTP_FATAL) {
-			/* Nothing reached the server: the message waits for the next run. */
-			ledger_mark(b->ledger, job, b->as_of, s->email, "deferred", code, se.msg, NULL, NULL);
-			*e = se;
-			goto done;
-		}
-		if (attempt >= DELIVER_RETRIES) {
-			log_warn("%s; deferred to the next run after %d attempts", se.msg, attempt);
-			b->sum->deferred++;
-			rc = ledger_mark(b->ledger, job, b->as_of, s->email, "deferred", code, se.msg, NULL, e);
-			goto done;
-		}
-		log_info("%s; retrying in %u ms", se.msg, pause);
-		g_usleep((gulong)pause * 1000);
-		pause = pause * 2 > DELIVER_BACKOFF_MAX_MS ? DELIVER_BACKOFF_MAX_MS : pause * 2;
-	}
-done:
-	free(msg);
-	return rc;
-}
-
-/* A message marked sent whose archived copy is missing (killed between the
- * two): rebuild it - the same inputs give the same bytes - and archive it
- * when its SHA-256 is the one the ledger recorded at sending time. */
-static int repair_archive(struct batch *b, const struct subscriber *s,
-			  const struct ledger_row *row, struct cx_error *e)
-{
-	char path[DELIVER_PATH_MAX + 512], *msg = NULL, sha[65];
-	size_t len;
-	snprintf(path, sizeof path, "%s/%.*s.eml", b->archive_mail,
-		 (int)strcspn(row->message_id, "@"), row->message_id);
-	if (access(path, F_OK) == 0)
-		return 0;
-	if (build(b, s, (time_t)row->date, row->message_id, &msg, &len, e) != 0)
-		return -1;
-	sha256_of(msg, len, sha);
-	int rc = 0;
-	if (strcmp(sha, row->sha256) != 0)
-		log_warn("%s: archived copy of <%s> is missing and the message no longer "
-			 "rebuilds to the bytes sent (inputs changed); not archived",
-			 s->email, row->message_id);
-	else
-		rc = archive_message(b, s->email, row->message_id, msg, len, sha, row->smtp_code, e);
-	free(msg);
-	return rc;
-}
-
-static int smtp_subscriber(struct batch *b, const struct subscriber *s, struct cx_error *e)
-{
-	struct ledger_row row;
 	char msgid[MAIL_MSGID_MAX];
-	int got = ledger_get(b->ledger, b->job->name, b->as_of, s->email, &row, e);
+	size_t fixed = 0;
 
-	if (got < 0)
+	if (ledger_begin(b->ledger, e) != 0)
 		return -1;
-	if (got == 0) {
-		mail_message_id(b->job->name, b->as_of, s->email, b->domain, msgid);
-		if (ledger_queue(b->ledger, b->job->name, b->as_of, s->email, msgid,
-				 (int64_t)time(NULL), e) != 0 ||
-		    ledger_get(b->ledger, b->job->name, b->as_of, s->email, &row, e) != 1)
+	for (size_t i = 0; i < b->subs->n; i++) {
+		const struct subscriber *s = &b->subs->v[i];
+		int sup = suppressed(b, s->email, e);
+		if (sup < 0) {
+			ledger_rollback(b->ledger);
 			return -1;
+		}
+		if (sup)
+			continue;
+		mail_message_id(job, b->as_of, s->email, b->domain, msgid);
+		if (ledger_queue(b->ledger, job, b->as_of, s->email, msgid, (int64_t)time(NULL), e) != 0) {
+			ledger_rollback(b->ledger);
+			return -1;
+		}
 	}
-	if (!strcmp(row.status, "sent")) {
-		b->sum->already++;
-		return repair_archive(b, s, &row, e);
+	if (ledger_commit(b->ledger, e) != 0)
+		return -1;
+	killpoint("queued");
+	if (mailarchive_dedupe(b->archive, &fixed, e) != 0)
+		return -1;
+	b->repaired += fixed;
+	*ntodo = 0;
+	for (size_t i = 0; i < b->subs->n; i++) {
+		const struct subscriber *s = &b->subs->v[i];
+		struct ledger_row row;
+		int sup = suppressed(b, s->email, e);
+		if (sup < 0)
+			return -1;
+		if (sup) {
+			b->sum->suppressed++;
+			continue;
+		}
+		if (ledger_get(b->ledger, job, b->as_of, s->email, &row, e) != 1)
+			return -1;
+		if (!strcmp(row.status, "sent")) {
+			b->sum->already++;
+			if (reconcile_one(b, s, &row, e) != 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(row.status, "failed")) {
+			b->sum->failed++;
+			continue;
+		}
+		if (!strcmp(row.status, "sending") && row.sha256[0] &&
+		    mailarchive_holds(b->archive, row.message_id, row.sha256)) {
+			/* its copy is only written after the 250: accepted */
+			log_info("%s: accepted before the last run stopped (its archived copy "
+				 "proves the 250); not sent again", s->email);
+			if (ledger_mark(b->ledger, job, b->as_of, s->email, "sent", 250, NULL, NULL, e) != 0)
+				return -1;
+			row.smtp_code = 250;
+			b->sum->already++;
+			if (reconcile_one(b, s, &row, e) != 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(row.status, "sending") || !strcmp(row.status, "unknown"))
+			log_warn("%s: the last run %s; sending again with the same Message-ID <%s> "
+				 "(a duplicate if the relay had taken it)", s->email,
+				 row.status[1] == 'e' ? "stopped inside its SMTP transaction"
+						      : "did not learn whether the relay took it",
+				 row.message_id);
+		todo[(*ntodo)++] = (struct outgoing){.s = s, .row = row};
 	}
-	if (!strcmp(row.status, "failed")) {
-		b->sum->failed++;
-		return 0;
+	if (mailarchive_sync(b->archive, e) != 0)
+		return -1;
+	if (b->repaired > 0)
+		log_warn("%s: %zu archived message%s or manifest line%s restored from the ledger",
+			 b->archive_mail, b->repaired, b->repaired == 1 ? "" : "s", b->repaired == 1 ? "" : "s");
+	return 0;
+}
+
+/* What the ledger says after the pool's attempt at one message. */
+static const char *status_after(struct batch *b, const struct send_item *it)
+{
+	if (!it->attempted)
+		return "queued";
+	switch (it->out.result) {
+	case SMTP_SENT: return "sent";
+	case SMTP_PERMFAIL: return "failed";
+	case SMTP_UNKNOWN: return "unknown";
+	case SMTP_FATAL: return "queued";
+	case SMTP_TEMPFAIL: break;
 	}
-	if (!strcmp(row.status, "sending"))
-		log_warn("%s: the last run stopped inside its SMTP transaction; sending again "
-			 "with the same Message-ID <%s>", s->email, row.message_id);
-	return send_one(b, s, &row, e);
+	/* The relay's failure with the breaker open: the message is not to
+	 * blame and waits in the queue; a 4xx for the recipient is a deferral. */
+	return it->out.relay && relay_is_open(&b->relay) ? "queued" : "deferred";
+}
+
+static void count(struct batch *b, const char *status, const struct send_item *it)
+{
+	struct deliver_summary *sum = b->sum;
+	if (!strcmp(status, "sent")) {
+		sum->sent++;
+		return;
+	}
+	if (!strcmp(status, "queued")) {
+		sum->pending++;
+		return;
+	}
+	log_warn("%s%s", it->err.msg,
+		 !strcmp(status, "unknown") ? "; not sent again in this run: the next run sends it with the same Message-ID" :
+		 !strcmp(status, "deferred") ? "; deferred to the next run" : "");
+	if (!strcmp(status, "failed"))
+		sum->failed++;
+	else if (!strcmp(status, "unknown"))
+		sum->unknown++;
+	else
+		sum->deferred++;
+}
+
+/* Right after a 250, in the sending thread: the exact bytes go to the
+ * archive at once, so that a copy on disk proves the 250 to the next run
+ * even when this one is killed before its ledger commit. */
+struct group_ctx {
+	struct batch *b;
+	pthread_mutex_t lock;
+	struct cx_error err;        /* the first archive failure */
+};
+
+static void on_accepted(void *arg, struct send_item *it)
+{
+	struct group_ctx *g = arg;
+	struct outgoing *o = it->user;
+	struct cx_error e;
+	if (mailarchive_put(g->b->archive, o->row.message_id, o->msg, o->len, &e) != 0) {
+		pthread_mutex_lock(&g->lock);
+		if (g->err.code == CX_OK)
+			g->err = e;
+		pthread_mutex_unlock(&g->lock);
+		return;
+	}
+	killpoint("after-rename");
+}
+
+static int mark_group(struct batch *b, struct outgoing *o, const struct send_item *it,
+		      size_t n, struct cx_error *e)
+{
+	const char *job = b->job->name;
+	if (ledger_begin(b->ledger, e) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *st = it != NULL ? status_after(b, &it[i]) : "sending";
+		int sent = !strcmp(st, "sent");
+		const char *detail = it == NULL || sent || !it[i].attempted ? NULL : it[i].err.msg;
+		if (ledger_mark(b->ledger, job, b->as_of, o[i].s->email, st, it != NULL ? it[i].out.code : 0,
+				detail, o[i].sha, e) != 0 ||
+		    (it != NULL && it[i].attempts > 1 &&
+		     ledger_add_attempts(b->ledger, job, b->as_of, o[i].s->email, it[i].attempts - 1, e) != 0)) {
+			ledger_rollback(b->ledger);
+			return -1;
+		}
+	}
+	return ledger_commit(b->ledger, e);
+}
+
+/* A group of messages: built, then sent while the next one is built. */
+struct group {
+	struct outgoing *o;
+	size_t n;
+	struct send_item *it;
+	struct group_ctx g;
+};
+
+static int group_build(struct batch *b, struct group *gr, struct outgoing *o, size_t n,
+		       struct cx_error *e)
+{
+	*gr = (struct group){.o = o, .n = n, .it = xcalloc(n, sizeof *gr->it), .g = {.b = b}};
+	pthread_mutex_init(&gr->g.lock, NULL);
+	cx_error_clear(&gr->g.err);
+	for (size_t i = 0; i < n; i++) {
+		if (build(b, o[i].s, (time_t)o[i].row.date, o[i].row.message_id, &o[i].msg, &o[i].len, e) != 0)
+			return -1;
+		sha256_of(o[i].msg, o[i].len, o[i].sha);
+		verp_sender(b->job->digest.return_path != NULL ? b->job->digest.return_path : b->from_addr,
+			    b->job->digest.verp, o[i].s->email, o[i].from);
+		gr->it[i] = (struct send_item){.from = o[i].from, .rcpt = o[i].s->email,
+					       .msg = o[i].msg, .len = o[i].len, .user = &o[i]};
+	}
+	return 0;
+}
+
+static void group_release(struct group *gr)
+{
+	if (gr->it == NULL)
+		return;
+	for (size_t i = 0; i < gr->n; i++) {
+		free(gr->o[i].msg);
+		gr->o[i].msg = NULL;
+	}
+	pthread_mutex_destroy(&gr->g.lock);
+	free(gr->it);
+	gr->it = NULL;
+}
+
+/* Mark the group "sending" (one commit) and hand it to the pool. */
+static int group_start(struct batch *b, struct group *gr, struct cx_error *e)
+{
+	if (mark_group(b, gr->o, NULL, gr->n, e) != 0)
+		return -1;
+	sendpool_start(b->pool, gr->it, gr->n, on_accepted, &gr->g);
+	return 0;
+}
+
+/* Wait for the pool, record the outcomes (one commit), list the accepted
+ * in the manifest after one sync of their copies. */
+static int group_finish(struct batch *b, struct group *gr, struct cx_error *e)
+{
+	double secs = 0;
+	sendpool_wait(b->pool, &secs);
+	b->sum->send_seconds += secs;
+	if (gr->g.err.code != CX_OK) {
+		*e = gr->g.err;
+		return -1;
+	}
+	if (mark_group(b, gr->o, gr->it, gr->n, e) != 0)
+		return -1;
+	killpoint("after-commit");
+	for (size_t i = 0; i < gr->n; i++) {
+		const char *st = status_after(b, &gr->it[i]);
+		count(b, st, &gr->it[i]);
+		if (!strcmp(st, "sent"))
+			mailarchive_list(b->archive, gr->o[i].s->email, gr->o[i].row.message_id,
+					 gr->o[i].sha, gr->it[i].out.code);
+	}
+	if (mailarchive_sync(b->archive, e) != 0)
+		return -1;
+	killpoint("after-manifest");
+	return 0;
+}
+
+/* The groups of DELIVER_GROUP messages, each built while the one before
+ * is on the wire.
+ *
+ * Grouping never loses a message: every row is "sending" on disk, with
+ * the SHA-256 of its bytes, before its transaction starts, and becomes
+ * "sent" only after the 250. Nor does it widen the duplicate window: the
+ * accepted message's copy is archived right after its 250 (on_accepted),
+ * and a row still "sending" after a kill whose archived copy has the
+ * ledger's SHA-256 was accepted and is not sent again (smtp_prepare). The
+ * window stays from the final dot to that rename. What grouping changes is
+ * the announcement: the next run names every message of the interrupted
+ * group without a copy as a possible duplicate, sent or not. */
+static int smtp_groups(struct batch *b, struct outgoing *todo, size_t ntodo, size_t *done,
+		       struct cx_error *e)
+{
+	struct group cur = {0}, next = {0};
+	size_t k = 0, n = ntodo < DELIVER_GROUP ? ntodo : DELIVER_GROUP;
+	int rc = group_build(b, &cur, todo, n, e);
+
+	if (rc == 0)
+		rc = group_start(b, &cur, e);
+	while (rc == 0) {
+		size_t nk = k + cur.n, nn = ntodo - nk < DELIVER_GROUP ? ntodo - nk : DELIVER_GROUP;
+		int more = nk < ntodo;
+		int built = more ? group_build(b, &next, todo + nk, nn, e) : 0;
+		rc = group_finish(b, &cur, e);
+		group_release(&cur);
+		if (rc != 0 || built != 0 || !more || relay_is_open(&b->relay)) {
+			rc = rc != 0 ? rc : built;
+			k = nk;
+			break;
+		}
+		k = nk;
+		cur = next;
+		next = (struct group){0};
+		rc = group_start(b, &cur, e);
+	}
+	group_release(&cur);
+	group_release(&next);
+	*done = k;
+	return rc;
+}
+
+/* Why the batch stopped, as the run's error: the relay's own words for a
+ * refusal no retry cures (exit 76/77/78), else "relay down" (exit 75). */
+static int relay_down(struct batch *b, struct cx_error *e)
+{
+	const struct cx_error *last = &b->relay.last;
+	b->sum->relay_down = 1;
+	if (last->code != CX_ETEMPFAIL && last->code != CX_OK)
+		return cx_fail(e, last->code, "%s; %zu message%s left queued for the next run",
+			       last->msg, b->sum->pending, b->sum->pending == 1 ? "" : "s");
+	return cx_fail(e, CX_ETEMPFAIL, "relay down after %d failures in a row (last: %s); "
+		       "%zu message%s left queued for the next run", RELAY_TRIPS, last->msg,
+		       b->sum->pending, b->sum->pending == 1 ? "" : "s");
+}
+
+static int smtp_batch(struct batch *b, struct cx_error *e)
+{
+	struct outgoing *todo = xcalloc(b->subs->n + 1, sizeof *todo);
+	size_t ntodo = 0, k = 0;
+	int rc = smtp_prepare(b, todo, &ntodo, e);
+
+	if (rc == 0 && ntodo > 0)
+		rc = smtp_groups(b, todo, ntodo, &k, e);
+	if (rc == 0 && k < ntodo)
+		b->sum->pending += ntodo - k;
+	free(todo);
+	if (rc == 0 && relay_is_open(&b->relay))
+		rc = relay_down(b, e);
+	return rc;
 }
 
 /* ---- the batch ------------------------------------------------------------ */
@@ -536,6 +746,8 @@ static int suppressed(struct batch *b, const char *addr, struct cx_error *e)
 static int run_batch(struct batch *b, struct cx_error *e)
 {
 	size_t i;
+	if (b->pool != NULL)
+		return smtp_batch(b, e);
 	for (i = 0; i < b->subs->n; i++) {
 		const struct subscriber *s = &b->subs->v[i];
 		int sup = suppressed(b, s->email, e);
@@ -545,7 +757,7 @@ static int run_batch(struct batch *b, struct cx_error *e)
 			b->sum->suppressed++;
 			continue;
 		}
-		int rc = b->smtp != NULL ? smtp_subscriber(b, s, e) : write_eml(b, s, e);
+		int rc = write_eml(b, s, e);
 		if (rc != 0)
 			break;
 	}
@@ -562,10 +774,13 @@ int deliver_digest(const struct job *job, const char *run_dir,
 		   struct deliver_summary *sum, struct cx_error *e)
 {
 	struct batch b = {.job = job, .run_dir = run_dir, .sum = sum};
+	relay_init(&b.relay);
 	const char *title = job->digest.present && job->digest.title ? job->digest.title : job->title;
 	int rc = -1;
 
 	memset(sum, 0, sizeof *sum);
+	snprintf(sum->transport, sizeof sum->transport, "%s",
+		 job->digest.present && job->digest.has_smtp ? job->digest.smtp.url : "");
 	struct site_job site = {job->name, title, job->digest.present ? job->digest.public_url : NULL,
 				job->digest.present ? job->digest.from : NULL,
 				job->digest.present ? job->digest.signup_url : NULL};
@@ -578,17 +793,28 @@ int deliver_digest(const struct job *job, const char *run_dir,
 		rc = run_batch(&b, e);
 	}
 	release(&b);
-	if (rc == 0 && (sum->deferred > 0 || sum->failed > 0))
+	relay_release(&b.relay);
+	if (rc == 0 && (sum->deferred > 0 || sum->failed > 0 || sum->unknown > 0))
 		rc = 1;
 	return rc;
 }
 
 void deliver_summary_print(FILE *f, const struct deliver_summary *s)
 {
-	if (s->written > 0 || (s->sent == 0 && s->already == 0 && s->deferred == 0 && s->failed == 0))
-		fprintf(f, "mail: %zu written, %zu suppressed\n", s->written, s->suppressed);
-	else
-		fprintf(f, "mail: %zu sent, %zu deferred, %zu failed, %zu suppressed, %zu already sent%s\n",
-			s->sent, s->deferred, s->failed, s->suppressed, s->already,
+	if (s->transport[0] == '\0') {
+		fprintf(f, "mail: %zu written, %zu suppressed%s\n", s->written, s->suppressed,
 			s->pending ? " (stopped early; the rest waits for the next run)" : "");
+		return;
+	}
+	fprintf(f, "mail: %zu sent, %zu deferred, %zu failed, %zu suppressed, %zu already sent, "
+		"%zu unknown, %zu still queued (via %s)%s\n",
+		s->sent, s->deferred, s->failed, s->suppressed, s->already, s->unknown, s->pending,
+		s->transport, s->pending && !s->relay_down ? " (stopped early; the rest waits for the next run)" : "");
+	if (s->relay_down)
+		fprintf(f, "relay down: %zu message%s left queued for the next run\n", s->pending,
+			s->pending == 1 ? "" : "s");
+	if (s->unknown)
+		fprintf(f, "unknown: %zu message%s may or may not have been taken by the relay; "
+			"the next run sends %s again with the same Message-ID\n", s->unknown,
+			s->unknown == 1 ? "" : "s", s->unknown == 1 ? "it" : "them");
 }

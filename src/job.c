@@ -53,7 +53,7 @@ static const struct vocab_entry vocab[] = {
 	{"analysis", "job", "as-of lookback-years top stale-days"},
 	{"outputs", "job", "dir archive mail-archive paper datadir"},
 	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
-	{"smtp", "digest", "url user-env password-env ca-file rate timeout"},
+	{"smtp", "digest", "url user-env password-env ca-file rate timeout connect-timeout data-timeout connections"},
 	{"previous-secret", "digest", "id env"},
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
@@ -644,6 +644,9 @@ static void read_smtp(struct job *j, xmlNode *n)
 	s->ca_file = resolve(j, attr(n, "ca-file"));
 	s->rate = rate ? strtod(rate, NULL) : 0;
 	s->timeout = attr_int(n, "timeout", JOB_DEFAULT_SMTP_TIMEOUT);
+	s->connect_timeout = attr_int(n, "connect-timeout", 0);
+	s->data_timeout = attr_int(n, "data-timeout", 0);
+	s->connections = attr_int(n, "connections", JOB_DEFAULT_SMTP_CONNECTIONS);
 	free(rate);
 }
 
@@ -944,6 +947,7 @@ int job_set_smtp(struct job *j, const char *url, const char *ca_file,
 	if (!j->digest.has_smtp) {
 		memset(s, 0, sizeof *s);
 		s->timeout = JOB_DEFAULT_SMTP_TIMEOUT;
+		s->connections = JOB_DEFAULT_SMTP_CONNECTIONS;
 		j->digest.has_smtp = true;
 	}
 	if (url != NULL) {

@@ -20,21 +20,36 @@ struct ledger {
 	char *path;
 };
 
+#define TABLE(name) \
+	"CREATE TABLE IF NOT EXISTS " name " (" \
+	" job TEXT NOT NULL, as_of TEXT NOT NULL, recipient TEXT NOT NULL," \
+	" message_id TEXT NOT NULL," \
+	" status TEXT NOT NULL CHECK (status IN" \
+	"  ('queued','sending','sent','deferred','failed','unknown'))," \
+	" smtp_code INTEGER NOT NULL DEFAULT 0," \
+	" attempts INTEGER NOT NULL DEFAULT 0," \
+	" date INTEGER NOT NULL," \
+	" sha256 TEXT NOT NULL DEFAULT ''," \
+	" detail TEXT NOT NULL DEFAULT ''," \
+	" created TEXT NOT NULL, updated TEXT NOT NULL," \
+	" PRIMARY KEY (job, as_of, recipient));"
+
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=FULL;"
-	"CREATE TABLE IF NOT EXISTS delivery ("
-	" job TEXT NOT NULL, as_of TEXT NOT NULL, recipient TEXT NOT NULL,"
-	" message_id TEXT NOT NULL,"
-	" status TEXT NOT NULL CHECK (status IN"
-	"  ('queued','sending','sent','deferred','failed')),"
-	" smtp_code INTEGER NOT NULL DEFAULT 0,"
-	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" date INTEGER NOT NULL,"
-	" sha256 TEXT NOT NULL DEFAULT '',"
-	" detail TEXT NOT NULL DEFAULT '',"
-	" created TEXT NOT NULL, updated TEXT NOT NULL,"
-	" PRIMARY KEY (job, as_of, recipient));";
+	TABLE("delivery");
+
+/* A ledger from before the "unknown" state: its CHECK constraint cannot be
+ * altered in place, so the table is copied into the new shape, all in one
+ * transaction. */
+static const char migrate_unknown[] =
+	"BEGIN IMMEDIATE;"
+	TABLE("delivery_v2")
+	"INSERT INTO delivery_v2 SELECT job, as_of, recipient, message_id, status,"
+	" smtp_code, attempts, date, sha256, detail, created, updated FROM delivery;"
+	"DROP TABLE delivery;"
+	"ALTER TABLE delivery_v2 RENAME TO delivery;"
+	"COMMIT;";
 
 static void now_iso(char buf[32])
 {
@@ -59,6 +74,21 @@ static int take_lock(struct ledger *l, const char *path, struct cx_error *e)
 	return 0;
 }
 
+static int needs_migration(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL;
+	int old = 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT sql FROM sqlite_master WHERE name = 'delivery'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *sql = sqlite3_column_text(st, 0);
+		old = sql != NULL && strstr((const char *)sql, "'unknown'") == NULL;
+	}
+	sqlite3_finalize(st);
+	return old;
+}
+
 struct ledger *ledger_open(const char *path, struct cx_error *e)
 {
 	struct ledger *l = xcalloc(1, sizeof *l);
@@ -73,9 +103,11 @@ struct ledger *ledger_open(const char *path, struct cx_error *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(l->db, 5000);
-	if (sqlite3_exec(l->db, schema, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(l->db, schema, NULL, NULL, &err) != SQLITE_OK ||
+	    (needs_migration(l) && sqlite3_exec(l->db, migrate_unknown, NULL, NULL, &err) != SQLITE_OK)) {
 		cx_fail(e, CX_ESOFTWARE, "%s: %s", path, err != NULL ? err : "cannot create schema");
 		sqlite3_free(err);
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}
 	return l;
@@ -211,4 +243,39 @@ long ledger_count(struct ledger *l, const char *job, const char *as_of,
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+int ledger_begin(struct ledger *l, struct cx_error *e)
+{
+	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return cx_fail(e, CX_EIO, "%s: cannot begin a transaction: %s", l->path, sqlite3_errmsg(l->db));
+	return 0;
+}
+
+int ledger_commit(struct ledger *l, struct cx_error *e)
+{
+	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		cx_fail(e, CX_EIO, "%s: cannot commit: %s", l->path, sqlite3_errmsg(l->db));
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void ledger_rollback(struct ledger *l)
+{
+	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ledger_add_attempts(struct ledger *l, const char *job, const char *as_of,
+			const char *rcpt, int n, struct cx_error *e)
+{
+	sqlite3_stmt *st = prepare(l,
+		"UPDATE delivery SET attempts = attempts + ?4"
+		" WHERE job = ?1 AND as_of = ?2 AND recipient = ?3", e);
+	if (st == NULL)
+		return -1;
+	bind_key(st, job, as_of, rcpt);
+	sqlite3_bind_int(st, 4, n);
+	return step_done(l, st, e);
 }

@@ -14,8 +14,9 @@ run_convex send "$RUN" --job "$TMP/job.xml"
 expect_rc 0
 expect_out "mail: 4 sent, 0 deferred, 0 failed, 1 suppressed, 0 already sent"
 check "server stored 4 messages" test "$(spool_count)" -eq 4
-# One connection: EHLO in clear, STARTTLS, EHLO again; then 4 messages.
-check "one connection reused for the batch (2 EHLO)" test "$(wc -l < "$SPOOL/.ehlo")" -eq 2
+# At most 2 connections (the default), each reused: EHLO in clear,
+# STARTTLS, EHLO again; then the 4 messages between them.
+check "at most two connections for the batch (<= 4 EHLO)" test "$(wc -l < "$SPOOL/.ehlo")" -le 4
 for f in "$SPOOL"/*.eml; do
   check "$(basename "$f"): checked by Python's email package" \
     $PY "$TESTS_DIR/lib/check_mail.py" --report "$RUN" --rcpt "$(cat "${f%.eml}.eml.rcpt")" "$f"

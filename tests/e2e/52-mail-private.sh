@@ -58,7 +58,7 @@ leaks=$(grep -rlF -f "$TMP/secrets" "$ARCH" 2>/dev/null)
 check "after the .eml run the web root is still clean (found in: ${leaks:-nothing})" test -z "$leaks"
 
 # A mail archive inside the web root is refused before anything is sent.
-sed "s|<outputs dir=\"$TMP/out\" archive=\"$ARCH\"/>|<outputs dir=\"$TMP/out\" archive=\"$ARCH\" mail-archive=\"$ARCH/mail\"/>|" \
+sed "s|mail-archive=\"$ARCH-mail\"|mail-archive=\"$ARCH/mail\"|" \
   "$TMP/job.xml" > "$TMP/inside.xml"
 check "the overlapping job differs" sh -c "! cmp -s '$TMP/job.xml' '$TMP/inside.xml'"
 run_convex check "$TMP/inside.xml"
