@@ -62,3 +62,53 @@ ks_all_steps() {
   ks_step after-commit 0 ""
   ks_step after-manifest 0 ""
 }
+
+# ks_random TRIALS NAME: kill -9 a batch of KS_RN (20) messages at a
+# random moment of its sending - once a random number k in 1..KS_RN-1 of
+# them is archived (seeded by $SEED, printed; polled, so the kill lands
+# anywhere in the next message's transaction) - then rerun: nothing lost,
+# every duplicate announced by the rerun, manifest = archive = ledger.
+# Prints how many trials duplicated (the duplicate window).
+ks_random() {
+  KS_RN=${KS_RN:-20}
+  KS_N=$KS_RN ks_subscribers
+  SEED=${SEED:-$(date +%s)}
+  echo "random kills: seed $SEED"
+  marks=$($PY -c "import random; r = random.Random($SEED); print(' '.join(str(r.randint(1, $KS_RN - 1)) for _ in range($1)))")
+  trial=0 dups=0 dup_trials=0 lost=0 silent=0 exact=0
+  for k in $marks; do
+    trial=$((trial + 1))
+    LEDGER=$TMP/rk-$trial.sqlite ARCH=$TMP/rk-arch-$trial
+    srv_reset
+    write_job "$TMP/rk.xml" "<smtp url=\"$(srv_url)\" ca-file=\"$TMP/cert.pem\" timeout=\"10\"/>"
+    "$CONVEX" send "$RUN" --job "$TMP/rk.xml" > /dev/null 2>&1 &
+    pid=$!
+    i=0
+    while [ "$(ls "$ARCH"/2007/05/08/mail/ 2>/dev/null | grep -c '^[^.].*\.eml$')" -lt "$k" ] &&
+          kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do i=$((i + 1)); done
+    kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+    before=$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)
+    run_convex send "$RUN" --job "$TMP/rk.xml"
+    [ "$rc" -eq 0 ] || { echo "trial $trial: rerun exit $rc: $err"; lost=$((lost + 1)); }
+    srv_settle
+    n_dup=0 i=1
+    while [ $i -le $KS_RN ]; do
+      a=user$i@example.org n=$(srv_for "$a")
+      [ "$n" -ge 1 ] || { echo "trial $trial: $a lost"; lost=$((lost + 1)); }
+      if [ "$n" -gt 1 ]; then
+        n_dup=$((n_dup + n - 1))
+        grep -q "$a: the last run .*sending again with the same Message-ID" "$TMP/.err" ||
+          { echo "trial $trial: $a doubled without a word"; silent=$((silent + 1)); }
+      fi
+      i=$((i + 1))
+    done
+    $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH/2007/05/08/mail" > /dev/null || exact=$((exact + 1))
+    [ $n_dup -gt 0 ] && dup_trials=$((dup_trials + 1))
+    dups=$((dups + n_dup))
+    echo "trial $trial: killed after $k archived ($before at the kill), $n_dup duplicate(s)"
+  done
+  echo "random kills against $2: $dup_trials of $trial trials produced a duplicate ($dups in all), each announced"
+  check "$2 random kills: nothing lost in $trial trials" test $lost -eq 0
+  check "$2 random kills: every duplicate announced" test $silent -eq 0
+  check "$2 random kills: manifest = archive = ledger after every rerun" test $exact -eq 0
+}
