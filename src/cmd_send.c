@@ -28,9 +28,10 @@ static void send_usage(FILE *f)
 		   "                  $CONVEX_SMTP_USER/$CONVEX_SMTP_PASSWORD when set\n"
 		   "  --smtp-ca-file FILE  verify the relay's certificate against FILE\n"
 		   "  -h, --help      show this help and exit\n\n"
-		   "Exit status: 0 all delivered, 3 some deferred or failed, 64 usage,\n"
-		   "65 bad subscriber file, 69 relay unreachable, 75 another delivery\n"
-		   "is running, 76 no STARTTLS, 77 authentication refused, 78 bad job.\n");
+		   "Exit status: 0 all delivered, 3 some deferred, unknown or failed, 64 usage,\n"
+		   "65 bad subscriber file, 75 relay down (the rest stays queued), stopped by\n"
+		   "SIGTERM, or another delivery is running, 76 no STARTTLS or certificate\n"
+		   "refused, 77 authentication refused, 78 bad job (docs/mail-delivery.md).\n");
 }
 
 int cmd_send(int argc, char **argv)
