@@ -13,7 +13,7 @@ export LC_ALL=C TZ=UTC
 : "${BUILD:?BUILD must name the build directory}"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
-SECTIONS="stats_all fetch run_dow run_synth shard_dow mail"
+SECTIONS="stats_all fetch run_dow run_synth shard_dow mail web"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
 TARGETS=$TMP/targets
 : > "$TARGETS"
@@ -264,6 +264,33 @@ $*"; }
     "$(awk -v s="$compose" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
   row "digest: send 1,000 via STARTTLS, 1 connection" "${send}s" \
     "$(awk -v s="$send" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" "$conns conn/run"
+}
+
+# ---- section: the web edition of the 435 Dow pairs -----------------------------
+# bench/dow30.xml run once; then `convex send` of that run directory, which
+# (the job has no <digest>) only publishes the web edition: 435 dated pair
+# pages, 435 latest pages, 30 symbol pages, the matrix, the day page, the
+# index and the feed, with the charts and report.xml copied into the
+# archive (docs/web.md). The figure per pair is that whole time / 435,
+# process start included; the target is <= 2 ms per pair.
+section_web() {
+  job=$REPO/bench/dow30.xml
+  rm -rf "$TMP/web"
+  "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job" > /dev/null
+  run=$(ls -d "$TMP"/web/????-??-??)
+  pairs=$(grep -c '<pair id=' "$run/report.xml")
+  secs=$(best_seconds "$CONVEX" -qq send "$run" --job "$job")
+  arch=$(dirname "$(find "$TMP/web" -path '*/pairs/AA-AXP/index.html' | head -n 1)")/../..
+  pages=$(find "$arch" -name '*.html' | wc -l)
+  per=$(awk -v s="$secs" -v p="$pairs" 'BEGIN { printf "%.2f", 1000 * s / p }')
+  row "web edition of dow30 ($pages pages)" "${secs}s" "$per ms/pair" ""
+  size=$(/usr/bin/python3 "$REPO/tests/lib/web_check.py" weight "$(ls "$arch"/????/??/??/pairs/AA-AXP.html)" 150000 2>&1 |
+    sed -n 's/.*: \([0-9]*\) bytes.*/\1/p')
+  kb=$(awk -v b="$size" 'BEGIN { printf "%.0f", b / 1000 }')
+  row "  pair page with its charts (AA-AXP)" "" "$kb KB" ""
+  target "web edition: generation per pair (issue 17)" "$per" 2 ms max
+  target "web edition: pair page with charts (issue 17)" "$kb" 150 KB max
+  rm -rf "$TMP/web"
 }
 
 echo "convex benchmarks: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, best of $RUNS runs"

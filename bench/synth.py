@@ -26,7 +26,7 @@ def main():
     syms = ["S%03d" % (i + 1) for i in range(nsym)]
     sector = [i % 10 for i in range(nsym)]
     beta_m = [rnd.uniform(0.4, 1.4) for _ in syms]
-    beta_s = [rnd.uniform(0.0, 1.0) for _ in syms]
+    beta_s = [rnd.uniform(0.5, 1.5) for _ in syms]
     price = [rnd.uniform(20, 200) for _ in syms]
     day = datetime.date(2010, 1, 4)
     ndays = years * 252
@@ -37,10 +37,10 @@ def main():
             if rnd.random() < 1 / 120:
                 regime = 2.0 if regime == 1.0 else 1.0
             m = rnd.gauss(0, 0.008) * regime
-            sec = [rnd.gauss(0, 0.006) for _ in range(10)]
+            sec = [rnd.gauss(0, 0.010) for _ in range(10)]
             row = []
             for i in range(nsym):
-                r = beta_m[i] * m + beta_s[i] * sec[sector[i]] + rnd.gauss(0, 0.011)
+                r = beta_m[i] * m + beta_s[i] * sec[sector[i]] + rnd.gauss(0, 0.010)
                 price[i] *= math.exp(r)
                 row.append("%.4f" % price[i])
             f.write(day.isoformat() + "," + ",".join(row) + "\n")

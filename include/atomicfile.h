@@ -37,4 +37,16 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 int atomicfile_copy(const char *src, const char *path, size_t max,
 		    enum atomicfile_mode mode, struct cx_error *e);
 
+/* Deferred syncing of a private directory: between these two calls, files
+ * published under `dir` (a run's temporary directory, which nobody reads
+ * before it is renamed into place) skip their fsync and their directory's;
+ * atomicfile_sync_deferred then makes them all durable with one syncfs(2)
+ * of dir's file system, before the caller renames the directory. A run of
+ * 435 pairs writes some 3,000 files: one journal commit instead of 6,000.
+ * Call both from one thread while no atomicfile_write is in flight.
+ * atomicfile_sync_deferred returns 0, or -1 with `e` set (CX_EIO) when the
+ * sync fails (e may be NULL); it always ends the deferral. */
+void atomicfile_defer_sync(const char *dir);
+int atomicfile_sync_deferred(struct cx_error *e);
+
 #endif

@@ -94,9 +94,11 @@ struct chart_matrix {
 	const bool *has_r;
 };
 
-/* Most symbols a heatmap shows; more are cut (the first ones are kept) and
- * a note says so. Beyond this cells are too small to read. */
-#define CHART_HEATMAP_MAX 40
+/* Most symbols a heatmap holds (the digest's page fits 100 at one label per
+ * row); more are cut (the first ones are kept) and a note says so. The
+ * chart orders the symbols by hierarchical clustering (cluster.h) and, when
+ * its box is too small for cells of 4 points, shows the first of them. */
+#define CHART_HEATMAP_MAX 100
 
 /* 4b. Heatmap of the matrix: a diverging colour-blind-safe scale (blue for
  * -1, white for 0, red for +1) centred on 0, the value in each cell (when

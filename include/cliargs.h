@@ -12,8 +12,19 @@
 #include "err.h"
 #include "prices.h"
 
+/* The one form of every command's option error, after getopt_long (with
+ * an optstring that starts with ':') returned `c` ('?' or ':'):
+ *   CMD: unknown option "-x"; try 'convex CMD --help'
+ *   CMD: option "--out" needs a value; try 'convex CMD --help'
+ * Always returns -1 with `e` set (CX_EUSAGE). */
+int cliargs_bad_option(const char *cmd, char **argv, int c, struct cx_error *e);
+
 /* Symbols listed in an "unknown symbol" message before it says "...". */
 #define CLIARGS_UNKNOWN_LIST_MAX 20
+
+/* The longest lookback any command accepts, in years: the job schema's
+ * limit (jobs/job.rng), so stats, report and run agree. */
+#define CLIARGS_LOOKBACK_MAX 50
 
 /* --lookback-years: a whole number from 1 to `max` into *out.
  * Errors: CX_EUSAGE. */

@@ -31,6 +31,9 @@ struct deepdive_input {
 	const struct deepdive_related *related;  /* optional */
 	size_t nrelated;
 	long long created;   /* the PDF's creation time (pdf_meta.created); 0: now */
+	/* the data-quality notes of A and B (quality.h); NULL: none. A
+	 * "Data quality" section lists them before the methodology. */
+	const char *quality_a, *quality_b;
 };
 
 /* Lay out the deep dive in `l`, starting at the cursor (the caller starts a

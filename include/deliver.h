@@ -17,8 +17,8 @@
  *    ARCHIVE/YYYY/MM/DD/mail/ with a line in its manifest.tsv
  *    (mailarchive.h); on every start the archive and manifest are
  *    reconciled with the ledger first.
- * Before the mail, the web edition of the day is published (site.h), since
- * the messages link to it.
+ * The web edition the messages link to is published before, by the caller
+ * (site_publish_job in `convex run` and `convex send`).
  */
 #ifndef CONVEX_DELIVER_H
 #define CONVEX_DELIVER_H
@@ -46,7 +46,7 @@ struct deliver_summary {
 	double send_seconds;  /* wall time inside SMTP transactions (run.json) */
 };
 
-/* Publish the web edition and deliver the digest of the run in `run_dir`
+/* Deliver the digest of the run in `run_dir`
  * (OUT/YYYY-MM-DD, with report.xml and charts/) for `job`.
  * Returns 0 when every message was written or accepted, 1 when some were
  * deferred, unknown or failed (the summary says which; exit status 3), -1

@@ -1,8 +1,12 @@
 /* digest_pdf.h - the digest of a run as one PDF/A-1b document: a cover with
  * the as-of date, the top regime shifts as a table (each row linked to its
- * pair's section) and the regime-shift chart; the correlation heatmap; then
- * one section per watchlist pair (the whole deep dive, deepdive.h), with a
- * bookmark per pair and per section, and "Page N of M" on every page.
+ * pair's section) and the regime-shift chart; the correlation heatmap; the
+ * full deep dives (deepdive.h) of the `deep_dives` largest shifts only, with
+ * a bookmark per pair and per section; then an appendix with one line per
+ * pair (90-day, 5-year, change, z, q, as-of), each linked to the pair's
+ * section in the digest or else to its own PDF in the published archive.
+ * "Page N of M" on every page. A digest of 4,950 pairs stays a document a
+ * reader can finish: its size grows by one table line per pair.
  *
  * The caller (the run) fills the input from its own model; nothing here
  * computes statistics or rankings.
@@ -32,6 +36,7 @@ struct digest_pair {
 	bool has_q;
 	double q;                               /* Benjamini-Hochberg q */
 	bool significant;
+	const char *quality_a, *quality_b;      /* data-quality notes; NULL: none */
 };
 
 struct digest_input {
@@ -47,7 +52,15 @@ struct digest_input {
 	const char *const *skipped;  /* "AA/XYZ: no prices for \"XYZ\"", optional */
 	size_t nskipped;
 	long long created;        /* the PDF's creation time (pdf_meta.created); 0: now */
+	size_t deep_dives;        /* full deep dives: the first of `order` */
+	/* The published day folder with its trailing slash,
+	 * "https://host/base/2007/05/08/": appendix lines without a section link
+	 * to pair_url + "A-B.pdf". NULL: they link nowhere. */
+	const char *pair_url;
 };
+
+/* Default of the job setting <analysis deep-dives="N"/>. */
+#define DIGEST_DEEP_DIVES 10
 
 /* Most rows on the cover's table and chart; more are left to the sections. */
 #define DIGEST_TOP_MAX 25

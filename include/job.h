@@ -37,6 +37,7 @@
 #define JOB_DEFAULT_LOOKBACK  5
 #define JOB_DEFAULT_TOP       5
 #define JOB_DEFAULT_STALE     10    /* calendar days */
+#define JOB_DEFAULT_DEEP_DIVES 10   /* DIGEST_DEEP_DIVES */
 #define JOB_DEFAULT_MAX_AGE_H 24    /* hours between fetches of a source */
 #define JOB_DEFAULT_DEADLINE_S 300  /* seconds for one whole fetch */
 #define JOB_DEFAULT_SMTP_TIMEOUT 60 /* seconds */
@@ -111,6 +112,7 @@ struct job_analysis {
 	cx_date as_of;        /* 0: see below */
 	int lookback_years;   /* default 5 */
 	int top;              /* featured shifts, default 5 */
+	int deep_dives;       /* full deep dives in the digest PDF, default 10 */
 	int stale_days;       /* default 10 */
 };
 /* The as-of of a run. Without as-of in the job (or --as-of), the run's date
@@ -127,7 +129,7 @@ struct job_outputs {
 	char *datadir;        /* templates and fonts from here (paths.h); NULL:
 				 CONVEX_DATADIR or the compiled-in one. job_load
 				 makes it the data directory, job_free undoes it */
-	bool archive_default; /* archive not set: follows dir (job_set_out) */
+	bool archive_default; /* archive not set or relative: follows dir (job_set_out) */
 };
 
 /* <smtp url="smtps://mail.example.com:465" user-env="SMTP_USER"
@@ -175,7 +177,7 @@ struct job_digest {
 	char *secret_env;     /* env var holding the unsubscribe HMAC secret */
 	char *ledger;         /* delivery ledger; default next to the archive:
 				 dirname(ARCHIVE)/ledger.sqlite */
-	bool ledger_default;  /* not set: follows the archive (job_set_out) */
+	bool ledger_default;  /* not set or relative: follows the archive (job_set_out) */
 	/* Subscriber lifecycle (docs/subscribers.md). */
 	char *secret_id;      /* key id of secret-env; NULL: TOKEN_DEFAULT_KID */
 	struct job_previous_secret {
@@ -187,6 +189,7 @@ struct job_digest {
 	int soft_bounce_limit;/* temporary failures that suppress ... */
 	int soft_bounce_days; /* ... within this many days */
 	char *suppression_db; /* NULL: suppression.sqlite beside the ledger */
+	bool suppression_db_default; /* not absolute: follows the ledger (--out) */
 	bool has_smtp;
 	struct job_smtp smtp;
 };
@@ -235,14 +238,31 @@ void job_free(struct job *j);
  * without <digest>, a CA file without any SMTP URL. */
 #define JOB_SMTP_USER_ENV     "CONVEX_SMTP_USER"
 #define JOB_SMTP_PASSWORD_ENV "CONVEX_SMTP_PASSWORD"
-/* Make `dir` the output directory (--out). The settings the job left to
- * their defaults follow it: the archive (DIR/archive), the price store
- * (DIR/prices.sqlite) and the ledger (next to the archive); settings the
- * job gives stay where the job says. Never fails (aborts on no memory). */
+/* Make `dir` the output directory (--out). Every output the job left to
+ * its default or gave relative to the job file follows it: the archive
+ * (DIR/archive), the price store (DIR/prices.sqlite), the ledger and the
+ * suppression database (next to the archive); only outputs the job gives
+ * as absolute paths stay where the job says, so a trial run with --out
+ * writes nothing outside DIR. Never fails (aborts on no memory). */
 void job_set_out(struct job *j, const char *dir);
 
 int job_set_smtp(struct job *j, const char *url, const char *ca_file,
 		 struct cx_error *e);
+
+/* Deliver as .eml files whatever the job's <smtp> says (send --eml, or
+ * resuming a run that wrote .eml files). */
+void job_set_eml(struct job *j);
+
+/* What job_check_env verifies: the variables mail needs (the SMTP user
+ * and password the job or --smtp names; the unsubscribe secrets when mail
+ * goes over SMTP — .eml files may go without), and the API keys of the
+ * HTTP sources. */
+#define JOB_ENV_MAIL  1u
+#define JOB_ENV_FETCH 2u
+/* Verify, before any work, that every environment variable the job names
+ * for `what` is set and not empty. Returns 0, or -1 with `e` set
+ * (CX_ECONFIG) naming the first variable missing and what it is for. */
+int job_check_env(const struct job *j, unsigned what, struct cx_error *e);
 
 /* The asset of `symbol`, or NULL. */
 const struct job_asset *job_find_asset(const struct job *j, const char *symbol);

@@ -81,6 +81,10 @@ int pdf_outline(struct pdf_doc *d, int parent, const char *title,
  * jumps to the top coordinate `to_y` of page `to`. Both pages must exist. */
 void pdf_link(struct pdf_doc *d, size_t from, double x, double y, double w,
 	      double h, size_t to, double to_y);
+/* An invisible link from the rectangle (x, y, w, h) of page `from` to the
+ * absolute ASCII address `uri` (a PDF/A-1 URI action). */
+void pdf_link_uri(struct pdf_doc *d, size_t from, double x, double y, double w,
+		  double h, const char *uri);
 
 /* Document information, UTF-8; stored as ASCII (text_to_ascii, and & < >
  * replaced so that the XMP copy needs no escaping). NULL fields are left

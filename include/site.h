@@ -45,6 +45,11 @@ struct site_job {
 int site_publish(const char *run_dir, const char *archive, const struct site_job *job,
 		 struct cx_error *e);
 
+/* site_publish with what `job` says: its name, the digest's title (else
+ * the job's), public-url, From and signup-url, its archive. */
+struct job;
+int site_publish_job(const struct job *job, const char *run_dir, struct cx_error *e);
+
 /* The host of the feed's tag: URIs, lower case, into buf (size >=
  * SITE_DOMAIN_MAX): public_url's host, else the domain of the address in
  * `from` ("Name <a@example.com>"), else "localhost". Returns buf. */

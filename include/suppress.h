@@ -91,6 +91,11 @@ long suppress_counts(struct suppress *s, long counts[SUPPRESS_NREASONS],
 long suppress_import(struct suppress *s, const char *path, enum suppress_reason reason,
 		     struct cx_error *e);
 
+/* One line for `convex check` into out: "suppression list PATH: 9
+ * addresses (3 bounce-hard, 1 complaint, ...)", or "... not created yet".
+ * Opens the database read-only and imports nothing. 0, or -1 with `e` set. */
+int suppress_summary(const struct job *job, char *out, size_t size, struct cx_error *e);
+
 /* ---- for convex inbox ---------------------------------------------------- */
 
 /* Whether message `key` (a Message-ID or content hash) was acted on. */

@@ -63,4 +63,6 @@ elif [ -d "$run/mail" ]; then
   echo "              open one with a mail client, e.g. thunderbird $(ls "$run"/mail/*.eml | head -n 1)"
 fi
 echo "  archive     $repo/out/demo/archive/"
+[ -f "$repo/out/demo/archive/index.html" ] &&
+  echo "  web site    $repo/out/demo/archive/index.html  (open it in a browser; docs/web.md)"
 exit "$status"

@@ -1,4 +1,5 @@
 /* atomicfile.c - temporary file, fsync, rename or link, fsync the directory. */
+#define _GNU_SOURCE   /* syncfs(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -11,6 +12,45 @@
 
 #include "atomicfile.h"
 #include "xalloc.h"
+
+/* The directory whose files skip their syncs (atomicfile_defer_sync); set
+ * and cleared while no write is in flight, only read meanwhile. */
+static char defer_dir[PATH_MAX];
+static size_t defer_len;
+
+static int deferred(const char *path)
+{
+	return defer_len > 0 && strncmp(path, defer_dir, defer_len) == 0 &&
+	       path[defer_len] == '/';
+}
+
+void atomicfile_defer_sync(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	defer_len = n < sizeof defer_dir ? n : 0;
+	memcpy(defer_dir, dir, defer_len);
+	defer_dir[defer_len] = '\0';
+}
+
+int atomicfile_sync_deferred(struct cx_error *e)
+{
+	int fd, err = 0;
+
+	if (defer_len == 0)
+		return 0;
+	fd = open(defer_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	defer_len = 0;
+	if (err != 0 && e != NULL)
+		return cx_fail(e, CX_EIO, "%s: cannot sync: %s", defer_dir, strerror(err));
+	return err != 0 ? -1 : 0;
+}
 
 /* Make the new name itself durable: fsync the directory holding `path`.
  * Best effort: some file systems refuse fsync on a directory. */
@@ -26,8 +66,9 @@ static void sync_dir(const char *path)
 	}
 }
 
-/* Write all of data to fd and fsync it. Returns 0 or an errno value. */
-static int write_all(int fd, const char *data, size_t len)
+/* Write all of data to fd and fsync it (unless `sync` is 0). Returns 0 or
+ * an errno value. */
+static int write_all(int fd, const char *data, size_t len, int sync)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
@@ -38,7 +79,7 @@ static int write_all(int fd, const char *data, size_t len)
 		data += n;
 		len -= (size_t)n;
 	}
-	return fsync(fd) != 0 ? errno : 0;
+	return sync && fsync(fd) != 0 ? errno : 0;
 }
 
 int atomicfile_write(const char *path, const void *data, size_t len,
@@ -57,7 +98,8 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
-	err = fchmod(fd, 0644) != 0 ? errno : write_all(fd, data, len);
+	int later = deferred(path);
+	err = fchmod(fd, 0644) != 0 ? errno : write_all(fd, data, len, !later);
 	if (close(fd) != 0 && err == 0)
 		err = errno;
 	if (err == 0) {
@@ -69,7 +111,8 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 		return 1;
 	if (err != 0)
 		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(err));
-	sync_dir(path);
+	if (!later)
+		sync_dir(path);
 	return 0;
 }
 

@@ -9,7 +9,9 @@
 #include "axis.h"
 #include "chart.h"
 #include "chart_draw.h"
+#include "cluster.h"
 #include "text.h"
+#include "xalloc.h"
 
 /* ---- 4a. regime shifts ----------------------------------------------------------- */
 
@@ -253,10 +255,15 @@ static void heat_column_labels(struct chart_layout *L, const struct chart_matrix
 	for (size_t j = 0; j < n; j++)
 		widest = fmax(widest, chart_text_w(c, m->labels[j] ? m->labels[j] : ""));
 	bool stagger = widest > cell - 2;
+	/* Labels too wide even staggered over two rows (a hundred symbols):
+	 * every k-th column unstaggered, whole; the rows name every symbol in
+	 * the same order. */
+	size_t every = widest > 2 * cell - 2 ? (size_t)ceil((widest + 2) / cell) : 1;
+	stagger = stagger && every == 1;
 	double rowh = (CHART_ASCENT + CHART_DESCENT) * fs + 1;
-	for (size_t j = 0; j < n; j++) {
+	for (size_t j = 0; j < n; j += every) {
 		char lbl[TEXT_MAX];
-		double room = stagger ? 2 * cell - 2 : cell - 2;
+		double room = every > 1 ? cell * (double)every - 2 : stagger ? 2 * cell - 2 : cell - 2;
 		chart_font(c, CANVAS_REGULAR, fs);
 		text_ellipsize(c, m->labels[j] ? m->labels[j] : "", room, lbl, sizeof lbl);
 		double by = y_top + CHART_ASCENT * fs + (stagger && j % 2 == 0 ? 0 : stagger ? rowh : 0);
@@ -275,8 +282,9 @@ static void heat_cell(struct chart_layout *L, const struct chart_matrix *m,
 	double r = has ? m->r[k] : 0;
 	if (has && !isfinite(r))
 		has = false;
+	double gap = cell < 8 ? 0.2 : 0.5;   /* small cells keep their colour */
 	chart_fill_rect(c, has ? diverging(r) : (struct chart_rgb){0.88, 0.88, 0.88},
-			cx + 0.5, cy + 0.5, cell - 1, cell - 1);
+			cx + gap, cy + gap, cell - 2 * gap, cell - 2 * gap);
 	if (vfs <= 0)
 		return;
 	char v[16];
@@ -289,30 +297,71 @@ static void heat_cell(struct chart_layout *L, const struct chart_matrix *m,
 			  CANVAS_REGULAR, vfs, has ? ink : CHART_MUTED, v);
 }
 
-void chart_heatmap(struct canvas *c, const struct chart_matrix *m,
+/* The matrix with its symbols in clustering order (cluster.h), so blocks
+ * of correlated symbols sit together; the caller frees the three arrays. */
+static struct chart_matrix clustered(const struct chart_matrix *m)
+{
+	size_t n = m->n;
+	size_t *ord = xcalloc(n, sizeof *ord);
+	const char **lab = xcalloc(n, sizeof *lab);
+	double *r = xcalloc(n * n, sizeof *r);
+	bool *has = xcalloc(n * n, sizeof *has);
+
+	cluster_order(n, m->r, m->has_r, ord);
+	for (size_t i = 0; i < n; i++) {
+		lab[i] = m->labels[ord[i]];
+		for (size_t j = 0; j < n; j++) {
+			size_t k = ord[i] * n + ord[j];
+			r[i * n + j] = m->r[k];
+			has[i * n + j] = m->has_r == NULL || m->has_r[k];
+		}
+	}
+	free(ord);
+	return (struct chart_matrix){n, lab, r, has};
+}
+
+/* Smallest label font of a heatmap with many symbols: one per row. */
+#define HEAT_FONT_MIN 3.5
+#define HEAT_CELL_MIN 4.0
+
+void chart_heatmap(struct canvas *c, const struct chart_matrix *in,
 		   const char *title, double x, double y, double w, double h)
 {
 	struct chart_layout *L = chart_layout_new(c, x, y, w, h);
+	struct chart_matrix mm = {0, NULL, NULL, NULL}, *m = &mm;
 	c->ops->save(c->impl);
 	double top = chart_layout_title(L, title);
-	if (m == NULL || m->n == 0 || m->r == NULL || m->labels == NULL) {
+	if (in == NULL || in->n == 0 || in->r == NULL || in->labels == NULL) {
 		chart_layout_no_data(L, top, "no data");
 		goto done;
 	}
+	mm = clustered(in);
 	size_t n = m->n > CHART_HEATMAP_MAX ? CHART_HEATMAP_MAX : m->n;
 	double fs = n > 20 ? CHART_FONT_SMALL : CHART_FONT_LABEL;
-	double rowh = (CHART_ASCENT + CHART_DESCENT) * fs + 1;
 	double legend_h = 6 + 2 + (CHART_ASCENT + CHART_DESCENT) * CHART_FONT_SMALL + 6;
-	double note_h = n < m->n ? rowh : 0;
-	/* Row labels: the widest, at most a quarter of the width. */
-	chart_font(c, CANVAS_REGULAR, fs);
-	double labw = 0;
-	for (size_t i = 0; i < n; i++)
-		labw = fmin(fmax(labw, chart_text_w(c, m->labels[i] ? m->labels[i] : "")), w / 4);
-	double avail_w = w - labw - 4;
-	double avail_h = y + h - top - 2 * rowh - legend_h - note_h - 4;
-	double cell = fmin(avail_w, avail_h) / (double)n;
-	if (cell < 4) {
+	double labw = 0, avail_w = 0, avail_h = 0, cell = 0, rowh = 0;
+	/* Twice: a heatmap of many symbols shrinks its labels to one per row,
+	 * which leaves room for larger cells; when even then a cell would be
+	 * smaller than HEAT_CELL_MIN, the first symbols of the order are kept. */
+	for (int pass = 0; pass < 2; pass++) {
+		rowh = (CHART_ASCENT + CHART_DESCENT) * fs + 1;
+		double note_h = n < m->n ? rowh : 0;
+		chart_font(c, CANVAS_REGULAR, fs);
+		labw = 0;
+		for (size_t i = 0; i < n; i++)
+			labw = fmin(fmax(labw, chart_text_w(c, m->labels[i] ? m->labels[i] : "")), w / 4);
+		avail_w = w - labw - 4;
+		avail_h = y + h - top - 2 * rowh - legend_h - note_h - 4;
+		cell = fmin(avail_w, avail_h) / (double)n;
+		if (cell < HEAT_CELL_MIN && pass == 1) {
+			n = (size_t)(fmin(avail_w, avail_h) / HEAT_CELL_MIN);
+			cell = n > 0 ? fmin(avail_w, avail_h) / (double)n : 0;
+		}
+		if ((CHART_ASCENT + CHART_DESCENT) * fs <= cell)
+			break;
+		fs = fmax(HEAT_FONT_MIN, cell / (CHART_ASCENT + CHART_DESCENT));
+	}
+	if (n < 2 && m->n >= 2) {
 		chart_layout_no_data(L, top, "too small");
 		goto done;
 	}
@@ -331,12 +380,13 @@ void chart_heatmap(struct canvas *c, const struct chart_matrix *m,
 	double ly = gy + cell * (double)n + 6;
 	heat_legend(L, gx, ly, fmin(cell * (double)n, 200));
 	if (n < m->n) {
-		char note[64];
-		snprintf(note, sizeof note, "first %zu of %zu symbols shown", n, m->n);
+		char note[96];
+		snprintf(note, sizeof note, "first %zu of %zu symbols (clustered order) shown", n, m->n);
 		chart_layout_text(L, x, y + h - CHART_DESCENT * fs, CHART_LEFT,
 				  CANVAS_REGULAR, fs, CHART_MUTED, note);
 	}
 done:
 	c->ops->restore(c->impl);
 	chart_layout_free(L);
+	free((void *)mm.labels), free((void *)mm.r), free((void *)mm.has_r);
 }

@@ -18,6 +18,7 @@
 
 #include "chart.h"
 #include "paths.h"
+#include "pngout.h"
 #include "text.h"
 
 /* Margin around a chart inside its PNG, in points. */
@@ -127,32 +128,6 @@ static const struct canvas_ops cairo_ops = {
 	NULL,   /* dots: circles, as any path */
 };
 
-/* ---- PNG in memory ---------------------------------------------------------- */
-
-struct png_buf {
-	unsigned char *data;
-	size_t len, cap;
-};
-
-static cairo_status_t png_write(void *closure, const unsigned char *data,
-				unsigned int len)
-{
-	struct png_buf *b = closure;
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + len)
-			cap *= 2;
-		unsigned char *p = realloc(b->data, cap);
-		if (p == NULL)
-			return CAIRO_STATUS_NO_MEMORY;
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 static void set_font_options(cairo_t *cr)
 {
 	cairo_font_options_t *fo = cairo_font_options_create();
@@ -183,7 +158,6 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 	int wpx = (int)ceil(width_pt * scale), hpx = (int)ceil(height_pt * scale);
 	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
 	cairo_t *cr = cairo_create(surf);
-	struct png_buf buf = {NULL, 0, 0};
 	int rc = -1;
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
@@ -201,18 +175,9 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 		goto done;
 	}
 	cairo_surface_flush(surf);
-	cairo_status_t st = cairo_surface_write_to_png_stream(surf, png_write, &buf);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		cx_fail(e, CX_ESOFTWARE, "cairo: cannot write the PNG: %s",
-			cairo_status_to_string(st));
-		goto done;
-	}
-	*png = buf.data;
-	*len = buf.len;
-	buf.data = NULL;
-	rc = 0;
+	rc = pngout_rgb24(cairo_image_surface_get_data(surf), wpx, hpx,
+			  cairo_image_surface_get_stride(surf), png, len, e);
 done:
-	free(buf.data);
 	cairo_destroy(cr);
 	cairo_surface_destroy(surf);
 	return rc;

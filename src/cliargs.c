@@ -1,5 +1,6 @@
 /* cliargs.c - --prices, --pair, --as-of and --lookback-years as `convex stats`
  * and `convex report` read them (see cliargs.h). */
+#include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +112,19 @@ int cliargs_find_pair(const struct prices *p, const char *pair, unsigned flags,
 	if ((*b = prices_find(p, slash + 1)) == NULL)
 		return unknown_symbol(p, flags, slash + 1, strlen(slash + 1), e);
 	return 0;
+}
+
+int cliargs_bad_option(const char *cmd, char **argv, int c, struct cx_error *e)
+{
+	/* An unknown short option inside a cluster ("-odd") leaves optind on
+	 * the cluster: optopt names it. Long options (and a value missing at
+	 * the end) are the argument getopt just passed. */
+	const char *arg = argv[optind - 1];
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+
+	if (c == '?' && optopt != 0)
+		arg = shortopt;
+	if (c == ':')
+		return cx_fail(e, CX_EUSAGE, "%s: option \"%s\" needs a value; try 'convex %s --help'", cmd, arg, cmd);
+	return cx_fail(e, CX_EUSAGE, "%s: unknown option \"%s\"; try 'convex %s --help'", cmd, arg, cmd);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "err.h"
 #include "fetch.h"
@@ -110,12 +111,8 @@ static int parse_args(int argc, char **argv, struct fetch_opts *o,
 				return -1;
 			o->http.max_body = v;
 			break;
-		case ':':
-			return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; "
-				       "try 'convex fetch --help'", argv[optind - 1]);
 		default:
-			return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try "
-				       "'convex fetch --help'", argv[optind - 1]);
+			return cliargs_bad_option("fetch", argv, c, e);
 		}
 	}
 	if (optind + 1 != argc)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,10 +18,11 @@
 #include "err.h"
 #include "pdf.h"
 #include "prices.h"
+#include "quality.h"
 #include "stats.h"
 #include "xalloc.h"
 
-#define LOOKBACK_MAX 100
+#define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
 
 struct report_args {
 	const char **prices;    /* the --prices arguments, in order */
@@ -76,12 +78,8 @@ static int parse_option(int c, struct report_args *a, char **argv,
 			return cx_fail(e, CX_EUSAGE, "--paper \"%s\" is not a4 or "
 				       "letter", optarg);
 		return 0;
-	case ':':
-		return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; try "
-			       "'convex report --help'", argv[optind - 1]);
 	default:
-		return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try 'convex "
-			       "report --help'", argv[optind - 1]);
+		return cliargs_bad_option("report", argv, c, e);
 	}
 }
 
@@ -220,6 +218,9 @@ static int run(const struct report_args *a, struct cx_error *e)
 	struct prices *p = prices_new();
 	const struct series *sa = NULL, *sb = NULL;
 	struct pair_stats s;
+	struct plausible_opts qo;
+	struct quality_report q = {0};
+	const struct quality_note *qa, *qb;
 	char path[PATH_MAX];
 	int rc = -1;
 
@@ -227,14 +228,18 @@ static int run(const struct report_args *a, struct cx_error *e)
 	for (size_t i = 0; i < a->nprices; i++)
 		if (cliargs_load_prices(p, a->prices[i], e) != 0)
 			goto out;
+	plausible_opts_init(&qo);
+	quality_apply(p, &qo, (int64_t)time(NULL), &q);
 	if (check_names(a, e) || cliargs_find_pair(p, a->pair, 0, &sa, &sb, e))
 		goto out;
 	if (stats_compute(sa, sb, &a->opts, &s, e) != 0)
 		goto out;
 	if (ensure_dir(a->out, e) || out_path(path, sizeof path, a, &s, ".pdf", e))
 		goto out;
+	qa = quality_find(&q, s.a);
+	qb = quality_find(&q, s.b);
 	struct deepdive_input in = {&s, long_name(a, s.a), long_name(a, s.b),
-				    NULL, 0, 0};
+				    NULL, 0, 0, qa ? qa->text : NULL, qb ? qb->text : NULL};
 	if (deepdive_write(path, &in, a->paper, e) != 0)
 		goto out;
 	if (a->png && write_pngs(a, &s, e) != 0)
@@ -242,6 +247,7 @@ static int run(const struct report_args *a, struct cx_error *e)
 	rc = 0;
 out:
 	stats_release(&s);
+	quality_report_release(&q);
 	prices_free(p);
 	return rc;
 }

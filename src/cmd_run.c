@@ -14,6 +14,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +27,9 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "chart.h"
+#include "cliargs.h"
 #include "cmd.h"
 #include "deepdive.h"
 #include "deliver.h"
@@ -40,11 +44,14 @@
 #include "quality.h"
 #include "rank.h"
 #include "report.h"
+#include "resume.h"
 #include "rundir.h"
 #include "runjson.h"
 #include "runlock.h"
 #include "shard.h"
+#include "site.h"
 #include "stats.h"
+#include "suppress.h"
 #include "xalloc.h"
 
 #define RUN_THREADS_MAX   256
@@ -120,7 +127,7 @@ static void help(FILE *f, const char *cmd)
 			   "Options:\n"
 			   "  --job JOB     the job file (default: the path the shards recorded; its\n"
 			   "                bytes must be those the shards ran)\n"
-			   "  --out DIR     output directory (default: the job's <outputs dir>)\n"
+			   "  --out DIR     output directory (default: the one the shards are in)\n"
 			   "  -j N          threads (default: the number of cores)\n"
 			   "  --no-mail     do not deliver the digest\n"
 			   "  -h, --help    show this help and exit\n\n"
@@ -131,11 +138,18 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	if (strcmp(cmd, "check") == 0) {
-		fprintf(f, "Usage: convex check JOB\n"
+		fprintf(f, "Usage: convex check JOB [--no-mail] [--offline]\n"
 			   "Validate the job file JOB (schema jobs/job.rng) and its inputs: the price\n"
 			   "files exist and load, every watchlist symbol has prices, the subscribers\n"
-			   "file exists. Nothing is written.\n\n"
-			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file.\n");
+			   "file exists, and every environment variable the job names is set (SMTP\n"
+			   "user and password, unsubscribe secrets when mail goes over SMTP, API keys\n"
+			   "of HTTP sources). Nothing is written.\n\n"
+			   "Options:\n"
+			   "  --no-mail     do not require the mail variables (for 'run --no-mail')\n"
+			   "  --offline     do not require the API keys (for 'run --offline')\n"
+			   "  -h, --help    show this help and exit\n\n"
+			   "Exit status: 0 ok, 66 missing input, 65 bad price data, 78 bad job file or\n"
+			   "a variable it names is not set.\n");
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
@@ -147,8 +161,8 @@ static void help(FILE *f, const char *cmd)
 		   "Options:\n"
 		   "  --as-of D     run as of day D (default: the job's, else the latest price)\n"
 		   "  --out DIR     output directory (default: the job's <outputs dir>); the\n"
-		   "                archive, price store and ledger the job does not set\n"
-		   "                move with it\n"
+		   "                archive, price store, ledger and suppression list move\n"
+		   "                with it unless the job gives them as absolute paths\n"
 		   "  -j N          threads for the per-pair work (default: the number of cores)\n"
 		   "  --no-mail     do not deliver the digest\n"
 		   "  --smtp URL    send the digest through URL (smtp://host:587, STARTTLS\n"
@@ -212,7 +226,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 	int c;
 
 	args_init(a);
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &a->as_of))
@@ -237,8 +251,7 @@ static int parse_args(int argc, char **argv, struct run_args *a, struct cx_error
 			break;
 		case 'h': help(stdout, argv[0]); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "%s: unknown or incomplete option \"%s\"; try 'convex %s --help'",
-				       argv[0], argv[optind - 1], argv[0]);
+			return cliargs_bad_option(argv[0], argv, c, e);
 		}
 	}
 	if (optind != argc - 1)
@@ -645,10 +658,18 @@ static enum pdf_paper run_paper(const struct run *r)
 }
 
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
+/* The data-quality note of an asset, or NULL. */
+static const char *asset_quality(const struct run *r, const struct job_asset *a)
+{
+	const struct quality_note *q = quality_find(&r->quality, a->symbol);
+	return q != NULL ? q->text : NULL;
+}
+
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    asset_quality(r, p->a), asset_quality(r, p->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -760,7 +781,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		related_rows(r, p, rel[n]);
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
-			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
+			asset_quality(r, p->a), asset_quality(r, p->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -768,7 +790,18 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
 		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created};
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created,
+		(size_t)r->job->analysis.deep_dives, NULL};
+	char url[RUN_PATH_MAX + 32];
+	int y, mo, d;
+	if (r->job->digest.public_url != NULL && r->job->digest.public_url[0] != '\0') {
+		/* the shared address scheme (deliver.c: public_urls) */
+		const char *pub = r->job->digest.public_url;
+		date_to_ymd(rep->as_of, &y, &mo, &d);
+		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
+			 pub[0] && pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+		in.pair_url = url;
+	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
@@ -873,7 +906,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -955,7 +988,12 @@ static void print_shard_summary(const struct run *r, double secs)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
+	/* Absolute, so that the command works from wherever it is pasted. */
+	char abs[PATH_MAX];
+	if (realpath(r->dir.out, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", r->dir.out);
+	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
+	       r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -1088,8 +1126,12 @@ static int deliver(struct run *r, struct cx_error *e)
 {
 	/* Fixed by the day's first attempt, so that a rerun after a kill or a
 	 * fault makes the same PDF bytes and the archive accepts them. */
-	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
-				&r->created, e) != 0 || write_outputs(r, e) != 0) {
+	/* the files of the run directory are synced once, before it is
+	 * renamed into place (atomicfile_defer_sync) */
+	atomicfile_defer_sync(r->dir.tmp);
+	int bad = archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				      &r->created, e) != 0 || write_outputs(r, e) != 0;
+	if (atomicfile_sync_deferred(bad ? NULL : e) != 0 || bad) {
 		rundir_abort(&r->dir);
 		return -1;
 	}
@@ -1103,6 +1145,12 @@ static int deliver(struct run *r, struct cx_error *e)
 	double t = runjson_now();
 	int rc = archive_pdfs(r, e);
 	runjson_stage(r->rj, "archive", runjson_now() - t);
+	if (rc != 0)
+		return -1;
+	/* The web edition (docs/web.md), with or without mail. */
+	t = runjson_now();
+	rc = site_publish_job(r->job, r->dir.final, e);
+	runjson_stage(r->rj, "site", runjson_now() - t);
 	return rc != 0 ? -1 : send_mail(r, e);
 }
 
@@ -1187,6 +1235,13 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r.args.out != NULL)
 		job_set_out(r.job, r.args.out);
+	/* Every variable the job names, before a minute is spent computing. */
+	if (job_check_env(r.job, (r.args.no_mail || r.args.shard.n > 0 ? 0 : JOB_ENV_MAIL) |
+			  (r.args.offline ? 0 : JOB_ENV_FETCH), &e) != 0) {
+		job_free(r.job);
+		runjson_free(r.rj);
+		return cmd_fail(&e);
+	}
 	r.rep.job = r.job;
 	runjson_set(r.rj, "job", r.job->name);
 	runjson_set(r.rj, "job_file", r.job->path);
@@ -1229,7 +1284,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 
 	args_init(a);
 	*job = NULL;
-	while ((c = getopt_long(argc, argv, "+j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': *job = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -1240,8 +1295,7 @@ static int merge_args(int argc, char **argv, struct run_args *a, const char **jo
 			break;
 		case 'h': help(stdout, "merge"); return 0;
 		default:
-			return cx_fail(e, CX_EUSAGE, "merge: unknown or incomplete option \"%s\"; try 'convex merge --help'",
-				       argv[optind - 1]);
+			return cliargs_bad_option("merge", argv, c, e);
 		}
 	}
 	if (optind >= argc)
@@ -1319,8 +1373,13 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 			       path, s0->dir, SHARD_FILE);
 	if ((r->job = job_load(path, e)) == NULL)
 		return -1;
-	if (r->args.out != NULL)
-		job_set_out(r->job, r->args.out);
+	/* Without --out the run goes beside its shards, as `send` finds a
+	 * run's outputs beside its directory. */
+	char *parent = xstrdup(s0->dir);
+	job_set_out(r->job, r->args.out != NULL ? r->args.out : dirname(parent));
+	free(parent);
+	if (job_check_env(r->job, r->args.no_mail ? 0 : JOB_ENV_MAIL, e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	if (r->job->npairs != s0->watchlist)
 		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);
@@ -1490,6 +1549,18 @@ static int check_symbols(const struct job *j, const struct prices *p, struct cx_
 	return bad ? -1 : 0;
 }
 
+/* The data-quality notes of the job's price files, as a run would log them
+ * (a diagnostic: they do not fail the check). */
+static void check_quality(const struct job *j, struct prices *p)
+{
+	struct quality_report q;
+
+	quality_apply(p, &j->quality, (int64_t)time(NULL), &q);
+	for (size_t i = 0; i < q.n; i++)
+		log_warn("data quality of \"%s\": %s", q.notes[i].symbol, q.notes[i].text);
+	quality_report_release(&q);
+}
+
 static int check_inputs(const struct job *j, struct cx_error *e)
 {
 	struct prices *p = prices_new();
@@ -1507,6 +1578,8 @@ static int check_inputs(const struct job *j, struct cx_error *e)
 	}
 	if (!bad && check_symbols(j, p, e) != 0)
 		bad++;
+	if (!bad)
+		check_quality(j, p);
 	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
 	for (int k = 0; k < 2 && !bad; k++)
 		if (files[k] && access(files[k], R_OK) != 0) {
@@ -1518,27 +1591,54 @@ static int check_inputs(const struct job *j, struct cx_error *e)
 	return bad ? -1 : 0;
 }
 
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int check_args(int argc, char **argv, unsigned *env, const char **job,
+		      struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"no-mail", no_argument, NULL, 'n'}, {"offline", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*env = JOB_ENV_MAIL | JOB_ENV_FETCH;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': *env &= ~JOB_ENV_MAIL; break;
+		case 'f': *env &= ~JOB_ENV_FETCH; break;
+		case 'h': help(stdout, "check"); return 0;
+		default:
+			return cliargs_bad_option("check", argv, c, e);
+		}
+	}
+	if (optind != argc - 1)
+		return cx_fail(e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	*job = argv[optind];
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cx_error e;
+	const char *path = NULL;
+	unsigned env = 0;
 	struct job *j;
 	int rc;
 
 	cx_error_clear(&e);
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help(stdout, "check");
-		return 0;
-	}
-	if (argc != 2) {
-		cx_fail(&e, CX_EUSAGE, "check: expected exactly one job file; try 'convex check --help'");
+	if ((rc = check_args(argc, argv, &env, &path, &e)) <= 0)
+		return rc < 0 ? cmd_fail(&e) : 0;
+	if ((j = job_load(path, &e)) == NULL)
 		return cmd_fail(&e);
-	}
-	if ((j = job_load(argv[1], &e)) == NULL)
-		return cmd_fail(&e);
-	rc = check_inputs(j, &e);
+	rc = job_check_env(j, env, &e) != 0 ? -1 : check_inputs(j, &e);
 	if (rc == 0)
 		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
 		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+	char sup[1024];
+	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
+		printf("%s\n", sup);
 	job_free(j);
 	return rc == 0 ? 0 : cmd_fail(&e);
 }

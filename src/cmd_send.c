@@ -1,90 +1,158 @@
-/* cmd_send.c - `convex send RUNDIR --job JOB`: deliver (or finish
- * delivering) the digest of a run that already exists, without computing
- * anything again. The ledger makes it safe to run any number of times. */
+/* cmd_send.c - `convex send RUNDIR`: deliver (or finish delivering) the
+ * digest of a run that already exists, without computing anything again.
+ * The job and the transport come from RUNDIR/resume.json (resume.h); the
+ * ledger makes it safe to run any number of times. */
 #include <getopt.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "deliver.h"
 #include "err.h"
 #include "job.h"
 #include "log.h"
+#include "resume.h"
+#include "site.h"
 #include "xalloc.h"
+
+struct send_args {
+	const char *rundir, *job, *smtp, *smtp_ca;
+	bool eml;
+};
 
 static void send_usage(FILE *f)
 {
-	fprintf(f, "Usage: convex send RUNDIR --job JOB [--smtp URL] [--smtp-ca-file FILE]\n"
+	fprintf(f, "Usage: convex send RUNDIR [--job JOB] [--smtp URL [--smtp-ca-file FILE] | --eml]\n"
 		   "Deliver the digest of the run directory RUNDIR (OUT/YYYY-MM-DD) to the\n"
-		   "subscribers of JOB. Messages already accepted are not sent again;\n"
-		   "deferred and interrupted ones are. Without <smtp> in the job the\n"
-		   "messages are written to RUNDIR/mail/ as .eml files.\n\n"
-		   "  -j, --job JOB   the job file the run belongs to (required)\n"
+		   "job's subscribers. Messages already accepted are not sent again;\n"
+		   "deferred and interrupted ones are. The job and the transport are the\n"
+		   "ones the run recorded (RUNDIR/resume.json): a run that sent over SMTP\n"
+		   "resumes over the same relay (credentials from the environment, as for\n"
+		   "run), a run that wrote .eml files writes the rest as .eml files. The\n"
+		   "summary names the transport used.\n\n"
+		   "  --job JOB       use JOB instead of the job file the run recorded\n"
 		   "  --smtp URL      send through URL (smtp://host:587, STARTTLS required, or\n"
-		   "                  smtps://host:465) instead of the job's <smtp> or .eml\n"
-		   "                  files; AUTH with the job's user-env/password-env, else\n"
-		   "                  $CONVEX_SMTP_USER/$CONVEX_SMTP_PASSWORD when set\n"
+		   "                  smtps://host:465) instead of the recorded transport\n"
 		   "  --smtp-ca-file FILE  verify the relay's certificate against FILE\n"
+		   "  --eml           write the messages as .eml files into RUNDIR/mail/\n"
+		   "                  instead of the recorded transport\n"
 		   "  -h, --help      show this help and exit\n\n"
 		   "Exit status: 0 all delivered, 3 some deferred, unknown or failed, 64 usage,\n"
-		   "65 bad subscriber file, 75 relay down (the rest stays queued), stopped by\n"
-		   "SIGTERM, or another delivery is running, 76 no STARTTLS or certificate\n"
-		   "refused, 77 authentication refused, 78 bad job (docs/mail-delivery.md).\n");
+		   "65 bad subscriber file, 66 RUNDIR is not a run directory, 75 relay down\n"
+		   "(the rest stays queued), stopped by SIGTERM, or another delivery is\n"
+		   "running, 76 no STARTTLS or certificate refused, 77 authentication\n"
+		   "refused, 78 bad job, or a variable it names is not set\n"
+		   "(docs/mail-delivery.md).\n");
+}
+
+/* Returns 1 to go on, 0 after --help, -1 with `e` set. */
+static int send_args(int argc, char **argv, struct send_args *a, struct cx_error *e)
+{
+	static const struct option longopts[] = {
+		{"job", required_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'},
+		{"smtp", required_argument, NULL, 'S'}, {"smtp-ca-file", required_argument, NULL, 'C'},
+		{"eml", no_argument, NULL, 'E'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(a, 0, sizeof *a);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': a->job = optarg; break;
+		case 'S': a->smtp = optarg; break;
+		case 'C': a->smtp_ca = optarg; break;
+		case 'E': a->eml = true; break;
+		case 'h': send_usage(stdout); return 0;
+		default:
+			return cliargs_bad_option("send", argv, c, e);
+		}
+	}
+	if (optind + 1 != argc)
+		return cx_fail(e, CX_EUSAGE, "send: expected exactly one run directory; try 'convex send --help'");
+	if (a->eml && (a->smtp || a->smtp_ca))
+		return cx_fail(e, CX_EUSAGE, "send: --eml and --smtp exclude each other; try 'convex send --help'");
+	a->rundir = argv[optind];
+	return 1;
+}
+
+/* The job: --job, else the one the run recorded. NULL with `e` set. */
+static struct job *send_job(const struct send_args *a, const struct resume *rec, int have,
+			    struct cx_error *e)
+{
+	if (a->job != NULL)
+		return job_load(a->job, e);
+	if (!have) {
+		cx_fail(e, CX_ENOINPUT, "%s: no %s (not a run directory, or made by an older convex); give --job JOB",
+			a->rundir, RESUME_FILE);
+		return NULL;
+	}
+	return job_load(rec->job, e);
+}
+
+/* The transport: --eml or --smtp when given, else the recorded one, else
+ * the job's own (a run directory without a record, with --job). */
+static int send_transport(struct job *job, const struct send_args *a, const struct resume *rec,
+			  int have, struct cx_error *e)
+{
+	if (a->eml) {
+		job_set_eml(job);
+		return 0;
+	}
+	if (a->smtp || a->smtp_ca)
+		return job_set_smtp(job, a->smtp, a->smtp_ca, e);
+	if (!have)
+		return 0;
+	if (rec->smtp_url[0] == '\0') {
+		job_set_eml(job);
+		return 0;
+	}
+	return job_set_smtp(job, rec->smtp_url, rec->smtp_ca[0] ? rec->smtp_ca : NULL, e);
 }
 
 int cmd_send(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"job", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{"smtp", required_argument, NULL, 'S'},
-		{"smtp-ca-file", required_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *jobpath = NULL, *smtp = NULL, *smtp_ca = NULL;
+	struct send_args a;
+	struct resume rec;
 	struct cx_error e;
-	int c;
+	struct job *job = NULL;
+	int rc, have;
 
 	cx_error_clear(&e);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
-		if (c == 'j') {
-			jobpath = optarg;
-		} else if (c == 'S') {
-			smtp = optarg;
-		} else if (c == 'C') {
-			smtp_ca = optarg;
-		} else if (c == 'h') {
-			send_usage(stdout);
-			return 0;
-		} else {
-			send_usage(stderr);
-			return cx_exitcode(CX_EUSAGE);
-		}
-	}
-	if (optind + 1 != argc || jobpath == NULL) {
-		cx_fail(&e, CX_EUSAGE, "send needs RUNDIR and --job JOB; try 'convex send --help'");
-		return cmd_fail(&e);
-	}
-	struct job *job = job_load(jobpath, &e);
-	if (job == NULL)
-		return cmd_fail(&e);
-	if ((smtp || smtp_ca) && job_set_smtp(job, smtp, smtp_ca, &e) != 0) {
+	if ((rc = send_args(argc, argv, &a, &e)) <= 0)
+		return rc < 0 ? cmd_fail(&e) : 0;
+	if ((have = resume_read(a.rundir, &rec, &e)) < 0 ||
+	    (job = send_job(&a, &rec, have == 0, &e)) == NULL ||
+	    send_transport(job, &a, &rec, have == 0, &e) != 0) {
 		job_free(job);
 		return cmd_fail(&e);
 	}
 	/* The run directory's parent is the output directory it was made in
 	 * (perhaps with run --out): the archive and ledger left to their
 	 * defaults are found from there, as the run found them. */
-	char *parent = xstrdup(argv[optind]);
+	char *parent = xstrdup(a.rundir);
 	job_set_out(job, dirname(parent));
 	free(parent);
+	if (job_check_env(job, JOB_ENV_MAIL, &e) != 0) {
+		job_free(job);
+		return cmd_fail(&e);
+	}
 	struct deliver_summary sum;
-	int rc = deliver_digest(job, argv[optind], &sum, &e);
-	if (job->digest.present)
+	/* The web edition first, as `convex run` publishes it (docs/web.md). */
+	rc = site_publish_job(job, a.rundir, &e);
+	if (rc == 0)
+		rc = deliver_digest(job, a.rundir, &sum, &e);
+	else
+		memset(&sum, 0, sizeof sum);
+	if (job->digest.present) {
 		deliver_summary_print(stdout, &sum);
+		printf("transport: %s\n", resume_transport(job));
+	}
 	job_free(job);
 	if (rc < 0)
 		return cmd_fail(&e);

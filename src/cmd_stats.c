@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cliargs.h"
 #include "cmd.h"
@@ -18,11 +19,12 @@
 #include "err.h"
 #include "log.h"
 #include "prices.h"
+#include "quality.h"
 #include "stats.h"
 #include "stats_json.h"
 #include "xalloc.h"
 
-#define LOOKBACK_MAX 50
+#define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
 
 struct stats_args {
 	const char **prices;    /* the --prices arguments, in order */
@@ -30,6 +32,7 @@ struct stats_args {
 	const char *pair;       /* "A/B" or "all" */
 	struct stats_opts opts;
 	bool json;
+	struct quality_report quality;  /* data-quality notes of the loaded prices */
 };
 
 static void help(FILE *f)
@@ -93,12 +96,8 @@ static int parse_args(int argc, char **argv, struct stats_args *a,
 					     &a->opts.lookback_years, e) != 0)
 				return -1;
 			break;
-		case ':':
-			return cx_fail(e, CX_EUSAGE, "option \"%s\" needs a value; "
-				       "try 'convex stats --help'", argv[optind - 1]);
 		default:
-			return cx_fail(e, CX_EUSAGE, "unknown option \"%s\"; try "
-				       "'convex stats --help'", argv[optind - 1]);
+			return cliargs_bad_option("stats", argv, c, e);
 		}
 	}
 	if (optind < argc)
@@ -292,6 +291,27 @@ static int print_json(const struct pair_stats *s, struct cx_error *e)
 	return 0;
 }
 
+/* The data-quality notes of A and B (quality.h), as the run's report has
+ * them: a section after the text, warnings on stderr with --json. */
+static void print_quality(const struct quality_report *q, const char *a,
+			  const char *b, bool json)
+{
+	const struct quality_note *n[2] = {quality_find(q, a), quality_find(q, b)};
+
+	if (n[0] == NULL && n[1] == NULL)
+		return;
+	if (!json)
+		printf("\nData Quality\n");
+	for (int k = 0; k < 2; k++) {
+		if (n[k] == NULL)
+			continue;
+		if (json)
+			log_warn("data quality of \"%s\": %s", n[k]->symbol, n[k]->text);
+		else
+			printf("  %s: %s\n", n[k]->symbol, n[k]->text);
+	}
+}
+
 static int one_pair(const struct series *a, const struct series *b,
 		    const struct stats_args *args, struct cx_error *e)
 {
@@ -303,6 +323,7 @@ static int one_pair(const struct series *a, const struct series *b,
 			rc = print_json(&s, e);
 		else
 			print_text(&s);
+		print_quality(&args->quality, a->symbol, b->symbol, args->json);
 	}
 	stats_release(&s);
 	return rc;
@@ -340,20 +361,25 @@ static int all_pairs(const struct prices *p, const struct stats_args *args,
 	return 0;
 }
 
-static int run(const struct stats_args *args, struct cx_error *e)
+static int run(struct stats_args *args, struct cx_error *e)
 {
 	struct prices *p = prices_new();
 	const struct series *a = NULL, *b = NULL;
+	struct plausible_opts qo;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < args->nprices; i++)
 		rc = cliargs_load_prices(p, args->prices[i], e);
+	plausible_opts_init(&qo);
+	if (rc == 0)
+		quality_apply(p, &qo, (int64_t)time(NULL), &args->quality);
 	if (rc == 0 && !strcmp(args->pair, "all"))
 		rc = all_pairs(p, args, e);
 	else if (rc == 0 && (rc = cliargs_find_pair(p, args->pair,
 			CLIARGS_PAIR_OR_ALL | CLIARGS_PAIR_LIST, &a, &b, e)) == 0)
 		rc = one_pair(a, b, args, e);
 	prices_free(p);
+	quality_report_release(&args->quality);
 	return rc;
 }
 

@@ -292,6 +292,28 @@ static void section_related(struct layout *l, const struct deepdive_input *in,
 	free(cells);
 }
 
+/* The data-quality notes of the pair's symbols (a suspected bad print or
+ * split, refused future dates), so a reader knows what the numbers rest on. */
+static void section_quality(struct layout *l, const struct deepdive_input *in,
+			    int parent)
+{
+	const char *note[2] = {in->quality_a, in->quality_b};
+	const char *sym[2] = {in->s->a, in->s->b};
+	char para[2 * NARRATIVE_MAX];
+
+	/* "Quality", not "quality": a bold lowercase q made libharu fail at
+	 * save (HPDF_INVALID_OBJECT) in some documents (JPM/PG of the demo
+	 * data); a font-subset problem outside this module */
+	layout_heading(l, "Data Quality", parent, 40);
+	for (int k = 0; k < 2; k++) {
+		if (note[k] == NULL)
+			continue;
+		snprintf(para, sizeof para, "%s: %s.", sym[k], note[k]);
+		layout_paragraph(l, para, CANVAS_REGULAR, LAYOUT_BODY, LAYOUT_INK, 6);
+	}
+	layout_skip(l, 8);
+}
+
 static void section_method(struct layout *l, int parent)
 {
 	layout_heading(l, "Methodology", parent, 60);
@@ -326,6 +348,8 @@ void deepdive_layout(struct layout *l, const struct deepdive_input *in,
 	pdf_outline(l->doc, outline_parent, "Overview", l->page, l->y);
 	title_block(l, in);
 	window_tiles(l, s);
+	if (in->quality_a != NULL || in->quality_b != NULL)
+		section_quality(l, in, outline_parent);
 	section_meaning(l, in, outline_parent);
 	section_shift(l, s, outline_parent);
 	section_rolling(l, s, outline_parent);

@@ -24,7 +24,6 @@
 #include "relay.h"
 #include "rundir.h"
 #include "sendpool.h"
-#include "site.h"
 #include "smtp.h"
 #include "subscribers.h"
 #include "suppress.h"
@@ -763,17 +762,11 @@ int deliver_digest(const struct job *job, const char *run_dir,
 {
 	struct batch b = {.job = job, .run_dir = run_dir, .sum = sum};
 	relay_init(&b.relay);
-	const char *title = job->digest.present && job->digest.title ? job->digest.title : job->title;
 	int rc = -1;
 
 	memset(sum, 0, sizeof *sum);
 	snprintf(sum->transport, sizeof sum->transport, "%s",
 		 job->digest.present && job->digest.has_smtp ? job->digest.smtp.url : "");
-	struct site_job site = {job->name, title, job->digest.present ? job->digest.public_url : NULL,
-				job->digest.present ? job->digest.from : NULL,
-				job->digest.present ? job->digest.signup_url : NULL};
-	if (site_publish(run_dir, job->outputs.archive, &site, e) != 0)
-		return -1;
 	if (!job->digest.present)
 		return 0;
 	if (setup(&b, e) == 0) {

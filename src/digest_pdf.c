@@ -119,7 +119,7 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 	layout_paragraph(l, "Delta: 90-day minus 5-year. Baseline: the 5-year "
 			 "correlation without its last 90 returns, which the z "
 			 "test compares the 90-day reading with. Significant: BH q "
-			 "at or below the level. Pair names link to their sections.",
+			 "at or below the level. Pair names link to their deep dives.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
 	earlier_note(l, in, n);
 	free(v);
@@ -176,13 +176,16 @@ static void heatmap_page(struct layout *l, const struct digest_input *in)
 	layout_heading(l, "Correlation heatmap (1-year window)", -1, 200);
 	double h = l->bottom - l->y - 60;
 	double w = layout_width(l);
-	if (h > CHART_HEATMAP_H)
+	/* up to 40 symbols a square; more take the page's height too */
+	if (h > CHART_HEATMAP_H && in->heatmap->n <= 40)
 		h = CHART_HEATMAP_H > w ? w : CHART_HEATMAP_H;
 	chart_heatmap(l->c, in->heatmap, NULL, l->left, l->y, w, h);
 	layout_skip(l, h + 12);
 	layout_paragraph(l, "Pearson correlation of the last 252 daily returns of "
 			 "each pair of watchlist symbols; blue negative, red "
-			 "positive, n/a where the window is not full.",
+			 "positive, n/a where the window is not full. Symbols are "
+			 "ordered by hierarchical clustering (average linkage on "
+			 "1 - r), so correlated symbols form blocks.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 12);
 }
 
@@ -193,6 +196,114 @@ static void skipped_list(struct layout *l, const struct digest_input *in)
 		layout_paragraph(l, in->skipped[i], CANVAS_REGULAR, LAYOUT_BODY,
 				 LAYOUT_INK, 2);
 	layout_skip(l, 10);
+}
+
+/* ---- the appendix: one line per pair ------------------------------------ */
+
+#define APPX_COLS 7
+#define DIGEST_URL_MAX 4096   /* a pair's address: the job's public-url + date + file */
+#define NO_SECTION ((size_t)-1)
+
+/* pair_url + "A-B.pdf", the symbols percent-encoded outside [A-Za-z0-9._~-]
+ * (job.rng lets a symbol hold '^', '=' and ':'). False when it does not fit. */
+static bool pair_pdf_url(const char *base, const struct pair_stats *s, char *buf,
+			 size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *parts[3] = {s->a, "-", s->b};
+	size_t len = (size_t)snprintf(buf, size, "%s", base);
+
+	for (int k = 0; k < 3 && len < size; k++)
+		for (const unsigned char *c = (const unsigned char *)parts[k]; *c && len + 4 < size; c++) {
+			if (strchr("._~-", *c) || (*c >= '0' && *c <= '9') ||
+			    ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z')) {
+				buf[len++] = (char)*c;
+			} else {
+				buf[len++] = '%';
+				buf[len++] = hex[*c >> 4];
+				buf[len++] = hex[*c & 15];
+			}
+		}
+	if (len + 5 > size)
+		return false;
+	memcpy(buf + len, ".pdf", 5);
+	return true;
+}
+
+/* Link the pair cell of a table row to the pair's section, else to its PDF. */
+static void link_pair(struct layout *l, const struct digest_input *in, size_t i,
+		      const size_t *start, size_t page, double y, double w)
+{
+	char url[DIGEST_URL_MAX];
+
+	if (start[i] != NO_SECTION)
+		pdf_link(l->doc, page, LAYOUT_MARGIN_X, y, w, LAYOUT_ROW_H, start[i], l->top);
+	else if (in->pair_url != NULL && pair_pdf_url(in->pair_url, in->pairs[i].s, url, sizeof url))
+		pdf_link_uri(l->doc, page, LAYOUT_MARGIN_X, y, w, LAYOUT_ROW_H, url);
+}
+
+static void appendix_cells(const struct digest_input *in, size_t i,
+			   char (*b)[NUM_MAX], const char **c)
+{
+	const struct digest_pair *p = &in->pairs[i];
+	const struct pair_stats *s = p->s;
+	char d[DATE_STR_SIZE];
+
+	snprintf(b[0], NUM_MAX, "%s/%s", s->a, s->b);
+	c[0] = b[0];
+	c[1] = layout_number(b[1], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
+	c[2] = layout_number(b[2], s->win[W_5Y].has_r, "%+.3f", s->win[W_5Y].r);
+	c[3] = layout_number(b[3], s->shift.has_delta, "%+.3f", s->shift.delta);
+	c[4] = layout_number(b[4], p->has_z, "%+.2f", p->z);
+	c[5] = layout_number(b[5], p->has_q, "%.4f", p->q);
+	snprintf(b[6], NUM_MAX, "%s", date_format(s->as_of, d));
+	c[6] = b[6];
+}
+
+/* The table of every pair in watchlist order, written a page at a time so
+ * memory stays flat at any number of pairs; each page's rows are linked. */
+static void appendix(struct layout *l, const struct digest_input *in, const size_t *start)
+{
+	static const double widths[APPX_COLS] = {0.24, 0.12, 0.12, 0.12, 0.10, 0.12, 0.18};
+	static const bool right[APPX_COLS] = {false, true, true, true, true, true, true};
+	static const char *const head[APPX_COLS] = {"Pair", "90-day", "5-year",
+		"Change", "z", "BH q", "As of"};
+	size_t rows_max = (size_t)((l->bottom - l->top) / LAYOUT_ROW_H) + 1;
+	char (*v)[NUM_MAX] = xcalloc(rows_max * APPX_COLS, NUM_MAX);
+	const char **cells = xcalloc(rows_max * APPX_COLS, sizeof *cells);
+
+	layout_page(l);
+	pdf_outline(l->doc, -1, "All pairs", l->page, l->y);
+	layout_heading(l, "All pairs", -1, LAYOUT_ROW_H * 4);
+	layout_paragraph(l, in->pair_url != NULL ?
+			 "One line per pair. Change: 90-day minus 5-year. Pair names "
+			 "link to their deep dive: in this digest for the largest "
+			 "shifts, else the pair's own PDF in the published archive." :
+			 "One line per pair. Change: 90-day minus 5-year. Pair names "
+			 "of the largest shifts link to their deep dive in this digest; "
+			 "every pair has its own deep-dive PDF in the run.",
+			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 8);
+	for (size_t i = 0; i < in->npairs;) {
+		double fit = (l->bottom - l->y) / LAYOUT_ROW_H - 1;   /* below the header */
+		if (fit < 2) {
+			layout_page(l);
+			continue;
+		}
+		size_t n = (size_t)fit < in->npairs - i ? (size_t)fit : in->npairs - i;
+		n = n < rows_max ? n : rows_max;
+		for (size_t k = 0; k < n; k++)
+			appendix_cells(in, i + k, v + k * APPX_COLS, cells + k * APPX_COLS);
+		struct layout_table t = {APPX_COLS, widths, right, head, cells, n, 0, 0};
+		size_t page = l->page;
+		double y0 = l->y + LAYOUT_ROW_H;
+		layout_table(l, &t);
+		for (size_t k = 0; k < n; k++)
+			link_pair(l, in, i + k, start, page, y0 + (double)k * LAYOUT_ROW_H,
+				  layout_width(l) * widths[0]);
+		i += n;
+	}
+	free(v);
+	free(cells);
 }
 
 int digest_pdf_write(const char *path, const struct digest_input *in,
@@ -222,7 +333,11 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 		heatmap_page(&l, in);
 	if (in->nskipped > 0)
 		skipped_list(&l, in);
-	for (size_t i = 0; i < in->npairs; i++) {
+	for (size_t i = 0; i < in->npairs; i++)
+		start[i] = NO_SECTION;
+	/* the full deep dives of the largest shifts, in rank order */
+	for (size_t k = 0; k < in->deep_dives && k < in->nranked; k++) {
+		size_t i = in->order[k];
 		const struct digest_pair *p = &in->pairs[i];
 		char name[2 * PRICES_SYMBOL_MAX + 2];
 		layout_page(&l);
@@ -230,14 +345,16 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 		snprintf(name, sizeof name, "%s/%s", p->s->a, p->s->b);
 		int parent = pdf_outline(doc, -1, name, l.page, l.y);
 		struct deepdive_input din = {p->s, p->name_a, p->name_b,
-					     p->related, p->nrelated, in->created};
+					     p->related, p->nrelated, in->created,
+					     p->quality_a, p->quality_b};
 		deepdive_layout(&l, &din, parent);
 	}
-	/* the cover's pair names jump to their sections */
+	if (in->npairs > 0)
+		appendix(&l, in, start);
+	/* the cover's pair names jump to their sections (or PDFs) */
 	for (size_t i = 0; i < n; i++)
-		pdf_link(doc, table_page, LAYOUT_MARGIN_X, table_y +
-			 (double)i * LAYOUT_ROW_H, (l.right - l.left) * 0.28,
-			 LAYOUT_ROW_H, start[in->order[i]], l.top);
+		link_pair(&l, in, in->order[i], start, table_page,
+			  table_y + (double)i * LAYOUT_ROW_H, (l.right - l.left) * 0.28);
 	snprintf(head, sizeof head, "As of %s", date_format(in->as_of, d));
 	snprintf(title, sizeof title, "CONVEX \xc2\xb7 %s", in->title && in->title[0]
 		 ? in->title : "Correlation Digest");

@@ -50,7 +50,7 @@ static const struct vocab_entry vocab[] = {
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
 	{"across", "watchlist", "a b"},
-	{"analysis", "job", "as-of lookback-years top stale-days"},
+	{"analysis", "job", "as-of lookback-years top deep-dives stale-days"},
 	{"outputs", "job", "dir archive paper datadir"},
 	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout connect-timeout data-timeout connections"},
@@ -110,6 +110,7 @@ static const struct typed_attr typed[] = {
 	{"lookback-years", 1, 50, NULL},
 	{"top", 0, 100, NULL},
 	{"stale-days", 0, 100000, NULL},
+	{"deep-dives", 0, 100000, NULL},
 	{"max-age-hours", 1, 100000, NULL},
 	{"timeout", 1, 3600, NULL},
 	{"deadline", 1, 86400, NULL},
@@ -325,6 +326,15 @@ static char *resolve(const struct job *j, char *rel)
 	return out;
 }
 
+/* An output path from the job: resolved like any path, and *movable set
+ * when --out may move it (the job left it out, or gave it relative to
+ * itself: only an absolute path pins an output, see job_set_out). */
+static char *resolve_output(const struct job *j, char *rel, bool *movable)
+{
+	*movable = rel == NULL || rel[0] != '/';
+	return resolve(j, rel);
+}
+
 static enum prices_layout layout_of(xmlNode *n)
 {
 	static const char *const names[] = {"auto", "wide", "ohlc", "long"};
@@ -431,7 +441,7 @@ static void read_prices(struct job *j, xmlNode *el, struct checker *c)
 		} else if (is(n, "source")) {
 			read_source(j, n, c);
 		} else if (is(n, "store")) {
-			j->store.path = resolve(j, attr(n, "path"));
+			j->store.path = resolve_output(j, attr(n, "path"), &j->store.path_default);
 			j->store.max_age_hours = attr_int(n, "max-age-hours", JOB_DEFAULT_MAX_AGE_H);
 			j->store.max_body_bytes = attr_int(n, "max-body-bytes", HTTP_BODY_MAX);
 			j->store.timeout_s = attr_int(n, "timeout", HTTP_TIMEOUT_MS / 1000);
@@ -574,6 +584,8 @@ static void read_analysis(struct job *j, xmlNode *n)
 	j->analysis.lookback_years = n ? attr_int(n, "lookback-years", JOB_DEFAULT_LOOKBACK) : JOB_DEFAULT_LOOKBACK;
 	j->analysis.top = n ? attr_int(n, "top", JOB_DEFAULT_TOP) : JOB_DEFAULT_TOP;
 	j->analysis.stale_days = n ? attr_int(n, "stale-days", JOB_DEFAULT_STALE) : JOB_DEFAULT_STALE;
+	j->analysis.deep_dives = n ? attr_int(n, "deep-dives", JOB_DEFAULT_DEEP_DIVES) :
+		JOB_DEFAULT_DEEP_DIVES;
 	if (asof == NULL || !date_parse(asof, strlen(asof), &j->analysis.as_of))
 		j->analysis.as_of = 0;
 	free(asof);
@@ -589,9 +601,8 @@ static void read_outputs(struct job *j, xmlNode *n)
 		snprintf(rel, sizeof rel, "out/%s", j->name);
 		j->outputs.dir = path_join(j->dir, rel);
 	}
-	j->outputs.archive = n ? resolve(j, attr(n, "archive")) : NULL;
-	j->outputs.archive_default = j->outputs.archive == NULL;
-	if (j->outputs.archive_default)
+	j->outputs.archive = resolve_output(j, n ? attr(n, "archive") : NULL, &j->outputs.archive_default);
+	if (j->outputs.archive == NULL)
 		j->outputs.archive = path_join(j->outputs.dir, "archive");
 	j->outputs.paper = paper && !strcmp(paper, "letter") ? JOB_PAPER_LETTER : JOB_PAPER_A4;
 	free(paper);
@@ -647,7 +658,7 @@ static void read_lifecycle(struct job *j, xmlNode *n)
 	free(verp);
 	d->soft_bounce_limit = attr_int(n, "soft-bounce-limit", JOB_DEFAULT_SOFT_BOUNCES);
 	d->soft_bounce_days = attr_int(n, "soft-bounce-days", JOB_DEFAULT_SOFT_BOUNCE_DAYS);
-	d->suppression_db = resolve(j, attr(n, "suppression-db"));
+	d->suppression_db = resolve_output(j, attr(n, "suppression-db"), &d->suppression_db_default);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (!is(c, "previous-secret") || d->nprevious >= JOB_PREVIOUS_SECRETS_MAX)
 			continue;
@@ -673,7 +684,7 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->unsubscribe_url = attr(n, "unsubscribe-url");
 		d->unsubscribe_mailto = attr(n, "unsubscribe-mailto");
 		d->secret_env = attr(n, "secret-env");
-		d->ledger = resolve(j, attr(n, "ledger"));
+		d->ledger = resolve_output(j, attr(n, "ledger"), &d->ledger_default);
 		read_lifecycle(j, n);
 		for (xmlNode *c = n->children; c; c = c->next)
 			if (is(c, "smtp"))
@@ -685,9 +696,53 @@ static void read_digest(struct job *j, xmlNode *n)
 		d->soft_bounce_days = JOB_DEFAULT_SOFT_BOUNCE_DAYS;
 	if (d->title == NULL)
 		d->title = xstrdup(j->title);
-	d->ledger_default = d->ledger == NULL;
-	if (d->ledger_default)
+	if (d->ledger == NULL) {
+		d->ledger_default = true;
 		d->ledger = default_ledger(j);
+	}
+}
+
+static int need_env(const struct job *j, const char *name, const char *what,
+		    struct cx_error *e)
+{
+	const char *v = name != NULL ? getenv(name) : NULL;
+
+	if (name != NULL && (v == NULL || v[0] == '\0'))
+		return cx_fail(e, CX_ECONFIG, "%s: environment variable %s (%s) is not set", j->path, name, what);
+	return 0;
+}
+
+static int check_mail_env(const struct job *j, struct cx_error *e)
+{
+	const struct job_digest *d = &j->digest;
+
+	if (!d->present || d->subscribers == NULL || !d->has_smtp)
+		return 0;
+	if (need_env(j, d->smtp.user_env, "the SMTP user", e) != 0 ||
+	    need_env(j, d->smtp.password_env, "the SMTP password", e) != 0)
+		return -1;
+	if (d->unsubscribe_url == NULL && d->unsubscribe_mailto == NULL)
+		return 0;
+	if (d->secret_env == NULL)
+		return cx_fail(e, CX_ECONFIG, "%s: <digest> has unsubscribe links but no secret-env to sign them", j->path);
+	if (need_env(j, d->secret_env, "the unsubscribe secret", e) != 0)
+		return -1;
+	for (size_t i = 0; i < d->nprevious; i++)
+		if (need_env(j, d->previous[i].env, "a previous unsubscribe secret", e) != 0)
+			return -1;
+	return 0;
+}
+
+int job_check_env(const struct job *j, unsigned what, struct cx_error *e)
+{
+	if ((what & JOB_ENV_MAIL) && check_mail_env(j, e) != 0)
+		return -1;
+	if (what & JOB_ENV_FETCH)
+		for (size_t i = 0; i < j->nsources; i++)
+			if (j->sources[i].api_key_env != NULL &&
+			    need_env(j, j->sources[i].api_key_env, "an HTTP source's API key", e) != 0)
+				return -1;
+	return 0;
 }
 
 void job_set_out(struct job *j, const char *dir)
@@ -705,6 +760,10 @@ void job_set_out(struct job *j, const char *dir)
 	if (j->digest.ledger_default) {
 		free(j->digest.ledger);
 		j->digest.ledger = default_ledger(j);
+	}
+	if (j->digest.suppression_db_default) {    /* NULL: beside the ledger */
+		free(j->digest.suppression_db);
+		j->digest.suppression_db = NULL;
 	}
 }
 
@@ -899,6 +958,11 @@ static bool smtp_url_ok(const char *url)
 		if (!g_ascii_isdigit(*p))
 			return false;
 	return true;
+}
+
+void job_set_eml(struct job *j)
+{
+	j->digest.has_smtp = false;
 }
 
 int job_set_smtp(struct job *j, const char *url, const char *ca_file,

@@ -710,6 +710,21 @@ void pdf_link(struct pdf_doc *d, size_t from, double x, double y, double w,
 	HPDF_Dict_AddNumber(a, "F", 4);   /* PDF/A: printable */
 }
 
+void pdf_link_uri(struct pdf_doc *d, size_t from, double x, double y, double w,
+		  double h, const char *uri)
+{
+	if (from >= d->npages) {
+		doc_error(d, "link on a page that does not exist");
+		return;
+	}
+	HPDF_Rect r = {x, d->h - y - h, x + w, d->h - y};
+	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->pages[from]->page, r, uri);
+	if (a == NULL)
+		return;
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	HPDF_Dict_AddNumber(a, "F", 4);   /* PDF/A: printable */
+}
+
 /* ---- saving ------------------------------------------------------------ */
 
 /* The time of the document: SOURCE_DATE_EPOCH when set (reproducible

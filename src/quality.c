@@ -52,7 +52,7 @@ static bool check_one(struct prices *p, size_t i, const struct plausible_opts *o
 	nf = plausible_scan(s->dates, s->close, s->n, o, &fl);
 	q->suspects = nf;
 	for (size_t f = 0; f < nf; f++)
-		note_add(q, "%s on %s (%.6g -> %.6g)", plausible_kind_name(fl[f].kind),
+		note_add(q, "%s on %s (%.6g to %.6g)", plausible_kind_name(fl[f].kind),
 			 date_format(fl[f].date, ds), fl[f].before, fl[f].at);
 	/* from the last to the first, so that the indices stay right */
 	for (size_t f = nf; o->policy == PLAUSIBLE_EXCLUDE && f-- > 0;) {

@@ -1,6 +1,7 @@
 /* site.c - the web edition in the archive (site.h, docs/web.md): a page per
  * pair and day, the latest pages, symbols, the matrix, the day, the index;
  * every page an XSLT transformation of report.xml (templates/web-*.xsl). */
+#define _GNU_SOURCE   /* memmem */
 #include <ctype.h>
 #include <glob.h>
 #include <stdio.h>
@@ -9,11 +10,14 @@
 #include <sys/stat.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #include "archive.h"
 #include "atomicfile.h"
+#include "atomicset.h"
 #include "date.h"
 #include "feed.h"
+#include "job.h"
 #include "paths.h"
 #include "rundir.h"
 #include "site.h"
@@ -35,7 +39,19 @@ struct pub {
 	char day[SITE_PATH_MAX];      /* ARCHIVE/YYYY/MM/DD */
 	char day_rel[16];             /* YYYY/MM/DD/ */
 	char asof[DATE_STR_SIZE];
+	char **ids;                   /* the pairs' ids, document order */
+	size_t nids;
+	char *pairs;                  /* the dated pair pages (web-pairs.xsl) */
+	size_t pairs_len;
+	const char **page;            /* each pair's page in `pairs` */
+	size_t *plen;
+	struct atomicset *set;        /* every page and chart, published at once */
 };
+
+/* What the batch stylesheets (web-pairs.xsl, web-symbols.xsl) write after
+ * each page. The HTML serialiser escapes every "<" of the report's text
+ * and attribute values, so only the stylesheet can write it. */
+#define SITE_PAGE_END "\n<!--convex-page-end-->\n"
 
 static struct template *load_tpl(const char *rel, struct cx_error *e)
 {
@@ -58,24 +74,52 @@ static bool safe_name(const char *s)
 	return true;
 }
 
-/* Apply `t` with the page parameters and publish the result as `path`. */
-static int render(const struct pub *p, const struct template *t, const char *path,
-		  const char *root, const char *day, const char *name, const char *value,
-		  struct cx_error *e)
+/* Apply `t` with the page parameters; *out as template_apply's. */
+static int apply(const struct pub *p, const struct template *t, const char *root,
+		 const char *day, const char *name, const char *value, char **out, size_t *len,
+		 struct cx_error *e)
 {
 	const char *params[] = {"root", root, "day", day,
 		"signup", p->job->signup_url != NULL ? p->job->signup_url : "",
 		"site-title", p->job->title, name, value, NULL};
-	char *html = NULL;
-	size_t len;
-	int rc = -1;
 
 	if (name == NULL)
 		params[8] = NULL;
-	if (template_apply(t, p->doc, params, &html, &len, e) == 0)
-		rc = atomicfile_write(path, html, len, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
+	return template_apply(t, p->doc, params, out, len, e);
+}
+
+/* Apply `t` and publish the result as `path`. */
+static int render(const struct pub *p, const struct template *t, const char *path,
+		  const char *root, const char *day, struct cx_error *e)
+{
+	char *html = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (apply(p, t, root, day, NULL, NULL, &html, &len, e) == 0)
+		rc = atomicset_write(p->set, path, html, len, e);
 	free(html);
 	return rc;
+}
+
+/* Cut a batch's output into its n pages: page[i], plen[i]. 0, or -1 with
+ * `e` set when it does not hold exactly n pages. */
+static int batch_split(const char *what, const char *out, size_t len, size_t n,
+		       const char **page, size_t *plen, struct cx_error *e)
+{
+	const char *s = out, *end = out + len, *m;
+	size_t ml = strlen(SITE_PAGE_END), k = 0;
+
+	while ((m = memmem(s, (size_t)(end - s), SITE_PAGE_END, ml)) != NULL && k < n) {
+		page[k] = s;
+		plen[k++] = (size_t)(m - s);
+		s = m + ml;
+	}
+	while (s < end && (*s == '\n' || *s == ' '))
+		s++;
+	if (k != n || s != end)
+		return cx_fail(e, CX_ESOFTWARE, "%s: the template did not write %zu pages", what, n);
+	return 0;
 }
 
 /* ---- the day ------------------------------------------------------------- */
@@ -101,13 +145,13 @@ static int copy_assets(const struct pub *p, struct cx_error *e)
 			continue;
 		snprintf(src, sizeof src, "%s/%s", p->run_dir, v[i]);
 		snprintf(dst, sizeof dst, "%s/%s", p->day, v[i]);
-		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
+		rc = atomicset_link(p->set, src, dst, SITE_COPY_MAX, e);
 	}
 	template_strings_free(v, n);
 	if (rc == 0) {
 		snprintf(src, sizeof src, "%s/report.xml", p->run_dir);
 		snprintf(dst, sizeof dst, "%s/report.xml", p->day);
-		rc = atomicfile_copy(src, dst, SITE_COPY_MAX, ATOMICFILE_REPLACE, e) < 0 ? -1 : 0;
+		rc = atomicset_link(p->set, src, dst, SITE_COPY_MAX, e);
 	}
 	return rc;
 }
@@ -127,76 +171,115 @@ static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *
 	return 0;
 }
 
-/* DAY/pairs/ID.html for every pair, and DAY/index.html. */
-static int publish_day(const struct pub *p, struct cx_error *e)
+/* DAY/pairs/ID.html for every pair (one transformation, kept in p->pairs
+ * for the latest pages), and DAY/index.html. */
+static int publish_day(struct pub *p, struct cx_error *e)
 {
 	struct template *tp = NULL, *td = NULL;
-	char **ids = NULL, path[SITE_BUF];
-	size_t n = 0;
+	char path[SITE_BUF];
 	int rc = -1;
 
 	snprintf(path, sizeof path, "%s/pairs", p->day);
-	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 || pair_ids(p, &ids, &n, e) != 0)
+	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 ||
+	    pair_ids(p, &p->ids, &p->nids, e) != 0)
 		return -1;
-	if ((tp = load_tpl("templates/web-pair.xsl", e)) == NULL ||
-	    (td = load_tpl("templates/web-day.xsl", e)) == NULL)
+	if ((tp = load_tpl("templates/web-pairs.xsl", e)) == NULL ||
+	    (td = load_tpl("templates/web-day.xsl", e)) == NULL ||
+	    apply(p, tp, "../../../../", "../", NULL, NULL, &p->pairs, &p->pairs_len, e) != 0)
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, ids[i]);
-		if (render(p, tp, path, "../../../../", "../", "pair", ids[i], e) != 0)
+	p->page = xcalloc(p->nids + 1, sizeof *p->page);
+	p->plen = xcalloc(p->nids + 1, sizeof *p->plen);
+	if (batch_split("web-pairs.xsl", p->pairs, p->pairs_len, p->nids, p->page, p->plen, e) != 0)
+		goto done;
+	for (size_t i = 0; i < p->nids; i++) {
+		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, p->ids[i]);
+		if (atomicset_write(p->set, path, p->page[i], p->plen[i], e) != 0)
 			goto done;
 	}
 	snprintf(path, sizeof path, "%s/index.html", p->day);
-	rc = render(p, td, path, "../../../", "", NULL, NULL, e);
+	rc = render(p, td, path, "../../../", "", e);
+	template_free(td);
+	/* The style sheet of every page, at the root. */
+	if (rc == 0 && (td = load_tpl("templates/web-style.xsl", e)) != NULL) {
+		snprintf(path, sizeof path, "%s/style.css", p->archive);
+		rc = render(p, td, path, "", "", e);
+	} else if (rc == 0) {
+		rc = -1;
+	}
 done:
 	template_free(tp);
 	template_free(td);
-	template_strings_free(ids, n);
 	return rc;
 }
 
 /* ---- the latest pages ---------------------------------------------------- */
 
+/* ARCHIVE/pairs/ID/index.html: the dated page with a <base> at the dated
+ * page's address, so that its relative links and images resolve there. */
 static int publish_pairs_latest(const struct pub *p, struct cx_error *e)
 {
-	struct template *t = load_tpl("templates/web-pair.xsl", e);
-	char **ids = NULL, path[SITE_BUF], day[32];
-	size_t n = 0;
-	int rc = t == NULL ? -1 : pair_ids(p, &ids, &n, e);
+	static const char head[] = "<head>";
+	char path[SITE_BUF], base[96];
+	const char *page, *h;
+	size_t len = 0;
+	int rc = 0;
 
-	snprintf(day, sizeof day, "../../%s", p->day_rel);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		snprintf(path, sizeof path, "%s/pairs/%s", p->archive, ids[i]);
-		if ((rc = rundir_mkdirs(path, e)) != 0)
-			break;
-		snprintf(path, sizeof path, "%s/pairs/%s/index.html", p->archive, ids[i]);
-		rc = render(p, t, path, "../../", day, "pair", ids[i], e);
+	snprintf(base, sizeof base, "<base href=\"../../%spairs/\">", p->day_rel);
+	for (size_t i = 0; i < p->nids && rc == 0; i++) {
+		page = p->page[i];
+		len = p->plen[i];
+		h = memmem(page, len, head, sizeof head - 1);
+		if (h == NULL)
+			return cx_fail(e, CX_ESOFTWARE, "web-pair.xsl: no <head> in the page of %s", p->ids[i]);
+		size_t at = (size_t)(h - page) + sizeof head - 1, bl = strlen(base);
+		char *html = xmalloc(len + bl);
+		memcpy(html, page, at);
+		memcpy(html + at, base, bl);
+		memcpy(html + at + bl, page + at, len - at);
+		snprintf(path, sizeof path, "%s/pairs/%s", p->archive, p->ids[i]);
+		if ((rc = rundir_mkdirs(path, e)) == 0) {
+			snprintf(path, sizeof path, "%s/pairs/%s/index.html", p->archive, p->ids[i]);
+			rc = atomicset_write(p->set, path, html, len + bl, e);
+		}
+		free(html);
 	}
-	template_strings_free(ids, n);
-	template_free(t);
 	return rc;
 }
 
-/* symbols/SYM/index.html for every symbol of a computed pair. */
+/* symbols/SYM/index.html for every symbol of a computed pair, in one
+ * transformation (web-symbols.xsl). */
 static int publish_symbols(const struct pub *p, struct cx_error *e)
 {
 	static const char *const expr =
 		"/report/assets/asset[@symbol = /report/pairs/pair/@a or @symbol = /report/pairs/pair/@b]/@symbol";
-	struct template *t = load_tpl("templates/web-symbol.xsl", e);
-	char **v = NULL, path[SITE_BUF], day[32];
-	size_t n = 0;
-	int rc = t == NULL ? -1 : template_doc_strings(p->doc, expr, &v, &n, e);
+	struct template *t = load_tpl("templates/web-symbols.xsl", e);
+	char **v = NULL, *out = NULL, path[SITE_BUF], day[32];
+	const char **page = NULL;
+	size_t n = 0, olen = 0, *len = NULL;
+	int rc = -1;
 
 	snprintf(day, sizeof day, "../../%s", p->day_rel);
+	if (t == NULL || template_doc_strings(p->doc, expr, &v, &n, e) != 0 ||
+	    apply(p, t, "../../", day, NULL, NULL, &out, &olen, e) != 0)
+		goto done;
+	page = xcalloc(n + 1, sizeof *page);
+	len = xcalloc(n + 1, sizeof *len);
+	if (batch_split("web-symbols.xsl", out, olen, n, page, len, e) != 0)
+		goto done;
+	rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (!safe_name(v[i]))
-			continue;   /* the symbol's pairs are listed on the matrix and day pages */
+			continue;   /* its pairs are on the matrix and day pages */
 		snprintf(path, sizeof path, "%s/symbols/%s", p->archive, v[i]);
 		if ((rc = rundir_mkdirs(path, e)) != 0)
 			break;
 		snprintf(path, sizeof path, "%s/symbols/%s/index.html", p->archive, v[i]);
-		rc = render(p, t, path, "../../", day, "symbol", v[i], e);
+		rc = atomicset_write(p->set, path, page[i], len[i], e);
 	}
+done:
+	free(page);
+	free(len);
+	free(out);
 	template_strings_free(v, n);
 	template_free(t);
 	return rc;
@@ -212,7 +295,7 @@ static int publish_matrix(const struct pub *p, struct cx_error *e)
 	snprintf(path, sizeof path, "%s/matrix", p->archive);
 	if (t != NULL && rundir_mkdirs(path, e) == 0) {
 		snprintf(path, sizeof path, "%s/matrix/index.html", p->archive);
-		rc = render(p, t, path, "../", day, NULL, NULL, e);
+		rc = render(p, t, path, "../", day, e);
 	}
 	template_free(t);
 	return rc;
@@ -254,6 +337,50 @@ static long long day_updated(const char *dir)
 	return stat(path, &st) == 0 ? (long long)st.st_mtime : 0;
 }
 
+/* The reading of the day's top shift (/report/ranking/shift[1]/@reading,
+ * "" when none) into *out (malloc'd), read as a stream that stops there:
+ * a year of dailies is not parsed whole on every run. False when the file
+ * is not a readable report. */
+static bool headline(const char *path, char **out)
+{
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
+	bool ok = false;
+	int depth_ranking = -1;
+
+	*out = NULL;
+	if (r == NULL)
+		return false;
+	while (xmlTextReaderRead(r) == 1) {
+		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+			continue;
+		const xmlChar *name = xmlTextReaderConstLocalName(r);
+		int depth = xmlTextReaderDepth(r);
+		if (depth == 0) {
+			if (!xmlStrEqual(name, BAD_CAST "report"))
+				break;
+			ok = true;
+		} else if (depth == 1) {
+			if (depth_ranking >= 0)
+				break;            /* after <ranking>: no shift */
+			if (xmlStrEqual(name, BAD_CAST "ranking"))
+				depth_ranking = 1;
+		} else if (depth == 2 && depth_ranking == 1 && xmlStrEqual(name, BAD_CAST "shift")) {
+			xmlChar *v = xmlTextReaderGetAttribute(r, BAD_CAST "reading");
+			*out = xstrdup(v != NULL ? (const char *)v : "");
+			xmlFree(v);
+			break;
+		}
+	}
+	xmlFreeTextReader(r);
+	if (ok && *out == NULL)
+		*out = xstrdup("");
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+	}
+	return ok;
+}
+
 /* Every ARCHIVE/YYYY/MM/DD/report.xml, newest first. */
 static struct day *list_days(const char *archive, size_t *n)
 {
@@ -268,21 +395,17 @@ static struct day *list_days(const char *archive, size_t *n)
 	d = xcalloc(g.gl_pathc + 1, sizeof *d);
 	for (size_t i = 0; i < g.gl_pathc && *n < SITE_DAYS_MAX; i++) {
 		const char *p = g.gl_pathv[i] + strlen(archive) + 1;   /* YYYY/MM/DD/report.xml */
-		struct cx_error e;
 		cx_date dt;
 		char iso[DATE_STR_SIZE];
 		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", p, p + 5, p + 8);
 		if (!date_parse(iso, 10, &dt))
 			continue;
-		struct template_doc *doc = template_doc_load(g.gl_pathv[i], &e);
-		if (doc == NULL)
+		if (!headline(g.gl_pathv[i], &d[*n].headline))
 			continue;
 		snprintf(d[*n].date, sizeof d[*n].date, "%s", iso);
 		snprintf(d[*n].href, sizeof d[*n].href, "%.10s/index.html", p);
-		d[*n].headline = template_doc_string(doc, "string(/report/ranking/shift[1]/@reading)");
 		snprintf(dir, sizeof dir, "%s/%.10s", archive, p);
 		d[*n].updated = day_updated(dir);
-		template_doc_free(doc);
 		(*n)++;
 	}
 	globfree(&g);
@@ -404,14 +527,21 @@ static int publish(struct pub *p, struct cx_error *e)
 	snprintf(p->day_rel, sizeof p->day_rel, "%04d/%02d/%02d/", y, m, d);
 	if (archive_day_dir(p->archive, date, p->day, sizeof p->day) == NULL)
 		return cx_fail(e, CX_ECANTCREAT, "archive path too long");
-	if (publish_day(p, e) != 0)
+	p->set = atomicset_new();
+	int ok = publish_day(p, e) == 0 && atomicset_commit(p->set, e) == 0;
+	atomicset_free(p->set);
+	if (!ok)
 		return -1;
 	size_t n = 0;
 	struct day *days = list_days(p->archive, &n);
 	bool newest = n == 0 || strcmp(days[0].date, p->asof) <= 0;
-	if ((!newest || (publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
-			 publish_matrix(p, e) == 0)) &&
-	    write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
+	p->set = atomicset_new();
+	if (newest)
+		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
+		     publish_matrix(p, e) == 0 && atomicset_commit(p->set, e) == 0;
+	atomicset_free(p->set);
+	p->set = NULL;
+	if (ok && write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
 		rc = 0;
 	free_days(days, n);
 	return rc;
@@ -428,6 +558,20 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	if ((p.doc = template_doc_load(path, e)) == NULL)
 		return -1;
 	rc = publish(&p, e);
+	template_strings_free(p.ids, p.nids);
+	free(p.pairs);
+	free(p.page);
+	free(p.plen);
 	template_doc_free(p.doc);
 	return rc;
+}
+
+int site_publish_job(const struct job *job, const char *run_dir, struct cx_error *e)
+{
+	const struct job_digest *d = &job->digest;
+	struct site_job s = {job->name, d->present && d->title != NULL ? d->title : job->title,
+			     d->present ? d->public_url : NULL, d->present ? d->from : NULL,
+			     d->present ? d->signup_url : NULL};
+
+	return site_publish(run_dir, job->outputs.archive, &s, e);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <sqlite3.h>
@@ -363,6 +364,39 @@ void suppress_free(struct suppress *s)
 	free(s->path);
 	free(s->list);
 	free(s);
+}
+
+int suppress_summary(const struct job *job, char *out, size_t size, struct cx_error *e)
+{
+	struct suppress *s = xcalloc(1, sizeof *s);
+	long counts[SUPPRESS_NREASONS], total = -1;
+	s->path = db_path(job);
+	s->list = xstrdup(job->name);
+	if (access(s->path, F_OK) != 0) {
+		snprintf(out, size, "suppression list %s: not created yet", s->path);
+		total = 0;
+		goto done;
+	}
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		cx_fail(e, CX_ENOINPUT, "%s: cannot open suppression list: %s", s->path,
+			s->db != NULL ? sqlite3_errmsg(s->db) : strerror(ENOMEM));
+		goto done;
+	}
+	sqlite3_busy_timeout(s->db, SUPPRESS_BUSY_MS);
+	if ((total = suppress_counts(s, counts, e)) < 0)
+		goto done;
+	int n = snprintf(out, size, "suppression list %s: %ld addresses", s->path, total);
+	for (int i = 0, first = 1; i < SUPPRESS_NREASONS && n > 0 && (size_t)n < size; i++) {
+		if (counts[i] == 0)
+			continue;
+		n += snprintf(out + n, size - (size_t)n, "%s%ld %s", first ? " (" : ", ", counts[i], reason_names[i]);
+		first = 0;
+	}
+	if (total > 0 && n > 0 && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, ")");
+done:
+	suppress_free(s);
+	return total < 0 ? -1 : 0;
 }
 
 /* ---- inbox bookkeeping ----------------------------------------------------- */

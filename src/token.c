@@ -126,8 +126,9 @@ const char *token_find(const char *text, char out[TOKEN_SIZE])
 {
 	for (const char *p = strstr(text, "v1."); p != NULL; p = strstr(p + 1, "v1.")) {
 		size_t k, n;
-		/* A token starts a word and ends one: not inside a longer run. */
-		if (p > text && (g_ascii_isalnum(p[-1]) || p[-1] == '.'))
+		/* A token starts a word and ends one: not inside a longer run,
+		 * nor a URL parameter (the digest's own unsubscribe link). */
+		if (p > text && (g_ascii_isalnum(p[-1]) || p[-1] == '.' || p[-1] == '='))
 			continue;
 		if ((n = token_span(p, &k)) == 0 || g_ascii_isxdigit(p[n]))
 			continue;

@@ -297,6 +297,16 @@
           <xsl:text>.</xsl:text>
         </div>
       </xsl:if>
+      <xsl:if test="$r/assets/asset[@data-quality]">
+        <div style="padding-top:8px;">
+          <xsl:text>Data quality: </xsl:text>
+          <xsl:for-each select="$r/assets/asset[@data-quality]">
+            <xsl:value-of select="concat(@symbol, ': ', @data-quality)"/>
+            <xsl:if test="position() != last()">. </xsl:if>
+          </xsl:for-each>
+          <xsl:text>.</xsl:text>
+        </div>
+      </xsl:if>
       <div style="padding-top:8px;font-style:italic;"><xsl:value-of select="$r/disclaimer"/></div>
     </td></tr>
   </xsl:template>

@@ -38,6 +38,12 @@
     <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
     <xsl:if test="not($mine)">None of your pairs could be computed today.&#10;</xsl:if>
     <xsl:apply-templates select="$mine" mode="text"/>
+    <xsl:if test="$r/assets/asset[@data-quality]">
+      <xsl:text>&#10;DATA QUALITY&#10;</xsl:text>
+      <xsl:for-each select="$r/assets/asset[@data-quality]">
+        <xsl:value-of select="concat(@symbol, ': ', @data-quality, '.', $nl)"/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:text>&#10;METHODOLOGY&#10;</xsl:text>
     <xsl:value-of select="normalize-space($r/methodology)"/>
     <xsl:text>&#10;&#10;</xsl:text>

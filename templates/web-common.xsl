@@ -19,7 +19,11 @@
   <xsl:param name="signup" select="''"/>
   <xsl:param name="site-title" select="/report/@title"/>
 
+  <!-- libxslt indexes the whole report for the keys once per
+       transformation: site.c makes every pair page in one transformation
+       (web-pairs.xsl) and every symbol page in another (web-symbols.xsl). -->
   <xsl:key name="pair" match="/report/pairs/pair" use="@id"/>
+  <xsl:key name="sym" match="/report/pairs/pair" use="@a | @b"/>
   <xsl:key name="pair-ab" match="/report/pairs/pair" use="concat(@a, '|', @b)"/>
   <xsl:key name="asset" match="/report/assets/asset" use="@symbol"/>
   <xsl:key name="cell" match="/report/heatmap/cell" use="concat(@a, '|', @b)"/>
@@ -40,7 +44,7 @@
         <meta name="description" content="{$description}"/>
       </xsl:if>
       <link rel="alternate" type="application/atom+xml" href="{$root}feed.xml" title="{$site-title}"/>
-      <style><xsl:call-template name="css"/></style>
+      <link rel="stylesheet" href="{$root}style.css"/>
     </head>
   </xsl:template>
 
@@ -74,6 +78,7 @@ caption{text-align:left;font-size:14px;color:var(--muted);padding:0 0 6px}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-size:14px;font-weight:700;color:var(--muted)}
 .n{text-align:right;white-space:nowrap}
+.nw{white-space:nowrap}
 figure{margin:1em 0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px}
 figure img{display:block;width:100%;max-width:100%;height:auto;background:#fff;border-radius:3px}
 figure.half{max-width:540px}
@@ -138,22 +143,44 @@ td.self{background:var(--line)}
     <xsl:if test="string($v) != '' and string(number($v)) != 'NaN'">1</xsl:if>
   </xsl:template>
 
-  <!-- r with three decimals: +0.183 ; n/a -->
-  <xsl:template name="r3">
+  <!-- Fixed-point figures by arithmetic: format-number() parses its pattern
+       on every call and a page prints some 150 figures. v with d (1 to 3)
+       decimals, a sign (U+2212 for minus) when signed, never "-0.000";
+       "n/a" when v is not a number. -->
+  <xsl:template name="fixed">
     <xsl:param name="v"/>
+    <xsl:param name="d" select="3"/>
+    <xsl:param name="signed" select="true()"/>
     <xsl:choose>
       <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
-      <xsl:otherwise><xsl:value-of select="translate(format-number($v, '+0.000;-0.000'), '-', '&#8722;')"/></xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:variable name="m" select="number(substring('1000', 1, $d + 1))"/>
+        <xsl:variable name="a" select="round((number($v) - 2 * number($v) * (number($v) &lt; 0)) * $m)"/>
+        <xsl:choose>
+          <xsl:when test="number($v) &lt; 0 and $a &gt; 0">&#8722;</xsl:when>
+          <xsl:when test="$signed">+</xsl:when>
+        </xsl:choose>
+        <xsl:value-of select="concat(floor($a div $m), '.', substring(string($m + $a mod $m), 2))"/>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
-  <!-- unsigned, three decimals: 0.033 -->
+  <!-- r with three decimals: +0.183 ; n/a -->
+  <xsl:template name="r3">
+    <xsl:param name="v"/>
+    <xsl:call-template name="fixed"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- r with two decimals: +0.18 ; n/a -->
+  <xsl:template name="r2">
+    <xsl:param name="v"/>
+    <xsl:call-template name="fixed"><xsl:with-param name="v" select="$v"/><xsl:with-param name="d" select="2"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- unsigned unless negative, three decimals: 0.033 -->
   <xsl:template name="u3">
     <xsl:param name="v"/>
-    <xsl:choose>
-      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">n/a</xsl:when>
-      <xsl:otherwise><xsl:value-of select="translate(format-number($v, '0.000;-0.000'), '-', '&#8722;')"/></xsl:otherwise>
-    </xsl:choose>
+    <xsl:call-template name="fixed"><xsl:with-param name="v" select="$v"/><xsl:with-param name="signed" select="false()"/></xsl:call-template>
   </xsl:template>
 
   <!-- a daily volatility as a percentage: 0.57% -->

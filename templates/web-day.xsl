@@ -36,18 +36,18 @@
           <h2 id="shifts">Regime shifts</h2>
           <xsl:choose>
             <xsl:when test="$top">
+              <p class="note">The <xsl:call-template name="plural"><xsl:with-param name="n" select="count($top)"/><xsl:with-param name="one" select="'pair'"/></xsl:call-template> whose 90-day correlation moved furthest from its baseline, of <xsl:value-of select="ranking/@tests"/> tested; significant: after Benjamini-Hochberg at <xsl:value-of select="format-number(ranking/@alpha * 100, '0.#')"/>%.</p>
               <div class="scroll"><table>
-                <caption>The <xsl:call-template name="plural"><xsl:with-param name="n" select="count($top)"/><xsl:with-param name="one" select="'pair'"/></xsl:call-template> whose 90-day correlation moved furthest from its baseline (of <xsl:value-of select="ranking/@tests"/> tested; significant: after Benjamini-Hochberg at <xsl:value-of select="format-number(ranking/@alpha * 100, '0.#')"/>%)</caption>
-                <thead><tr><th scope="col">#</th><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col" class="n">Baseline</th><th scope="col" class="n">z</th><th scope="col">Reading</th></tr></thead>
+                <thead><tr><th scope="col">#</th><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col" class="n">Baseline</th><th scope="col" class="n">z</th></tr></thead>
                 <tbody>
                   <xsl:for-each select="$top">
                     <tr>
                       <td><xsl:value-of select="@rank"/></td>
-                      <td><a href="{$day}pairs/{@pair}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a></td>
+                      <td><a href="{$day}pairs/{@pair}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
+                        <span class="s"><xsl:value-of select="@regime"/><xsl:if test="@significant = 'true'">, significant</xsl:if></span></td>
                       <td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
                       <td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@baseline"/></xsl:call-template></td>
-                      <td class="n"><xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template></td>
-                      <td><xsl:value-of select="@regime"/><xsl:if test="@significant = 'true'"> (significant)</xsl:if></td>
+                      <td class="n"><xsl:call-template name="fixed"><xsl:with-param name="v" select="@z"/><xsl:with-param name="d" select="1"/></xsl:call-template></td>
                     </tr>
                   </xsl:for-each>
                 </tbody>

@@ -41,7 +41,7 @@
             <xsl:text>Pearson correlation of daily log returns for </xsl:text>
             <xsl:value-of select="$na"/><xsl:text> and </xsl:text><xsl:value-of select="$nb"/>
             <xsl:text>: rolling windows, year-by-year breakdown, regression beta and regime shifts. Data window </xsl:text>
-            <xsl:value-of select="@first-price"/><xsl:text> to </xsl:text><xsl:value-of select="@as-of"/>
+            <span class="nw"><xsl:value-of select="@first-price"/></span><xsl:text> to </xsl:text><span class="nw"><xsl:value-of select="@as-of"/></span>
             <xsl:text> (</xsl:text>
             <xsl:call-template name="plural"><xsl:with-param name="n" select="@observations"/><xsl:with-param name="one" select="'aligned observation'"/></xsl:call-template>
             <xsl:text>).</xsl:text>
@@ -105,9 +105,9 @@
         <xsl:text>95% CI </xsl:text>
         <xsl:choose>
           <xsl:when test="@ci-lo and @ci-hi">
-            <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@ci-lo"/></xsl:call-template>
+            <span class="nw"><xsl:call-template name="r2"><xsl:with-param name="v" select="@ci-lo"/></xsl:call-template>
             <xsl:text> to </xsl:text>
-            <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@ci-hi"/></xsl:call-template>
+            <xsl:call-template name="r2"><xsl:with-param name="v" select="@ci-hi"/></xsl:call-template></span>
           </xsl:when>
           <xsl:otherwise>n/a</xsl:otherwise>
         </xsl:choose>
@@ -129,7 +129,7 @@
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="shift/@baseline-r"/></xsl:call-template></span>
         <span class="s">
           <xsl:choose>
-            <xsl:when test="shift/@baseline-n">5 years without the last 90 days, n = <xsl:call-template name="count"><xsl:with-param name="v" select="shift/@baseline-n"/></xsl:call-template></xsl:when>
+            <xsl:when test="shift/@baseline-n">5 years less the last 90 days, <span class="nw">n = <xsl:call-template name="count"><xsl:with-param name="v" select="shift/@baseline-n"/></xsl:call-template></span></xsl:when>
             <xsl:otherwise>n/a: needs 120 returns</xsl:otherwise>
           </xsl:choose>
         </span>
@@ -138,7 +138,7 @@
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="shift/@delta"/></xsl:call-template></span>
         <span class="s"><xsl:value-of select="shift/@regime"/></span></li>
       <li><span class="k">Shift test</span>
-        <span class="v">z = <xsl:call-template name="fmt-z"><xsl:with-param name="v" select="shift/@z"/></xsl:call-template></span>
+        <span class="v">z = <xsl:call-template name="r2"><xsl:with-param name="v" select="shift/@z"/></xsl:call-template></span>
         <span class="s">p <xsl:if test="not(shift/@p &lt; 0.0001)">= </xsl:if><xsl:call-template name="fmt-p"><xsl:with-param name="v" select="shift/@p"/></xsl:call-template></span></li>
     </ul>
     <p><xsl:value-of select="shift-text"/></p>
@@ -148,6 +148,7 @@
     <figure>
       <xsl:call-template name="img">
         <xsl:with-param name="src" select="charts/@rolling-2x"/>
+        <xsl:with-param name="lazy" select="false()"/>
         <xsl:with-param name="w" select="495"/><xsl:with-param name="h" select="220"/>
         <xsl:with-param name="alt" select="concat('Line chart of the rolling 90-day and 30-day correlation of ', @a, ' and ', @b, ' from ', @start, ' to ', @as-of, '; the 90-day value ends at ', $last, ', its highest was ', $hi, ' and its lowest ', $lo, '. Month-end values in the table below.')"/>
       </xsl:call-template>
@@ -163,7 +164,9 @@
             <tbody>
               <xsl:for-each select="rolling90/month">
                 <xsl:sort select="@end" order="descending"/>
-                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@r"/></xsl:call-template></td></tr>
+                <!-- r3 inline: the table has a row per month -->
+                <xsl:variable name="a" select="round((@r - 2 * @r * (@r &lt; 0)) * 1000)"/>
+                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="concat(substring('+&#8722;', 1 + (@r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></td></tr>
               </xsl:for-each>
             </tbody>
           </table></div>
@@ -243,11 +246,11 @@
       <li><span class="k">Most correlated period</span>
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="$x/@max-r"/></xsl:call-template></span>
         <span class="s"><xsl:value-of select="$x/@max-label"/><xsl:if test="not($x/@max-label)">n/a</xsl:if></span>
-        <span class="s"><xsl:choose><xsl:when test="$x/@max-end">ending <xsl:value-of select="$x/@max-end"/></xsl:when><xsl:otherwise>n/a: fewer than 90 returns</xsl:otherwise></xsl:choose></span></li>
+        <span class="s"><xsl:choose><xsl:when test="$x/@max-end">ending <span class="nw"><xsl:value-of select="$x/@max-end"/></span></xsl:when><xsl:otherwise>n/a: fewer than 90 returns</xsl:otherwise></xsl:choose></span></li>
       <li><span class="k">Most decoupled period</span>
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="$x/@min-r"/></xsl:call-template></span>
         <span class="s"><xsl:value-of select="$x/@min-label"/><xsl:if test="not($x/@min-label)">n/a</xsl:if></span>
-        <span class="s"><xsl:choose><xsl:when test="$x/@min-end">ending <xsl:value-of select="$x/@min-end"/></xsl:when><xsl:otherwise>n/a: fewer than 90 returns</xsl:otherwise></xsl:choose></span></li>
+        <span class="s"><xsl:choose><xsl:when test="$x/@min-end">ending <span class="nw"><xsl:value-of select="$x/@min-end"/></span></xsl:when><xsl:otherwise>n/a: fewer than 90 returns</xsl:otherwise></xsl:choose></span></li>
     </ul>
     <p>Extremes in rolling 90-day correlation often coincide with regime changes, forced deleveraging, or the arrival of a dominant new macro theme that overwhelms normal relationships.</p>
   </xsl:template>
@@ -281,16 +284,28 @@
     <h2 id="more">More Comparisons</h2>
     <xsl:for-each select="@a | @b">
       <xsl:variable name="s" select="string(.)"/>
-      <xsl:variable name="others" select="/report/pairs/pair[(@a = $s or @b = $s) and @id != $id]"/>
+      <xsl:variable name="others" select="key('sym', $s)[@id != $id]"/>
       <h3><a href="{$root}symbols/{$s}/index.html"><xsl:call-template name="long-name"><xsl:with-param name="sym" select="$s"/></xsl:call-template></a></h3>
       <xsl:choose>
         <xsl:when test="$others">
           <ul class="links">
             <xsl:for-each select="$others">
+              <xsl:sort select="@rank" data-type="number"/>
+              <xsl:if test="position() &lt;= 8">
               <li><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
-                <xsl:text>: 90-day </xsl:text><xsl:call-template name="r3"><xsl:with-param name="v" select="window[@key = '90d']/@r"/></xsl:call-template></li>
+                <xsl:text>: 90-day </xsl:text>
+                <xsl:variable name="r" select="window[@key = '90d']/@r"/>
+                <xsl:variable name="a" select="round(($r - 2 * $r * ($r &lt; 0)) * 1000)"/>
+                <xsl:choose>
+                  <xsl:when test="not($r)">n/a</xsl:when>
+                  <xsl:otherwise><xsl:value-of select="concat(substring('+&#8722;', 1 + ($r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></xsl:otherwise>
+                </xsl:choose></li>
+              </xsl:if>
             </xsl:for-each>
           </ul>
+          <xsl:if test="count($others) &gt; 8">
+            <p><a href="{$root}symbols/{$s}/index.html">All <xsl:value-of select="count($others) + 1"/> pairs with <xsl:value-of select="$s"/></a> (the 8 most shifted above)</p>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise><p>No other pair with <xsl:value-of select="$s"/> on the watchlist.</p></xsl:otherwise>
       </xsl:choose>
@@ -306,12 +321,15 @@
     <xsl:param name="w"/>
     <xsl:param name="h"/>
     <xsl:param name="alt"/>
+    <xsl:param name="lazy" select="true()"/>
     <xsl:variable name="f">
       <xsl:choose>
         <xsl:when test="string($src) != ''"><xsl:value-of select="$src"/></xsl:when>
         <xsl:otherwise><xsl:value-of select="$fallback"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <img src="{$day}{$f}" width="{$w}" height="{$h}" alt="{$alt}" loading="lazy" decoding="async"/>
+    <img src="{$day}{$f}" width="{$w}" height="{$h}" alt="{$alt}">
+      <xsl:if test="$lazy"><xsl:attribute name="loading">lazy</xsl:attribute></xsl:if>
+    </img>
   </xsl:template>
 </xsl:stylesheet>

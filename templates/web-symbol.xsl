@@ -7,11 +7,15 @@
   <xsl:param name="symbol" select="''"/>
 
   <xsl:template match="/report">
-    <xsl:variable name="s" select="$symbol"/>
+    <xsl:call-template name="symbol-page"><xsl:with-param name="s" select="$symbol"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="symbol-page">
+    <xsl:param name="s"/>
     <xsl:variable name="a" select="key('asset', $s)"/>
     <xsl:variable name="name"><xsl:call-template name="long-name"><xsl:with-param name="sym" select="$s"/></xsl:call-template></xsl:variable>
     <xsl:variable name="date"><xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@as-of"/></xsl:call-template></xsl:variable>
-    <xsl:variable name="pairs" select="pairs/pair[@a = $s or @b = $s]"/>
+    <xsl:variable name="pairs" select="key('sym', $s)"/>
     <xsl:call-template name="doctype"/>
     <html lang="en">
       <xsl:call-template name="head">

@@ -46,7 +46,7 @@ expect_err "typo.xml:12: unknown element <pairr> in <watchlist>; expected one of
 ANALYSIS='lookbak-years="5"' write_job setting
 run_convex check "$TMP/setting.xml"
 expect_rc 78 "unknown setting: exit 78"
-expect_err 'setting.xml:15: unknown attribute "lookbak-years" on <analysis>; expected one of: as-of lookback-years top stale-days'
+expect_err 'setting.xml:15: unknown attribute "lookbak-years" on <analysis>; expected one of: as-of lookback-years top deep-dives stale-days'
 
 ANALYSIS='top="five"' write_job type
 run_convex check "$TMP/type.xml"

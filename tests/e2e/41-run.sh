@@ -41,9 +41,11 @@ cat > "$TMP/job/t.xml" <<'XML'
     <pair a="SBI" b="NEW"/>
     <pair a="SBI" b="GONE"/>
   </watchlist>
-  <outputs dir="out" archive="archive"/>
+  <outputs dir="out" archive="ARCHIVE"/>
 </job>
 XML
+# An absolute archive: --out leaves it where the job says.
+sed -i "s|archive=\"ARCHIVE\"|archive=\"$TMP/job/archive\"|" "$TMP/job/t.xml"
 
 run_convex run -j 1 --out "$TMP/a" "$TMP/job/t.xml"
 expect_rc 3 "bad days: exit status 3"
@@ -128,13 +130,19 @@ kill $holder; wait $holder 2>/dev/null
 run_convex run --out "$TMP/d" "$TMP/job/t.xml"
 expect_rc 73 "after the holder is gone the run proceeds (to the archive's refusal)"
 
-# --out moves what the job leaves to its defaults (the archive here): a
-# trial run never writes into the job's own archive. An archive the job
-# names stays put (the runs above archived into $TMP/job/archive).
-sed 's| archive="archive"||' "$TMP/job/t.xml" > "$TMP/job/t2.xml"
+# --out moves what the job leaves to its defaults or names relative to
+# itself: a trial run never writes into the job's own archive. Only an
+# archive given as an absolute path stays put (the runs above archived
+# into $TMP/job/archive).
+sed "s| archive=\"$TMP/job/archive\"||" "$TMP/job/t.xml" > "$TMP/job/t2.xml"
 run_convex run -qq --no-mail --out "$TMP/e" "$TMP/job/t2.xml"
 expect_rc 3 "--out with a default archive: exit 3 (the bad days)"
 check "--out: the default archive follows it" test -s "$TMP/e/archive/2007/05/08/SBI-SPI.pdf"
 check "--out: nothing in the job's default output dir" test ! -e "$TMP/job/out"
+sed "s|archive=\"$TMP/job/archive\"|archive=\"rel-archive\"|" "$TMP/job/t.xml" > "$TMP/job/t3.xml"
+run_convex run -qq --no-mail --out "$TMP/f" "$TMP/job/t3.xml"
+expect_rc 3 "--out with a job-relative archive: exit 3 (the bad days)"
+check "--out: a job-relative archive follows it" test -s "$TMP/f/archive/2007/05/08/SBI-SPI.pdf"
+check "--out: nothing beside the job file" test ! -e "$TMP/job/rel-archive"
 
 finish

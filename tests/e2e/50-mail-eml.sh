@@ -36,7 +36,7 @@ run_convex send "$RUN" --job "$TMP/job.xml"
 check "rebuilt message is byte-identical" cmp -s "$TMP/first.eml" "$RUN/mail/ada@example.org.eml"
 
 check "web edition of the day" test -s "$ARCH/2007/05/08/index.html"
-check "web edition charts next to it" test -s "$ARCH/2007/05/08/charts/SBI-SPI-rolling.png"
+check "web edition charts next to it" test -s "$ARCH/2007/05/08/charts/SBI-SPI-rolling@2x.png"
 check "archive index" grep -q '2007/05/08/index.html' "$ARCH/index.html"
 check "Atom feed parses" xmllint --noout "$ARCH/feed.xml"
 check "feed has the day" grep -q 'https://research.example.com/archive/2007/05/08/index.html' "$ARCH/feed.xml"

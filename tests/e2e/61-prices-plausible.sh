@@ -186,4 +186,20 @@ check "run: AA's pairs still delivered from the store" \
   [ "$(jq -r '[.pairs[] | select(.id | test("^AA-|-AA$"))] | length' "$TMP/out/2001-01-02/report.json" 2>/dev/null || echo 0)" -eq 4 ]
 rm -f "$PRICE_DIR/mode/aa.us"
 
+# ---- false positives on the bundled real data: convex vs an independent
+# pandas implementation of the same rules (tests/tools/plausible_ref.py) ----
+run_convex check "$REPO/jobs/demo.xml"
+expect_rc 0 "demo: check passes (notes do not fail it)"
+printf '%s\n' "$err" | sed -n 's/.*data quality of "\([^"]*\)": \(.*\)/\1 \2/p' |
+  while read -r sym rest; do
+    printf '%s\n' "$rest" | tr ';' '\n' | sed -n "s/^ *suspected \(bad print\|unadjusted split\) on \([0-9-]*\).*/$sym \2 \1/p"
+  done | sed 's/bad print$/spike/; s/unadjusted split$/split/' | sort > "$TMP/fp.convex"
+{ $PY "$TESTS_DIR/tools/plausible_ref.py" "$SWX"; $PY "$TESTS_DIR/tools/plausible_ref.py" "$DJ"; } | sort > "$TMP/fp.ref"
+check "demo data: convex flags the same genuine days as the pandas reference ($(wc -l < "$TMP/fp.ref") days)" \
+  cmp -s "$TMP/fp.convex" "$TMP/fp.ref"
+check "demo data: at most 2 genuine days flagged in 4,446 x 36 closes" [ "$(wc -l < "$TMP/fp.ref")" -le 2 ]
+run_convex stats --prices "$DJ" --pair HD/PG
+expect_out "Data Quality" "stats: a Data Quality section"
+expect_out "HD: suspected unadjusted split on 2000-10-12" "stats prints the same notes as the run"
+
 finish

@@ -22,8 +22,18 @@ def parse(path):
     with open(path, 'rb') as f:
         return p.parse(f, transport_encoding='utf-8')
 
+def base_dir(page, doc):
+    """The directory relative links of `page` resolve against (<base href>)."""
+    d = os.path.dirname(page)
+    b = doc.find('.//base')
+    if b is not None and b.get('href'):
+        d = os.path.normpath(os.path.join(d, urllib.parse.unquote(b.get('href'))))
+    return d
+
 def refs(doc):
     for el in doc.iter():
+        if el.tag == 'base':
+            continue
         for a in ('href', 'src'):
             v = el.get(a)
             if v is not None:
@@ -31,6 +41,8 @@ def refs(doc):
 
 def html5(root):
     bad = 0
+    if not list(pages(root)):
+        print('%s: no page' % root); return 1
     for p in pages(root):
         try:
             doc = parse(p)
@@ -51,17 +63,21 @@ def html5(root):
 def links(root):
     bad = n = 0
     for p in pages(root):
-        for tag, a, v in refs(parse(p)):
+        doc = parse(p)
+        here = base_dir(p, doc)
+        for tag, a, v in refs(doc):
             u = urllib.parse.urlsplit(v)
             if u.scheme or v.startswith('//') or v.startswith('#'):
                 continue
             n += 1
-            target = os.path.normpath(os.path.join(os.path.dirname(p), urllib.parse.unquote(u.path)))
+            target = os.path.normpath(os.path.join(here, urllib.parse.unquote(u.path)))
             if not os.path.relpath(target, root).split(os.sep)[0] != '..':
                 print('%s: %s="%s" leaves the site' % (p, a, v)); bad += 1
             elif os.path.isdir(target) or not os.path.isfile(target):
                 print('%s: %s="%s" does not resolve to a file' % (p, a, v)); bad += 1
     print('%d relative links checked' % n, file=sys.stderr)
+    if n == 0:
+        print('%s: no relative link at all' % root); bad += 1
     return bad
 
 def noscript(root):
@@ -78,9 +94,12 @@ def noscript(root):
 
 def weight(page, limit):
     total = os.path.getsize(page)
-    for tag, a, v in refs(parse(page)):
+    doc = parse(page)
+    for tag, a, v in refs(doc):
         if tag == 'img' and a == 'src':
-            total += os.path.getsize(os.path.join(os.path.dirname(page), v))
+            total += os.path.getsize(os.path.join(base_dir(page, doc), v))
+        if tag == 'link' and a == 'href' and v.endswith('.css'):
+            total += os.path.getsize(os.path.join(base_dir(page, doc), v))
     print('%s: %d bytes with its images (limit %d)' % (page, total, limit), file=sys.stderr)
     return 0 if total <= limit else (print('%s: %d bytes > %d' % (page, total, limit)) or 1)
 

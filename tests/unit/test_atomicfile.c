@@ -113,12 +113,40 @@ static void test_failure_names_path(void **state)
 	assert_int_equal(e.code, CX_ENOINPUT);
 }
 
+/* Deferred syncing: the files come out whole, no temporary file is left,
+ * one sync ends the deferral; a directory that does not exist fails it
+ * with CX_EIO naming the directory, and ends it too. */
+static void test_deferred_sync(void **state)
+{
+	char path[128], sub[96];
+	struct cx_error e;
+	(void)state;
+
+	atomicfile_defer_sync(dir);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/f%d.txt", dir, i);
+		assert_int_equal(atomicfile_write(path, "whole\n", 6, ATOMICFILE_REPLACE, &e), 0);
+		assert_string_equal(slurp(path), "whole\n");
+	}
+	assert_int_equal(atomicfile_sync_deferred(&e), 0);
+	assert_int_equal(entries(), 3);
+	assert_int_equal(atomicfile_sync_deferred(&e), 0);   /* nothing deferred */
+
+	snprintf(sub, sizeof sub, "%s/gone", dir);
+	atomicfile_defer_sync(sub);
+	assert_int_equal(atomicfile_sync_deferred(&e), -1);
+	assert_int_equal(e.code, CX_EIO);
+	assert_non_null(strstr(e.msg, "gone: cannot sync"));
+	assert_int_equal(atomicfile_sync_deferred(&e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replace_and_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_names_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_sync, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

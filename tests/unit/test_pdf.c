@@ -234,7 +234,7 @@ static void test_digest(void **state)
 	struct chart_matrix m = {NSYM, syms, r, has};
 	static const char *const skipped[] = {"AA/XYZ: no prices for \"XYZ\""};
 	struct digest_input in = {"Swiss macro watchlist", st[0].as_of, dp, np,
-				  order, np, 5, RANK_ALPHA, &m, skipped, 1, 0};
+				  order, np, 5, RANK_ALPHA, &m, skipped, 1, 0, np, NULL};
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	snprintf(path, sizeof path, "%s/digest.pdf", dir);
@@ -249,6 +249,27 @@ static void test_digest(void **state)
 		 "pdftotext -layout '%s' - | grep -q 'SBI/SII  *-0.250  *Weak negative  *+0.125' && "
 		 "pdftotext -layout '%s' - | grep -q 'SBI/LP25  *n/a  *n/a  *n/a'",
 		 path, path, path, path, path);
+	assert_int_equal(system(cmd), 0);
+	/* every pair is in the appendix, in watchlist order */
+	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - | grep -q 'All pairs' && "
+		 "pdftotext -layout '%s' - | grep -q '^ *%s/%s  *[-+]'",
+		 path, path, st[np - 1].a, st[np - 1].b);
+	assert_int_equal(system(cmd), 0);
+
+	/* Only the largest shift gets its deep dive; the other pairs link to
+	 * their own PDFs in the published day folder. */
+	in.deep_dives = 1;
+	in.pair_url = "https://example.org/c/2007/05/08/";
+	snprintf(path, sizeof path, "%s/digest1.pdf", dir);
+	assert_int_equal(digest_pdf_write(path, &in, PDF_A4, &e), 0);
+	assert_int_equal(preflight(path), 0);
+	snprintf(cmd, sizeof cmd, "test \"$(pdftotext '%s' - | grep -c ': Correlation Analysis$')\" = 1 && "
+		 "pdftotext '%s' - | grep -q '%s vs %s: Correlation Analysis' && "
+		 "grep -a -q '/URI (https:.057.057example.org.057c.0572007.05705.05708.057%s-%s.pdf)' '%s' && "
+		 "! grep -a -q '/URI (.*%s-%s.pdf)' '%s'",
+		 path, path, st[order[0]].a, st[order[0]].b,
+		 st[order[np - 1]].a, st[order[np - 1]].b, path,
+		 st[order[0]].a, st[order[0]].b, path);
 	assert_int_equal(system(cmd), 0);
 	for (size_t k = 0; k < np; k++)
 		stats_release(&st[k]);

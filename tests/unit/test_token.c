@@ -98,6 +98,7 @@ static void test_find(void **state)
 	assert_string_equal(rest, " alice@example.org");
 	assert_null(token_find("unsubscribe v1.k1.c8674055", t));
 	assert_null(token_find("xv1.k1." REF_MAC, t));
+	assert_null(token_find("https://x.org/u?email=a%40b.org&token=v1.k1." REF_MAC, t));
 	assert_null(token_find("v1.k1." REF_MAC "0", t));
 	assert_int_equal(token_kid_valid("2026-q4_a"), 1);
 	assert_int_equal(token_kid_valid(""), 0);

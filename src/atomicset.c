@@ -1,0 +1,193 @@
+/* atomicset.c - many files, each atomic, one sync (atomicset.h). */
+#define _GNU_SOURCE   /* syncfs */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicset.h"
+#include "xalloc.h"
+
+struct staged {
+	char *tmp, *path;
+};
+
+struct atomicset {
+	struct staged *v;
+	size_t n, cap;
+	int fs_fd;     /* a file on the file system to syncfs, or -1 */
+};
+
+struct atomicset *atomicset_new(void)
+{
+	struct atomicset *s = xcalloc(1, sizeof *s);
+	s->fs_fd = -1;
+	return s;
+}
+
+/* The hidden temporary name next to `path`. */
+static int tmp_name(const char *path, char *tmp, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	int dirlen = base != NULL ? (int)(base - path) + 1 : 0;
+	base = base != NULL ? base + 1 : path;
+	return snprintf(tmp, size, "%.*s.%s.tmp-XXXXXX", dirlen, path, base) >= (int)size ? -1 : 0;
+}
+
+static void add(struct atomicset *s, const char *tmp, const char *path)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->v = xrealloc_array(s->v, s->cap, sizeof *s->v);
+	}
+	s->v[s->n++] = (struct staged){xstrdup(tmp), xstrdup(path)};
+}
+
+static int write_fd(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : ENOSPC;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int atomicset_write(struct atomicset *s, const char *path, const void *data, size_t len,
+		    struct cx_error *e)
+{
+	char tmp[PATH_MAX];
+	int err;
+
+	if (tmp_name(path, tmp, sizeof tmp) != 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+	err = fchmod(fd, 0644) != 0 ? errno : write_fd(fd, data, len);
+	if (err == 0 && s->fs_fd < 0)
+		s->fs_fd = dup(fd);
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	if (err != 0) {
+		unlink(tmp);
+		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(err));
+	}
+	add(s, tmp, path);
+	return 0;
+}
+
+int atomicset_link(struct atomicset *s, const char *src, const char *path, size_t max,
+		   struct cx_error *e)
+{
+	char tmp[PATH_MAX];
+
+	/* A name for the link: mkstemp makes it unique, then it is replaced. */
+	if (tmp_name(path, tmp, sizeof tmp) != 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+	if (s->fs_fd < 0)
+		s->fs_fd = dup(fd);   /* the commit syncs what the links name */
+	close(fd);
+	unlink(tmp);
+	if (link(src, tmp) == 0) {
+		add(s, tmp, path);
+		return 0;
+	}
+	FILE *in = fopen(src, "rb");
+	struct stat st;
+	if (in == NULL)
+		return cx_fail(e, CX_ENOINPUT, "%s: cannot read: %s", src, strerror(errno));
+	if (fstat(fileno(in), &st) != 0 || st.st_size < 0 || (size_t)st.st_size > max) {
+		fclose(in);
+		return cx_fail(e, CX_EDATA, "%s: cannot copy: larger than %zu bytes", src, max);
+	}
+	size_t len = (size_t)st.st_size;
+	char *buf = xmalloc(len ? len : 1);
+	int bad = fread(buf, 1, len, in) != len || ferror(in);
+	fclose(in);
+	int rc = bad ? cx_fail(e, CX_ENOINPUT, "%s: read error", src)
+		     : atomicset_write(s, path, buf, len, e);
+	free(buf);
+	return rc;
+}
+
+static int cmp_dir(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* fsync every directory that received a file, once each. */
+static void sync_dirs(const struct atomicset *s)
+{
+	char **dirs = xcalloc(s->n + 1, sizeof *dirs);
+	for (size_t i = 0; i < s->n; i++) {
+		char copy[PATH_MAX];
+		snprintf(copy, sizeof copy, "%s", s->v[i].path);
+		dirs[i] = xstrdup(dirname(copy));
+	}
+	qsort(dirs, s->n, sizeof *dirs, cmp_dir);
+	for (size_t i = 0; i < s->n; i++) {
+		if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
+			continue;
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);   /* best effort, as atomicfile's */
+			close(fd);
+		}
+	}
+	for (size_t i = 0; i < s->n; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
+int atomicset_commit(struct atomicset *s, struct cx_error *e)
+{
+	if (s->fs_fd >= 0 && syncfs(s->fs_fd) != 0)
+		return cx_fail(e, CX_EIO, "%s: cannot sync the file system: %s",
+			       s->n ? s->v[0].path : "?", strerror(errno));
+	size_t i = 0;
+	for (; i < s->n; i++) {
+		if (rename(s->v[i].tmp, s->v[i].path) != 0)
+			break;
+		/* rename(2) does nothing when both names are links to one
+		 * file (a chart linked again): drop the temporary name. */
+		(void)unlink(s->v[i].tmp);
+	}
+	int err = i < s->n ? errno : 0;
+	sync_dirs(s);
+	if (err != 0)
+		cx_fail(e, CX_EIO, "%s: cannot write: %s", s->v[i].path, strerror(err));
+	for (size_t k = 0; k < i; k++) {
+		free(s->v[k].tmp);
+		s->v[k].tmp = NULL;
+	}
+	return err != 0 ? -1 : 0;
+}
+
+void atomicset_free(struct atomicset *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].tmp != NULL)
+			unlink(s->v[i].tmp);
+		free(s->v[i].tmp);
+		free(s->v[i].path);
+	}
+	if (s->fs_fd >= 0)
+		close(s->fs_fd);
+	free(s->v);
+	free(s);
+}
