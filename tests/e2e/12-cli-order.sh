@@ -104,10 +104,18 @@ run_convex send "$TMP/k/2007-05-08"
 expect_rc 0 "send RUNDIR after the kill: exit 0"
 expect_out "transport: $url"
 check "send RUNDIR wrote no .eml files" test ! -d "$TMP/k/2007-05-08/mail"
+# Two connections (the default): a message the relay accepted just as the
+# kill came is sent again - the unknown window (docs/mail-delivery.md) - and
+# the rerun must have named it.
+dups=0
 for a in $(cat "$TMP/expected"); do
-  check "$a: exactly one message over SMTP" test "$(spool_for "$a")" -eq 1
+  n=$(spool_for "$a")
+  if [ "$n" -eq 2 ] && printf '%s' "$err" | grep -q "$a: the last run .*sending again"; then
+    dups=$((dups + 1)); n=1
+  fi
+  check "$a: exactly one message over SMTP (or an announced duplicate)" test "$n" -eq 1
 done
-check "nobody else got mail" test "$(spool_count)" -eq "$nsubs"
+check "nobody else got mail" test "$(spool_count)" -eq $((nsubs + dups))
 # --eml says so explicitly.
 run_convex send "$TMP/k/2007-05-08" --eml --smtp "$url"
 expect_rc 64 "--eml with --smtp: exit 64"
