@@ -60,8 +60,10 @@ static GPtrArray *report_groups(const char *text)
 			continue;
 		}
 		if ((l[0] == ' ' || l[0] == '\t') && cur != NULL && last != NULL) {
+			/* g_hash_table_insert keeps the existing key, so `last`
+			 * stays valid for the next continuation line. */
 			gchar *v = g_strconcat(g_hash_table_lookup(cur, last), " ", g_strstrip(l), NULL);
-			g_hash_table_replace(cur, g_strdup(last), v);
+			g_hash_table_insert(cur, g_strdup(last), v);
 			continue;
 		}
 		char *colon = strchr(l, ':');
@@ -73,8 +75,10 @@ static GPtrArray *report_groups(const char *text)
 			cur = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 			g_ptr_array_add(groups, cur);
 		}
-		if (g_hash_table_size(cur) >= REPORT_FIELDS_MAX)
+		if (g_hash_table_size(cur) >= REPORT_FIELDS_MAX) {
+			last = NULL;
 			continue;
+		}
 		*colon = '\0';
 		gchar *key = g_ascii_strdown(g_strstrip(l), -1);
 		g_hash_table_replace(cur, key, g_strdup(g_strstrip(colon + 1)));

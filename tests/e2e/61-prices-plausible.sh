@@ -173,6 +173,13 @@ expect_out "stooq IBM (ibm.us): failed ($base/q/d/l/ibm.us: compressed body with
 check "messages: the store is unchanged" [ "$(sqlite3 "$db" "SELECT * FROM prices ORDER BY symbol, date")" = "$before" ]
 check "messages: MSFT still updated" sh -c "printf '%s' \"\$1\" | grep -q 'stooq MSFT (msft.us): not modified\|stooq MSFT (msft.us): updated'" _ "$out"
 
+# a corrupt gzip body (Content-Encoding: gzip over plain text)
+serve_all
+echo gzip > "$PRICE_DIR/mode/ibm.us"
+refetch "$TMP/job.xml"
+expect_out "stooq IBM (ibm.us): failed ($base/q/d/l/ibm.us: corrupt compressed body (Content-Encoding)" "corrupt gzip named"
+rm -f "$PRICE_DIR/mode/ibm.us"
+
 # ---- run: a failed fetch with stored prices is a problem naming their age --
 serve_all
 echo 500 > "$PRICE_DIR/mode/aa.us"

@@ -97,6 +97,24 @@ check "reasons: 52 unsubscribe-web" test "$(sqlite3 "$TMP/suppression.sqlite" "s
 run_convex check "$TMP/job.xml"
 expect_out "suppression.sqlite: 52 addresses (52 unsubscribe-web)"
 
+# 4b. Requests killed mid-flight (SIGKILL at random points, CGI run
+# directly): the list stays intact and every address is on it or not.
+i=1; pids=
+while [ $i -le 30 ]; do
+  a=$(printf 'killed%02d@example.net' $i)
+  t=v1.k1.$(printf 'v1\nfixture\n%s' "$a" | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
+  ( printf 'List-Unsubscribe=One-Click' | REQUEST_METHOD=POST CONTENT_LENGTH=26 CONTENT_TYPE=application/x-www-form-urlencoded \
+      QUERY_STRING="email=$(printf %s "$a" | sed 's/@/%40/')&token=$t" exec "$CONVEX" unsubscribe --job "$TMP/job.xml" > /dev/null 2>&1 ) &
+  pids="$pids $!"
+  i=$((i + 1))
+done
+sleep 0.2
+for p in $pids; do kill -9 "$p" 2>/dev/null; done
+wait $pids 2>/dev/null
+check "after SIGKILLs: database intact" test "$(sqlite3 "$TMP/suppression.sqlite" 'pragma integrity_check')" = ok
+check "after SIGKILLs: earlier suppressions all kept" test "$(sqlite3 "$TMP/suppression.sqlite" "select count(*) from suppression where address not like 'killed%'")" -eq 52
+sqlite3 "$TMP/suppression.sqlite" "delete from suppression where address like 'killed%'"
+
 # 5. The next run, through SMTP: only carol gets the digest.
 make_cert
 start_smtpd --cert "$TMP/cert.pem" --key "$TMP/key.pem"

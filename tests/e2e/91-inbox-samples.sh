@@ -108,4 +108,30 @@ expect_rc 0 "digest after the inbox pass"
 expect_out "mail: 3 written, 9 suppressed"
 ls "$RUN/mail" > "$TMP/written"
 check "only jo, kim and lee get the digest" test "$(tr '\n' ' ' < "$TMP/written")" = "jo@example.org.eml kim@example.org.eml lee@example.org.eml "
+
+# The operator's commands.
+run_convex suppress --job "$TMP/job.xml" add Kim@Example.ORG --reason complaint --source "phone call"
+expect_rc 0 "suppress add"
+expect_out "Kim@Example.ORG: suppressed"
+run_convex suppress --job "$TMP/job.xml" list
+expect_out "kim@example.org	complaint	phone call	"
+run_convex suppress --job "$TMP/job.xml" remove gina@example.org nobody@example.org
+expect_out "gina@example.org: removed"
+expect_out "nobody@example.org: not on the list"
+printf '# from the old system\nlee@example.org\nnot an address\n\n' > "$TMP/old.txt"
+run_convex suppress --job "$TMP/job.xml" import "$TMP/old.txt"
+expect_rc 0 "import: a bad line is a warning"
+expect_out "1 addresses added"
+expect_err 'old.txt:3: "not an address" is not one valid e-mail address; line skipped'
+run_convex suppress --job "$TMP/job.xml" export
+check "export: one address a line, sorted" test "$(printf '%s\n' "$out" | tr '\n' ' ')" = \
+  "ada@example.org bob@example.org carol@example.net dave@example.com erin@example.org frank@example.com hal@example.org ivan@example.org kim@example.org lee@example.org "
+run_convex suppress --job "$TMP/job.xml" add "bad address"
+expect_rc 65 "add of a non-address: exit 65"
+run_convex suppress --job "$TMP/job.xml" frobnicate
+expect_rc 64 "unknown action: exit 64"
+run_convex suppress --job "$TMP/job.xml" add x@example.org --reason lazy
+expect_rc 64 "unknown reason: exit 64"
+run_convex suppress --job "$TMP/job.xml" import "$TMP/missing.txt"
+expect_rc 66 "import of a missing file: exit 66"
 finish
