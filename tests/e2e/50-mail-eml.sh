@@ -30,6 +30,17 @@ tok=v1.k1.$(printf 'v1\nfixture\n%s' ada@example.org | openssl dgst -sha256 -hma
 check "unsubscribe token is v1.k1.HMAC-SHA256(secret, v1 LIST address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
 check "mailto subject carries token and address" grep -q "subject=unsubscribe%20$tok%20ada%40example.org>" "$RUN/mail/ada@example.org.eml"
 check "PDF link under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive (PDF): https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
+# RFC 2919 List-Id (title and job name at the From domain); RFC 8058
+# one-click with the https URL only.
+hdr() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get(sys.argv[2],""))' "$1" "$2"; }
+check "List-Id names the digest and the list" test "$(hdr "$RUN/mail/ada@example.org.eml" List-Id)" = "Swiss macro watchlist <fixture.example.com>"
+check "one-click POST offered for the https URL" test "$(hdr "$RUN/mail/ada@example.org.eml" List-Unsubscribe-Post)" = "List-Unsubscribe=One-Click"
+sed 's|unsubscribe-url="https://|unsubscribe-url="http://|' "$TMP/job.xml" > "$TMP/http.xml"
+mkdir -p "$TMP/http"; cp -r "$RUN" "$TMP/http/run"; rm -rf "$TMP/http/run/mail"
+run_convex send "$TMP/http/run" --job "$TMP/http.xml"
+expect_rc 0 "http unsubscribe URL: exit 0"
+check "http URL: List-Unsubscribe still there" grep -q '^List-Unsubscribe: <http://research' "$TMP/http/run/mail/ada@example.org.eml"
+check "http URL: no one-click header (RFC 8058 wants https)" sh -c "! grep -qi '^List-Unsubscribe-Post' '$TMP/http/run/mail/ada@example.org.eml'"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"
