@@ -7,7 +7,6 @@
  * status 3 while everything else is delivered.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +26,8 @@
 #include "narrative.h"
 #include "pool.h"
 #include "progress.h"
+#include "quality.h"
 #include "rank.h"
-#include "resume.h"
 #include "run_stages.h"
 #include "runlock.h"
 #include "site.h"
@@ -372,11 +371,11 @@ static enum pdf_paper run_paper(const struct run *r)
 	return r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4;
 }
 
-/* The data-quality note of an asset, or NULL. */
-static const char *asset_quality(const struct run *r, const struct job_asset *a)
+/* The data-quality note of a symbol (quality.h), NULL when it has none. */
+static const char *quality_of(const struct run *r, const char *symbol)
 {
-	const struct quality_note *q = quality_find(&r->quality, a->symbol);
-	return q != NULL ? q->text : NULL;
+	const struct quality_note *qn = quality_find(&r->quality, symbol);
+	return qn != NULL ? qn->text : NULL;
 }
 
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
@@ -384,7 +383,7 @@ static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error 
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
 	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
-				    asset_quality(r, p->a), asset_quality(r, p->b)};
+				    quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -499,7 +498,7 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
 			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
-			asset_quality(r, p->a), asset_quality(r, p->b)};
+			quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -516,7 +515,7 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		const char *pub = r->job->digest.public_url;
 		date_to_ymd(rep->as_of, &y, &mo, &d);
 		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
-			 pub[0] && pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+			 pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
 		in.pair_url = url;
 	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
@@ -634,7 +633,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -716,12 +715,7 @@ static void print_shard_summary(const struct run *r, double secs)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	/* Absolute, so that the command works from wherever it is pasted. */
-	char abs[PATH_MAX];
-	if (realpath(r->dir.out, abs) == NULL)
-		snprintf(abs, sizeof abs, "%s", r->dir.out);
-	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
-	       r->args.shard.n, r->args.shard.n);
+	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -952,10 +946,6 @@ static int run_load_job(struct run *r, struct cx_error *e)
 		return -1;
 	if (a->out != NULL)
 		job_set_out(r->job, a->out);
-	/* Every variable the job names, before a minute is spent computing. */
-	if (job_check_env(r->job, (a->no_mail || a->shard.n > 0 ? 0 : JOB_ENV_MAIL) |
-			  (a->offline ? 0 : JOB_ENV_FETCH), e) != 0)
-		return -1;
 	r->rep.job = r->job;
 	runjson_set(r->rj, "job", r->job->name);
 	runjson_set(r->rj, "job_file", r->job->path);
