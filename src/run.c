@@ -7,6 +7,7 @@
  * status 3 while everything else is delivered.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "cmd.h"
 #include "deepdive.h"
@@ -23,11 +25,14 @@
 #include "log.h"
 #include "manifest.h"
 #include "narrative.h"
+#include "plural.h"
 #include "pool.h"
 #include "progress.h"
 #include "rank.h"
+#include "resume.h"
 #include "run_stages.h"
 #include "runlock.h"
+#include "site.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -368,11 +373,19 @@ static enum pdf_paper run_paper(const struct run *r)
 	return r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4;
 }
 
+/* The data-quality note of an asset, or NULL. */
+static const char *asset_quality(const struct run *r, const struct job_asset *a)
+{
+	const struct quality_note *q = quality_find(&r->quality, a->symbol);
+	return q != NULL ? q->text : NULL;
+}
+
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    asset_quality(r, p->a), asset_quality(r, p->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -486,7 +499,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		related_rows(r, p, rel[n]);
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
-			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
+			asset_quality(r, p->a), asset_quality(r, p->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -494,7 +508,18 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
 		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created};
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created,
+		(size_t)r->job->analysis.deep_dives, NULL};
+	char url[RUN_PATH_MAX + 32];
+	int y, mo, d;
+	if (r->job->digest.public_url != NULL && r->job->digest.public_url[0] != '\0') {
+		/* the shared address scheme (deliver.c: public_urls) */
+		const char *pub = r->job->digest.public_url;
+		date_to_ymd(rep->as_of, &y, &mo, &d);
+		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
+			 pub[0] && pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+		in.pair_url = url;
+	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
@@ -610,7 +635,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -683,16 +708,21 @@ static void print_shard_summary(const struct run *r, double secs)
 	size_t n = count_mine(r), ok = count_ok(r);
 	char d[DATE_STR_SIZE];
 
-	printf("convex run %s --shard %u/%u: as of %s, %zu of %zu pairs in this shard: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	printf("convex run %s --shard %u/%u: as of %s, %zu of %zu %s in this shard: %zu done, %zu skipped (%.1f s, -j %d)\n",
 	       r->job->name, r->args.shard.k, r->args.shard.n, date_format(r->rep.as_of, d), n,
-	       r->rep.npairs, ok, n - ok, secs, r->args.threads);
+	       r->rep.npairs, plural(r->rep.npairs, "pair", "pairs"), ok, n - ok, secs, r->args.threads);
 	for (size_t i = 0; i < r->nproblems; i++)
 		printf("  - %s\n", r->problems[i]);
 	for (size_t i = 0; i < r->rep.npairs; i++)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
+	/* Absolute, so that the command works from wherever it is pasted. */
+	char abs[PATH_MAX];
+	if (realpath(r->dir.out, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", r->dir.out);
+	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
+	       r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -705,11 +735,13 @@ static void print_summary(const struct run *r, double secs)
 		print_shard_summary(r, secs);
 		return;
 	}
-	printf("convex %s %s: as of %s, %zu pairs: %zu done, %zu skipped (%.1f s, -j %d)\n",
-	       r->shards ? "merge" : "run", r->job->name, date_format(rep->as_of, d), rep->npairs, ok,
+	printf("convex %s %s: as of %s, %zu %s: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	       r->shards ? "merge" : "run", r->job->name, date_format(rep->as_of, d), rep->npairs,
+	       plural(rep->npairs, "pair", "pairs"), ok,
 	       rep->npairs - ok, secs, r->args.threads);
 	if (top > 0)
-		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu tests):\n", rep->tests);
+		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu %s):\n", rep->tests,
+		       plural(rep->tests, "test", "tests"));
 	for (size_t k = 0; k < top; k++) {
 		const struct report_pair *p = &rep->pairs[rep->order[k]];
 		char line[NARRATIVE_MAX];
@@ -823,8 +855,12 @@ int run_deliver(struct run *r, struct cx_error *e)
 {
 	/* Fixed by the day's first attempt, so that a rerun after a kill or a
 	 * fault makes the same PDF bytes and the archive accepts them. */
-	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
-				&r->created, e) != 0 || write_outputs(r, e) != 0) {
+	/* the files of the run directory are synced once, before it is
+	 * renamed into place (atomicfile_defer_sync) */
+	atomicfile_defer_sync(r->dir.tmp);
+	int bad = archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				      &r->created, e) != 0 || write_outputs(r, e) != 0;
+	if (atomicfile_sync_deferred(bad ? NULL : e) != 0 || bad) {
 		rundir_abort(&r->dir);
 		return -1;
 	}
@@ -838,6 +874,12 @@ int run_deliver(struct run *r, struct cx_error *e)
 	double t = runjson_now();
 	int rc = archive_pdfs(r, e);
 	runjson_stage(r->rj, "archive", runjson_now() - t);
+	if (rc != 0)
+		return -1;
+	/* The web edition (docs/web.md), with or without mail. */
+	t = runjson_now();
+	rc = site_publish_job(r->job, r->dir.final, e);
+	runjson_stage(r->rj, "site", runjson_now() - t);
 	return rc != 0 ? -1 : send_mail(r, e);
 }
 
@@ -913,6 +955,10 @@ static int run_load_job(struct run *r, struct cx_error *e)
 		return -1;
 	if (a->out != NULL)
 		job_set_out(r->job, a->out);
+	/* Every variable the job names, before a minute is spent computing. */
+	if (job_check_env(r->job, (a->no_mail || a->shard.n > 0 ? 0 : JOB_ENV_MAIL) |
+			  (a->offline ? 0 : JOB_ENV_FETCH), e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	runjson_set(r->rj, "job", r->job->name);
 	runjson_set(r->rj, "job_file", r->job->path);
