@@ -80,4 +80,16 @@ expect_rc 70 "missing schema: exit 70"
 expect_one_line "missing schema: one line on stderr"
 expect_err "cannot read the job schema" "missing schema: convex's own message"
 check "no raw 'I/O warning'" sh -c "! printf '%s\n' \"\$1\" | grep -q 'I/O warning'" _ "$err"
+# fetch: a failure with nothing stored does not claim stored prices were kept
+# (a loopback port nobody listens on: connection refused at once)
+port=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+cat > "$TMP/fetch.xml" <<XML
+<job name="nofetch"><assets><asset symbol="AAA" name="a" source="s"/><asset symbol="BBB" name="b" source="s"/></assets>
+<prices><source name="s" url="http://127.0.0.1:$port/{symbol}" layout="ohlc"/><store path="store.db"/></prices>
+<watchlist><pair a="AAA" b="BBB"/></watchlist><outputs dir="out"/></job>
+XML
+run_convex fetch "$TMP/fetch.xml"
+check "fetch with nothing stored: fails" test "$rc" -ne 0
+expect_err "none of them has stored prices" "fetch: says nothing was stored"
+check "fetch: no claim that stored prices were kept" sh -c "! printf '%s\n' \"\$1\" | grep -q 'were kept'" _ "$err"
 finish
