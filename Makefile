@@ -41,7 +41,7 @@ MAIN_OBJ := $(BUILD)/obj/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-all demo check unit e2e e2e-asan asan-unit bench clean distclean install uninstall
+.PHONY: all deps deps-all demo check unit e2e e2e-asan e2e-both asan-unit bench clean distclean install uninstall
 
 all: $(BUILD)/convex
 
@@ -109,14 +109,25 @@ e2e-asan:
 	$(Q)$(ASAN_E2E_ENV) CONVEX=$(CURDIR)/$(ASAN_E2E_DIR)/convex BUILD=$(CURDIR)/$(ASAN_E2E_DIR) \
 	    tests/run.sh e2e-asan $(sort $(wildcard tests/e2e/*.sh))
 
+# The plain and the ASan+UBSan end-to-end passes side by side, one per
+# core: most scripts wait on servers, timeouts and child processes rather
+# than compute, and each keeps its own build directory, scratch directories
+# and ports, so they do not meet. Each pass's output is shown whole after
+# both end (build/e2e.out, build/e2e-asan.out).
+e2e-both: $(BUILD)/convex
+	$(Q)$(MAKE) --no-print-directory $(ASAN_E2E_ENV) BUILD=$(ASAN_E2E_DIR) $(ASAN_E2E_DIR)/convex
+	$(Q)$(MAKE) --no-print-directory e2e > $(BUILD)/e2e.out 2>&1 & p1=$$!; \
+	  $(MAKE) --no-print-directory e2e-asan > $(BUILD)/e2e-asan.out 2>&1 & p2=$$!; \
+	  s1=0; s2=0; wait $$p1 || s1=1; wait $$p2 || s2=1; \
+	  cat $(BUILD)/e2e.out $(BUILD)/e2e-asan.out; [ $$s1 -eq 0 ] && [ $$s2 -eq 0 ]
+
 check: deps-all
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
 	$(Q)rm -f $(TALLY)
 	$(Q)status=0; \
 	  $(MAKE) --no-print-directory unit || status=1; \
 	  $(MAKE) --no-print-directory asan-unit || status=1; \
-	  $(MAKE) --no-print-directory e2e || status=1; \
-	  $(MAKE) --no-print-directory e2e-asan || status=1; \
+	  $(MAKE) --no-print-directory e2e-both || status=1; \
 	  $(MAKE) --no-print-directory fuzz-short || status=1; \
 	  if $(MAKE) --no-print-directory analyze; then echo "pass analyze" >> $(TALLY); \
 	  else echo "fail analyze" >> $(TALLY); status=1; fi; \
@@ -158,7 +169,15 @@ $(INST_DIR)/convex: $(MAIN_OBJ) $(filter-out $(BUILD)/obj/paths.o,$(LIB_OBJ)) $(
 	@[ "$(V)" = 1 ] || echo "  LINK $@ (data in $(DATADIR))"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-install: $(INST_DIR)/convex
+# `sudo make install` in a tree that belongs to someone else builds as that
+# someone (setpriv), so the build tree never gets root-owned files; only
+# the copying runs as root.
+DOC_FILES = README.md $(wildcard docs/*.md)
+install:
+	$(Q)owner=$$(stat -c %u .); if [ "$$(id -u)" = 0 ] && [ "$$owner" != 0 ]; then \
+	  setpriv --reuid="$$owner" --regid="$$(stat -c %g .)" --clear-groups \
+	    $(MAKE) --no-print-directory $(INST_DIR)/convex; \
+	else $(MAKE) --no-print-directory $(INST_DIR)/convex; fi
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(DATADIR)/templates \
 	  $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs $(DESTDIR)$(DOCDIR)/examples/demo/prices \
 	  $(DESTDIR)$(DOCDIR)/examples/schedule
@@ -166,13 +185,17 @@ install: $(INST_DIR)/convex
 	$(INSTALL) -m 644 docs/convex.1 $(DESTDIR)$(MAN1DIR)/convex.1
 	for f in $(DATA_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	for f in $(EXAMPLE_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/} || exit 1; done
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/docs/img
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(filter docs/%,$(DOC_FILES)) $(wildcard docs/img/*.png); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
 
 # Exactly the files install puts there, then the directories it made (when empty).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/convex $(DESTDIR)$(MAN1DIR)/convex.1 $(DESTDIR)$(DOCDIR)/README.md
 	for f in $(DATA_FILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	for f in $(EXAMPLE_FILES); do rm -f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/}; done
+	for f in $(filter docs/%,$(DOC_FILES)) $(wildcard docs/img/*.png); do rm -f $(DESTDIR)$(DOCDIR)/$$f; done
+	-rmdir $(DESTDIR)$(DOCDIR)/docs/img $(DESTDIR)$(DOCDIR)/docs 2>/dev/null
 	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs \
 	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples/demo/prices $(DESTDIR)$(DOCDIR)/examples/demo \
 	  $(DESTDIR)$(DOCDIR)/examples/schedule $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null

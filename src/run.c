@@ -28,6 +28,7 @@
 #include "plural.h"
 #include "pool.h"
 #include "progress.h"
+#include "quality.h"
 #include "rank.h"
 #include "resume.h"
 #include "run_stages.h"
@@ -396,11 +397,11 @@ static enum pdf_paper run_paper(const struct run *r)
 	return r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4;
 }
 
-/* The data-quality note of an asset, or NULL. */
-static const char *asset_quality(const struct run *r, const struct job_asset *a)
+/* The data-quality note of a symbol (quality.h), NULL when it has none. */
+static const char *quality_of(const struct run *r, const char *symbol)
 {
-	const struct quality_note *q = quality_find(&r->quality, a->symbol);
-	return q != NULL ? q->text : NULL;
+	const struct quality_note *qn = quality_find(&r->quality, symbol);
+	return qn != NULL ? qn->text : NULL;
 }
 
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
@@ -408,7 +409,7 @@ static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error 
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
 	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
-				    asset_quality(r, p->a), asset_quality(r, p->b)};
+				    quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -533,7 +534,7 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
 			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
-			asset_quality(r, p->a), asset_quality(r, p->b)};
+			quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -550,7 +551,7 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		const char *pub = r->job->digest.public_url;
 		date_to_ymd(rep->as_of, &y, &mo, &d);
 		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
-			 pub[0] && pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+			 pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
 		in.pair_url = url;
 	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
