@@ -47,7 +47,7 @@ all: $(BUILD)/convex
 
 # Install the libraries when pkg-config or the libharu header can't be found.
 $(BUILD)/.deps-ok:
-	$(Q)if ! pkg-config --exists $(PKGS) || [ ! -f /usr/include/hpdf.h ]; then scripts/deps.sh build; fi
+	$(Q)if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists $(PKGS) || [ ! -f /usr/include/hpdf.h ]; then scripts/deps.sh build; fi
 	$(Q)mkdir -p $(@D) && touch $@
 
 deps: $(BUILD)/.deps-ok
@@ -76,7 +76,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libconvex.a
 # Unit tests (cmocka), then the same tests built with ASan+UBSan, then the
 # end-to-end scripts against the real binary and again against an ASan+UBSan
 # build, the short fuzz passes and the static analysis. tests/run.sh keeps
-# the tally and prints the closing "N passed, N failed" line.
+# the tally and prints the closing "N passed, N failed, N skipped" line.
 TALLY ?= $(CURDIR)/$(BUILD)/tally
 export TALLY
 

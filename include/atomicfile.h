@@ -32,6 +32,11 @@ enum atomicfile_mode {
 int atomicfile_write(const char *path, const void *data, size_t len,
 		     enum atomicfile_mode mode, struct cx_error *e);
 
+/* As atomicfile_write, but the file is mode 0600 from its creation: for
+ * what only the operator may read (sent messages, the delivery manifest). */
+int atomicfile_write_private(const char *path, const void *data, size_t len,
+			     enum atomicfile_mode mode, struct cx_error *e);
+
 /* Publish a copy of the file `src` (at most `max` bytes) as `path`, as
  * atomicfile_write does. Same returns. */
 int atomicfile_copy(const char *src, const char *path, size_t max,

@@ -124,12 +124,19 @@ struct job_analysis {
 
 struct job_outputs {
 	char *dir;            /* run directories OUT/YYYY-MM-DD; default out/NAME */
-	char *archive;        /* ARCHIVE/YYYY/MM/DD; default OUT/archive */
+	char *archive;        /* ARCHIVE/YYYY/MM/DD; default OUT/archive: the
+				 published web root, never a subscriber's
+				 address, name or token */
+	char *mail_archive;   /* MAIL/YYYY/MM/DD: the exact bytes sent and the
+				 delivery manifest, dirs 0700, files 0600;
+				 default OUT/mail-archive; never inside the
+				 archive (job_load refuses the overlap) */
 	enum job_paper paper; /* default A4 */
 	char *datadir;        /* templates and fonts from here (paths.h); NULL:
 				 CONVEX_DATADIR or the compiled-in one. job_load
 				 makes it the data directory, job_free undoes it */
 	bool archive_default; /* archive not set or relative: follows dir (job_set_out) */
+	bool mail_archive_default; /* mail-archive not set or relative: follows dir */
 };
 
 /* <smtp url="smtps://mail.example.com:465" user-env="SMTP_USER"

@@ -32,6 +32,10 @@ struct rundir {
 /* mkdir -p `path`. Returns 0, or -1 with `e` set (CX_ECANTCREAT). */
 int rundir_mkdirs(const char *path, struct cx_error *e);
 
+/* mkdir -p `path`, directories it creates mode 0700, and `path` itself made
+ * 0700 when it already existed (private mail). Same returns. */
+int rundir_mkdirs_private(const char *path, struct cx_error *e);
+
 /* Remove `path` and everything under it (no error when missing).
  * Returns 0, or -1 with `e` set (CX_EIO). */
 int rundir_remove_tree(const char *path, struct cx_error *e);

@@ -82,8 +82,8 @@ static int write_all(int fd, const char *data, size_t len, int sync)
 	return sync && fsync(fd) != 0 ? errno : 0;
 }
 
-int atomicfile_write(const char *path, const void *data, size_t len,
-		     enum atomicfile_mode mode, struct cx_error *e)
+static int write_perm(const char *path, const void *data, size_t len,
+		      enum atomicfile_mode mode, mode_t perm, struct cx_error *e)
 {
 	char tmp[PATH_MAX];
 	int err, rc;
@@ -99,7 +99,7 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 	if (fd < 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
 	int later = deferred(path);
-	err = fchmod(fd, 0644) != 0 ? errno : write_all(fd, data, len, !later);
+	err = fchmod(fd, perm) != 0 ? errno : write_all(fd, data, len, !later);
 	if (close(fd) != 0 && err == 0)
 		err = errno;
 	if (err == 0) {
@@ -114,6 +114,18 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 	if (!later)
 		sync_dir(path);
 	return 0;
+}
+
+int atomicfile_write(const char *path, const void *data, size_t len,
+		     enum atomicfile_mode mode, struct cx_error *e)
+{
+	return write_perm(path, data, len, mode, 0644, e);
+}
+
+int atomicfile_write_private(const char *path, const void *data, size_t len,
+			     enum atomicfile_mode mode, struct cx_error *e)
+{
+	return write_perm(path, data, len, mode, 0600, e);
 }
 
 int atomicfile_copy(const char *src, const char *path, size_t max,

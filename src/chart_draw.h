@@ -1,5 +1,6 @@
 /* chart_draw.h - drawing helpers shared by the chart modules (chart.c,
- * chart_digest.c). Internal: not part of the chart.h contract. */
+ * chart_digest.c), defined in chart_draw.c. Internal: not part of the chart.h
+ * contract. */
 #ifndef CONVEX_CHART_DRAW_H
 #define CONVEX_CHART_DRAW_H
 

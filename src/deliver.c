@@ -157,10 +157,14 @@ static int setup_smtp(struct batch *b, struct cx_error *e)
 		    (o.password = env_of(s->password_env, "smtp password-env", e)) == NULL)
 			return -1;
 	}
-	if (archive_day_dir(b->job->outputs.archive, b->date, day, sizeof day) == NULL)
-		return cx_fail(e, CX_ECANTCREAT, "archive path too long");
-	snprintf(b->archive_mail, sizeof b->archive_mail, "%s/mail", day);
-	if ((b->archive = mailarchive_open(b->archive_mail, e)) == NULL)
+	/* The sent bytes and the manifest name every recipient: they go to
+	 * the private mail archive, never into the published day folder. */
+	const char *root = b->job->outputs.mail_archive;
+	if (archive_day_dir(root, b->date, day, sizeof day) == NULL)
+		return cx_fail(e, CX_ECANTCREAT, "mail archive path too long");
+	snprintf(b->archive_mail, sizeof b->archive_mail, "%s", day);
+	if (rundir_mkdirs_private(root, e) != 0 || rundir_mkdirs_private(b->archive_mail, e) != 0 ||
+	    (b->archive = mailarchive_open(b->archive_mail, e)) == NULL)
 		return -1;
 	if ((b->ledger = ledger_open(b->job->digest.ledger, e)) == NULL)
 		return -1;
@@ -315,14 +319,28 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 }
 
 /* File name of a recipient: the address with anything unusual as "_". */
+/* The file name of a subscriber's .eml: the address itself when it is
+ * plain ASCII; otherwise bytes outside [A-Za-z0-9@._-+] become '_' and a
+ * hash of the whole address follows, so that two internationalised
+ * addresses never share a file. */
 static void safe_name(const char *addr, char *out, size_t size)
 {
 	size_t i;
+	bool changed = false;
+
 	for (i = 0; addr[i] && i + 1 < size; i++) {
 		char c = addr[i];
-		out[i] = g_ascii_isalnum(c) || strchr("@._-+", c) ? c : '_';
+		bool ok = g_ascii_isalnum(c) || strchr("@._-+", c);
+		out[i] = ok ? c : '_';
+		changed |= !ok;
 	}
 	out[i] = '\0';
+	if (changed || addr[i] != '\0') {
+		gchar *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, addr, -1);
+		size_t keep = size > 18 ? size - 18 : 0;
+		snprintf(out + (i < keep ? i : keep), size - (i < keep ? i : keep), "-%.16s", h);
+		g_free(h);
+	}
 }
 
 static int write_eml(struct batch *b, const struct subscriber *s, struct cx_error *e)
@@ -332,14 +350,14 @@ static int write_eml(struct batch *b, const struct subscriber *s, struct cx_erro
 	size_t len;
 
 	snprintf(dir, sizeof dir, "%s/mail", b->run_dir);
-	if (rundir_mkdirs(dir, e) != 0)
+	if (rundir_mkdirs_private(dir, e) != 0)
 		return -1;
 	mail_message_id(b->job->name, b->as_of, s->email, b->domain, msgid);
 	if (build(b, s, b->eml_date, msgid, &msg, &len, e) != 0)
 		return -1;
 	safe_name(s->email, name, sizeof name);
 	snprintf(path, sizeof path, "%s/%s.eml", dir, name);
-	int rc = atomicfile_write(path, msg, len, ATOMICFILE_REPLACE, e);
+	int rc = atomicfile_write_private(path, msg, len, ATOMICFILE_REPLACE, e);
 	free(msg);
 	if (rc == 0)
 		b->sum->written++;

@@ -51,7 +51,7 @@ static const struct vocab_entry vocab[] = {
 	{"within", "watchlist", "group"},
 	{"across", "watchlist", "a b"},
 	{"analysis", "job", "as-of lookback-years top deep-dives stale-days"},
-	{"outputs", "job", "dir archive paper datadir"},
+	{"outputs", "job", "dir archive mail-archive paper datadir"},
 	{"digest", "job", "title subscribers suppression from reply-to public-url signup-url unsubscribe-url unsubscribe-mailto secret-env ledger secret-id return-path verp soft-bounce-limit soft-bounce-days suppression-db"},
 	{"smtp", "digest", "url user-env password-env ca-file rate timeout connect-timeout data-timeout connections"},
 	{"previous-secret", "digest", "id env"},
@@ -604,6 +604,10 @@ static void read_outputs(struct job *j, xmlNode *n)
 	j->outputs.archive = resolve_output(j, n ? attr(n, "archive") : NULL, &j->outputs.archive_default);
 	if (j->outputs.archive == NULL)
 		j->outputs.archive = path_join(j->outputs.dir, "archive");
+	j->outputs.mail_archive = resolve_output(j, n ? attr(n, "mail-archive") : NULL,
+						 &j->outputs.mail_archive_default);
+	if (j->outputs.mail_archive == NULL)
+		j->outputs.mail_archive = path_join(j->outputs.dir, "mail-archive");
 	j->outputs.paper = paper && !strcmp(paper, "letter") ? JOB_PAPER_LETTER : JOB_PAPER_A4;
 	free(paper);
 	j->outputs.datadir = n ? resolve(j, attr(n, "datadir")) : NULL;
@@ -615,6 +619,28 @@ static void read_outputs(struct job *j, xmlNode *n)
 		if (j->store.max_body_bytes == 0)
 			j->store.max_body_bytes = HTTP_BODY_MAX;
 	}
+}
+
+/* True when `path` is `dir` or lies under it (lexically: the directories
+ * need not exist yet). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The web root (the archive) never holds an address, a name or a token:
+ * the private mail archive may not lie inside it, nor the other way. */
+static void check_mail_private(const struct job *j, xmlNode *n, struct checker *c)
+{
+	const char *m = j->outputs.mail_archive, *a = j->outputs.archive;
+
+	if (path_within(m, a) || path_within(a, m))
+		check_error(c, n ? n->line : 1, "mail-archive=\"%s\" and archive=\"%s\" overlap; "
+			    "sent messages name subscribers and may not be published", m, a);
 }
 
 static void read_smtp(struct job *j, xmlNode *n)
@@ -753,6 +779,10 @@ void job_set_out(struct job *j, const char *dir)
 		free(j->outputs.archive);
 		j->outputs.archive = path_join(dir, "archive");
 	}
+	if (j->outputs.mail_archive_default) {
+		free(j->outputs.mail_archive);
+		j->outputs.mail_archive = path_join(dir, "mail-archive");
+	}
 	if (j->store.path_default) {
 		free(j->store.path);
 		j->store.path = path_join(dir, "prices.sqlite");
@@ -801,6 +831,7 @@ static void build(struct job *j, xmlNode *root, struct checker *c)
 	read_watchlist(j, child(root, "watchlist"), c);
 	read_analysis(j, child(root, "analysis"));
 	read_outputs(j, child(root, "outputs"));
+	check_mail_private(j, child(root, "outputs"), c);
 	read_digest(j, child(root, "digest"));
 }
 
@@ -929,7 +960,7 @@ void job_free(struct job *j)
 	free(j->assets), free(j->files), free(j->sources), free(j->pairs);
 	if (j->outputs.datadir != NULL)
 		paths_set_datadir(NULL);
-	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive), free(j->outputs.datadir);
+	free(j->store.path), free(j->outputs.dir), free(j->outputs.archive), free(j->outputs.mail_archive), free(j->outputs.datadir);
 	free(j->path), free(j->dir), free(j->name), free(j->title);
 	free(j);
 }

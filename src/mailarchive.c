@@ -87,7 +87,7 @@ static int load_manifest(struct mailarchive *a, struct cx_error *e)
 
 struct mailarchive *mailarchive_open(const char *dir, struct cx_error *e)
 {
-	if (rundir_mkdirs(dir, e) != 0)
+	if (rundir_mkdirs_private(dir, e) != 0)
 		return NULL;
 	struct mailarchive *a = xcalloc(1, sizeof *a);
 	a->dir = xstrdup(dir);
@@ -139,7 +139,7 @@ int mailarchive_put(struct mailarchive *a, const char *message_id,
 	mailarchive_file(message_id, file, sizeof file);
 	snprintf(path, sizeof path, "%s/%s", a->dir, file);
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", a->dir, file);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
 	size_t off = 0;
@@ -204,7 +204,7 @@ int mailarchive_sync(struct mailarchive *a, struct cx_error *e)
 		return -1;
 	if (a->pending->len == 0)
 		return 0;
-	int fd = open(a->manifest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(a->manifest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot open: %s", a->manifest, strerror(errno));
 	/* One write(2): a kill leaves all the group's lines or none; only a
@@ -246,7 +246,7 @@ int mailarchive_dedupe(struct mailarchive *a, size_t *fixed, struct cx_error *e)
 		}
 		p = nl + 1;
 	}
-	int rc = atomicfile_write(a->manifest, out->str, out->len, ATOMICFILE_REPLACE, e);
+	int rc = atomicfile_write_private(a->manifest, out->str, out->len, ATOMICFILE_REPLACE, e);
 	if (rc == 0) {
 		g_string_assign(a->text, out->str);
 		a->dupes = a->torn = 0;

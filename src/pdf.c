@@ -179,7 +179,7 @@ static void c_rect(void *impl, double x, double y, double w, double h)
 /* Polylines are simplified (Douglas-Peucker) to PDF_SIMPLIFY_PT: a rolling
  * correlation of 1,260 days drawn 480 points wide has two or three points
  * per point of width, most of them on a straight line to within a hair. */
-#define PDF_SIMPLIFY_PT 0.25
+#define PDF_SIMPLIFY_PT 0.35
 
 /* Distance of point m from the line through a and b. */
 static double off_line(const double *a, const double *b, const double *m)

@@ -13,7 +13,7 @@
 
 #include "rundir.h"
 
-int rundir_mkdirs(const char *path, struct cx_error *e)
+static int mkdirs_mode(const char *path, mode_t mode, struct cx_error *e)
 {
 	char buf[RUNDIR_PATH_MAX];
 	size_t n = strlen(path);
@@ -25,13 +25,27 @@ int rundir_mkdirs(const char *path, struct cx_error *e)
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			if (mkdir(buf, mode) != 0 && errno != EEXIST)
 				return cx_fail(e, CX_ECANTCREAT, "%s: cannot create directory: %s", buf, strerror(errno));
 			*p = c;
 			if (c == '\0')
 				break;
 		}
 	}
+	return 0;
+}
+
+int rundir_mkdirs(const char *path, struct cx_error *e)
+{
+	return mkdirs_mode(path, 0755, e);
+}
+
+int rundir_mkdirs_private(const char *path, struct cx_error *e)
+{
+	if (mkdirs_mode(path, 0700, e) != 0)
+		return -1;
+	if (chmod(path, 0700) != 0)
+		return cx_fail(e, CX_ECANTCREAT, "%s: cannot make private: %s", path, strerror(errno));
 	return 0;
 }
 

@@ -5,9 +5,11 @@
 #   tests/run.sh e2e SCRIPT...          end-to-end scripts (tests/lib/assert.sh)
 #   tests/run.sh e2e-asan SCRIPT...     the same against an ASan+UBSan build:
 #                                       any sanitizer report fails the script
-#   tests/run.sh summary                print "N passed, N failed" from $TALLY
+#   tests/run.sh summary                print "N passed, N failed, N skipped" from $TALLY
 #
-# Each tally line is "pass NAME" or "fail NAME". A cmocka binary adds one line
+# Each tally line is "pass NAME", "fail NAME" or "skip NAME (why)": a check
+# that cannot run here (not root, a documented command marked skip) says why
+# and is counted apart, never as passed. A cmocka binary adds one line
 # per test case; an e2e script adds one per assertion (see tests/lib/assert.sh),
 # plus a "fail" when the script itself exits non-zero.
 set -u
@@ -92,10 +94,11 @@ e2e-asan)
   done ;;
 summary)
   p=$(grep -c '^pass ' "$TALLY" 2>/dev/null); f=$(grep -c '^fail ' "$TALLY" 2>/dev/null)
-  [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
+  s=$(grep -c '^skip ' "$TALLY" 2>/dev/null)
+  [ -n "$p" ] || p=0; [ -n "$f" ] || f=0; [ -n "$s" ] || s=0
   if [ "$f" -gt 0 ]; then echo "failures:"; grep '^fail ' "$TALLY" | sort | uniq -c; fi
   if grep -q '^skip ' "$TALLY" 2>/dev/null; then echo "skipped (not counted as passed):"; grep '^skip ' "$TALLY" | sed 's/^skip /  /'; fi
-  echo "$p passed, $f failed"
+  echo "$p passed, $f failed, $s skipped"
   [ "$f" -eq 0 ] && [ "$p" -gt 0 ] || status=1 ;;
 *) echo "usage: tests/run.sh unit|asan|e2e|e2e-asan|summary ..." >&2; exit 64 ;;
 esac

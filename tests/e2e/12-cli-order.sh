@@ -104,10 +104,23 @@ run_convex send "$TMP/k/2007-05-08"
 expect_rc 0 "send RUNDIR after the kill: exit 0"
 expect_out "transport: $url"
 check "send RUNDIR wrote no .eml files" test ! -d "$TMP/k/2007-05-08/mail"
+# A message the kill caught inside its SMTP transaction may have reached
+# the server: it is sent again with the same Message-ID (the unknown
+# window of docs/mail-delivery.md), never as a new message.
 for a in $(cat "$TMP/expected"); do
-  check "$a: exactly one message over SMTP" test "$(spool_for "$a")" -eq 1
+  check "$a: one message over SMTP (a second only as the same Message-ID)" \
+    $PY - "$SPOOL" "$a" <<'PY'
+import email, glob, os, sys
+spool, addr = sys.argv[1], sys.argv[2]
+ids = []
+for rcpt in glob.glob(os.path.join(spool, "*.rcpt")):
+    if addr in open(rcpt).read().split():
+        with open(rcpt[:-5], "rb") as f:
+            ids.append(email.message_from_binary_file(f)["Message-ID"])
+sys.exit(0 if len(ids) >= 1 and len(set(ids)) == 1 else 1)
+PY
 done
-check "nobody else got mail" test "$(spool_count)" -eq "$nsubs"
+check "nobody else got mail" test "$(cat "$SPOOL"/*.rcpt | sort -u | wc -l)" -eq "$nsubs"
 # --eml says so explicitly.
 run_convex send "$TMP/k/2007-05-08" --eml --smtp "$url"
 expect_rc 64 "--eml with --smtp: exit 64"

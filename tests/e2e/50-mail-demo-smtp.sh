@@ -52,7 +52,7 @@ for f in "$SPOOL"/*.eml; do
     $PY "$TESTS_DIR/lib/check_mail.py" --report "$TMP/out/2007-05-08" --rcpt "$(cat "$f.rcpt")" "$f"
 done
 check "run --smtp: every message archived" \
-  [ "$(ls "$TMP/out/archive/2007/05/08/mail/"*.eml | wc -l)" -eq "$nsubs" ]
+  [ "$(ls "$TMP/out/mail-archive/2007/05/08/"*.eml | wc -l)" -eq "$nsubs" ]
 check "run.json: SMTP time in its own stage (send > 0, mail >= 0)" \
   $PY -c 'import json, sys; s = json.load(open(sys.argv[1]))["stages"]; sys.exit(not (s["send"] > 0 and s["mail"] >= 0))' \
   "$TMP/out/2007-05-08/run.json"

@@ -25,7 +25,7 @@ check "some but not all delivered before the kill" test "$n1" -ge 4 -a "$n1" -lt
 # have their archived copy (written right after each 250), which proves
 # the 250 to the rerun.
 check "the interrupted group is left 'sending'" test "$(ledger_q "select count(*) from delivery where status='sending'")" -eq 12
-check "an archived copy for each message stored" test "$(ls "$ARCH"/2007/05/08/mail/*.eml | wc -l)" -eq "$n1"
+check "an archived copy for each message stored" test "$(ls "$MAILARCH"/2007/05/08/*.eml | wc -l)" -eq "$n1"
 
 echo '{}' > "$CONTROL"
 run_convex send "$RUN" --job "$TMP/job.xml"

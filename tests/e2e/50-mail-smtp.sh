@@ -24,13 +24,13 @@ done
 check "ledger: 4 sent, attempts 1" test "$(ledger_q "select count(*) from delivery where status='sent' and attempts=1 and smtp_code=250")" -eq 4
 check "ledger in WAL mode" test "$(ledger_q 'pragma journal_mode')" = wal
 check "ledger consistent with the server and the archive" ledger_consistent
-check "manifest: one line per recipient" test "$(wc -l < "$ARCH/2007/05/08/mail/manifest.tsv")" -eq 4
+check "manifest: one line per recipient" test "$(wc -l < "$MAILARCH/2007/05/08/manifest.tsv")" -eq 4
 # The archive holds the exact bytes the server received.
 mid=$(ledger_q "select message_id from delivery where recipient='dave@example.com'")
-arch="$ARCH/2007/05/08/mail/${mid%%@*}.eml"
+arch="$MAILARCH/2007/05/08/${mid%%@*}.eml"
 srv=$(grep -lxF dave@example.com "$SPOOL"/*.rcpt); srv=${srv%.rcpt}
 check "archived bytes = bytes the server received" cmp -s "$arch" "$srv"
-check "manifest names recipient and Message-ID" grep -q "	dave@example.com	<$mid>	" "$ARCH/2007/05/08/mail/manifest.tsv"
+check "manifest names recipient and Message-ID" grep -q "	dave@example.com	<$mid>	" "$MAILARCH/2007/05/08/manifest.tsv"
 
 run_convex send "$RUN" --job "$TMP/job.xml"
 expect_rc 0 "rerun: exit 0"

@@ -27,7 +27,7 @@ check "ledger consistent with Postfix" ledger_consistent
 check "the session used STARTTLS" grep -q "Anonymous TLS connection established\|Trusted TLS connection established\|Untrusted TLS connection established" "$PF_DIR/maillog"
 f=$(grep -lxiF "Delivered-To: bob@example.org" "$PF_MAIL"/all/new/* | head -1)
 msgid=$(ledger_q "select message_id from delivery where recipient='bob@example.org'")
-arch=$ARCH/2007/05/08/mail/${msgid%@*}.eml
+arch=$MAILARCH/2007/05/08/${msgid%@*}.eml
 # Postfix stores LF lines and puts its own trace headers first.
 suffix_of() { $PY -c 'import sys; a=open(sys.argv[1],"rb").read().replace(b"\r\n",b"\n"); sys.exit(0 if open(sys.argv[2],"rb").read().endswith(a) else 1)' "$1" "$2"; }
 check "bob's delivered message is byte for byte the archived one" suffix_of "$arch" "$f"

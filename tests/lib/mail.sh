@@ -2,7 +2,8 @@
 # from the report fixture, a job file for it, a certificate, and the test
 # SMTP server (tests/lib/smtpd.py) stopped by a trap.
 #
-#   mail_setup                 $RUN (run dir), $ARCH (archive), $LEDGER
+#   mail_setup                 $RUN (run dir), $ARCH (archive), $LEDGER,
+#                              $MAILARCH (private mail archive: $ARCH-mail)
 #   make_cert                  $TMP/cert.pem, $TMP/key.pem (CN localhost, IP 127.0.0.1)
 #   write_job FILE [SMTP-ELEMENT]   job for $RUN's report with the fixture subscribers
 #   start_smtpd [ARGS...]      $SMTP_PORT, $SPOOL, $CONTROL; waits until it listens
@@ -13,6 +14,7 @@ export CONVEX_TEST_SECRET=test-secret-0123456789
 mail_setup() {
   RUN=$TMP/out/2007-05-08
   ARCH=$TMP/archive
+  MAILARCH=$ARCH-mail   # the private mail archive write_job names
   LEDGER=$TMP/ledger.sqlite
   mkdir -p "$TMP/out"
   cp -r "$REPO/tests/data/report" "$RUN"
@@ -37,7 +39,7 @@ write_job() {
   </assets>
   <prices><file path="$REPO/jobs/demo/prices/swx.csv" layout="wide"/></prices>
   <watchlist><pair a="SBI" b="SPI"/><pair a="SPI" b="SII"/><pair a="SBI" b="LP25"/></watchlist>
-  <outputs dir="$TMP/out" archive="$ARCH"/>
+  <outputs dir="$TMP/out" archive="$ARCH" mail-archive="$ARCH-mail"/>
   <digest title="Swiss macro watchlist" subscribers="$TMP/subscribers.csv"
           suppression="$TMP/suppression.txt"
           from="Convex Research &lt;research@example.com&gt;"
@@ -84,7 +86,7 @@ ledger_consistent() {
     [ "$(spool_for "$a")" -eq 0 ] || { echo "not sent $a but stored"; return 1; }
   done
   n=$(ledger_q "select count(*) from delivery where status='sent'")
-  m=$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)
+  m=$(ls "$ARCH"-mail/2007/05/08/*.eml 2>/dev/null | wc -l)
   [ "$n" -eq "$m" ] || { echo "$n sent, $m archived"; return 1; }
 }
 

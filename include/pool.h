@@ -1,0 +1,28 @@
+/* pool.h - run one function over the items 0..n-1 on N threads.
+ *
+ * The items are handed out from a shared counter, so each is done exactly
+ * once whatever the number of threads; results go to per-item slots the
+ * caller owns, which keeps the output the same for every N.
+ */
+#ifndef CONVEX_POOL_H
+#define CONVEX_POOL_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define POOL_THREADS_MAX 256
+
+struct progress;
+
+/* The work on item i; returns 0, or -1 with `e` set. */
+typedef int (*pool_work)(void *ctx, size_t i, struct cx_error *e);
+
+/* Run work(ctx, i, e) for every i in [0, n) on at most `threads` threads
+ * (the caller's own thread among them); `pg` (may be NULL) is stepped once
+ * per item. Every item is attempted even after a failure. Returns 0, or
+ * -1 with `e` set to the first error in completion order. */
+int pool_run(int threads, size_t n, pool_work work, void *ctx, struct progress *pg,
+	     struct cx_error *e);
+
+#endif

@@ -1,0 +1,70 @@
+/* check.c - a job's inputs, without running it (check.h). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "log.h"
+#include "prices.h"
+
+/* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
+static bool fetched(const struct job *j, const char *sym)
+{
+	for (size_t s = 0; s < j->nsources; s++)
+		for (size_t k = 0; k < j->sources[s].nsymbols; k++)
+			if (strcmp(j->sources[s].symbols[k], sym) == 0)
+				return true;
+	return false;
+}
+
+/* Every watchlist symbol must come out of the price files or a source; the
+ * message names the job line of the pair that needs it. */
+static int check_symbols(const struct job *j, const struct prices *p, struct cx_error *e)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < j->npairs; i++) {
+		const char *sym[2] = {j->pairs[i].a, j->pairs[i].b};
+		for (int k = 0; k < 2; k++) {
+			const struct job_asset *a = job_find_asset(j, sym[k]);
+			if (prices_find(p, sym[k]) != NULL || a->source != NULL || fetched(j, sym[k]))
+				continue;
+			if (bad++ == 0)
+				cx_fail(e, CX_ENOINPUT, "%s:%d: pair \"%s/%s\": no prices for \"%s\" in the job's price files; expected a column or file for it",
+					j->path, j->pairs[i].line, j->pairs[i].a, j->pairs[i].b, sym[k]);
+			else
+				log_error("%s:%d: pair \"%s/%s\": no prices for \"%s\" in the job's price files",
+					  j->path, j->pairs[i].line, j->pairs[i].a, j->pairs[i].b, sym[k]);
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+int check_job_inputs(const struct job *j, struct cx_error *e)
+{
+	struct prices *p = prices_new();
+	int bad = 0;
+	struct cx_error fe;
+
+	for (size_t i = 0; i < j->nfiles; i++) {
+		cx_error_clear(&fe);
+		if (job_load_file(j, i, p, &fe) == 0)
+			continue;
+		if (bad++ == 0)
+			*e = fe;
+		else
+			log_error("%s", fe.msg);
+	}
+	if (!bad && check_symbols(j, p, e) != 0)
+		bad++;
+	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
+	for (int k = 0; k < 2 && !bad; k++)
+		if (files[k] && access(files[k], R_OK) != 0) {
+			cx_fail(e, CX_ENOINPUT, "%s: %s file \"%s\": %s", j->path,
+				k ? "suppression" : "subscribers", files[k], strerror(errno));
+			bad = 1;
+		}
+	prices_free(p);
+	return bad ? -1 : 0;
+}
+

@@ -1,0 +1,68 @@
+/* run_stages.h - the state of a run and the stages run.c shares with
+ * merge.c. Internal: not part of the run.h contract. */
+#ifndef CONVEX_RUN_STAGES_H
+#define CONVEX_RUN_STAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deliver.h"
+#include "err.h"
+#include "job.h"
+#include "prices.h"
+#include "quality.h"
+#include "report.h"
+#include "run.h"
+#include "rundir.h"
+#include "runjson.h"
+#include "shard.h"
+
+#define RUN_PROBLEMS_MAX  1000   /* bad-day lines kept for the summary */
+
+/* Everything one run holds; freed by run_release. */
+struct run {
+	struct run_args args;
+	struct job *job;
+	struct prices *prices;
+	struct quality_report quality;   /* data-quality notes (quality.h) */
+	struct report rep;
+	char *problems[RUN_PROBLEMS_MAX];   /* files that failed, fetch trouble */
+	size_t nproblems;
+	struct rundir dir;
+	size_t archived_new, archived_same;
+	bool archive_failed;
+	long long created;            /* the PDFs' creation time (archive_day_created) */
+	struct deliver_summary mail;
+	bool mailed, mail_partial;
+	bool committed;
+	struct runjson *rj;           /* run.json */
+	/* a shard (--shard K/N): the pairs whose files it writes, and the
+	 * pairs whose statistics it needs (those plus every pair sharing a
+	 * symbol with one of them, for the deep dives' related pairs) */
+	bool *in_slice, *needed;
+	char job_sha[65];
+	double t0;
+	/* the merge: the shards by K-1, and the shard of each pair */
+	struct shard_result **shards;
+	size_t *owner;
+};
+
+/* Keep a copy of `line` for the summary (the first RUN_PROBLEMS_MAX). */
+void run_keep_problem(struct run *r, const char *line);
+/* Whether a watchlist pair names `sym`. */
+bool run_in_watchlist(const struct job *j, const char *sym);
+/* The report's pairs, one per watchlist pair, in job order. */
+void run_make_pairs(struct run *r);
+/* The regime-shift ranking with its Benjamini-Hochberg correction. */
+void run_rank_pairs(struct run *r);
+/* Each ok pair's related pairs (sharing a symbol), most shifted first. */
+void run_relate_pairs(struct run *r);
+/* From the computed model: the run directory's files, committed, then the
+ * archive and the mail. Returns 0, or -1 with `e` set. */
+int run_deliver(struct run *r, struct cx_error *e);
+/* The summary, run.json and the exit status after the work. */
+int run_conclude(struct run *r, int failed, const struct cx_error *e);
+/* Free what the run holds (not the struct itself). */
+void run_release(struct run *r);
+
+#endif
