@@ -28,6 +28,7 @@
 #include "rank.h"
 #include "run_stages.h"
 #include "runlock.h"
+#include "site.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -838,6 +839,12 @@ int run_deliver(struct run *r, struct cx_error *e)
 	double t = runjson_now();
 	int rc = archive_pdfs(r, e);
 	runjson_stage(r->rj, "archive", runjson_now() - t);
+	if (rc != 0)
+		return -1;
+	/* The web edition (docs/web.md), with or without mail. */
+	t = runjson_now();
+	rc = site_publish_job(r->job, r->dir.final, e);
+	runjson_stage(r->rj, "site", runjson_now() - t);
 	return rc != 0 ? -1 : send_mail(r, e);
 }
 

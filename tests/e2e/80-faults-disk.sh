@@ -112,7 +112,7 @@ if [ $can_mount -eq 0 ]; then
   finish
 fi
 k=0
-for spec in both:256k both:1m both:1600k both:2m arch:400k arch:560k arch:640k; do
+for spec in both:256k both:1m both:1100k both:1600k arch:400k arch:560k arch:640k; do
   k=$((k+1)); where=${spec%%:*}; size=${spec#*:}
   d=$TMP/full$k
   if [ "$where" = both ]; then mnt "$d" "size=$size" || exit 1
