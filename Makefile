@@ -158,7 +158,15 @@ $(INST_DIR)/convex: $(MAIN_OBJ) $(filter-out $(BUILD)/obj/paths.o,$(LIB_OBJ)) $(
 	@[ "$(V)" = 1 ] || echo "  LINK $@ (data in $(DATADIR))"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-install: $(INST_DIR)/convex
+# `sudo make install` in a tree that belongs to someone else builds as that
+# someone (setpriv), so the build tree never gets root-owned files; only
+# the copying runs as root.
+DOC_FILES = README.md $(wildcard docs/*.md)
+install:
+	$(Q)owner=$$(stat -c %u .); if [ "$$(id -u)" = 0 ] && [ "$$owner" != 0 ]; then \
+	  setpriv --reuid="$$owner" --regid="$$(stat -c %g .)" --clear-groups \
+	    $(MAKE) --no-print-directory $(INST_DIR)/convex; \
+	else $(MAKE) --no-print-directory $(INST_DIR)/convex; fi
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(DATADIR)/templates \
 	  $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs $(DESTDIR)$(DOCDIR)/examples/demo/prices \
 	  $(DESTDIR)$(DOCDIR)/examples/schedule
@@ -166,13 +174,17 @@ install: $(INST_DIR)/convex
 	$(INSTALL) -m 644 docs/convex.1 $(DESTDIR)$(MAN1DIR)/convex.1
 	for f in $(DATA_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	for f in $(EXAMPLE_FILES); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/} || exit 1; done
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/docs/img
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(filter docs/%,$(DOC_FILES)) $(wildcard docs/img/*.png); do $(INSTALL) -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
 
 # Exactly the files install puts there, then the directories it made (when empty).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/convex $(DESTDIR)$(MAN1DIR)/convex.1 $(DESTDIR)$(DOCDIR)/README.md
 	for f in $(DATA_FILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	for f in $(EXAMPLE_FILES); do rm -f $(DESTDIR)$(DOCDIR)/examples/$${f#jobs/}; done
+	for f in $(filter docs/%,$(DOC_FILES)) $(wildcard docs/img/*.png); do rm -f $(DESTDIR)$(DOCDIR)/$$f; done
+	-rmdir $(DESTDIR)$(DOCDIR)/docs/img $(DESTDIR)$(DOCDIR)/docs 2>/dev/null
 	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/jobs \
 	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples/demo/prices $(DESTDIR)$(DOCDIR)/examples/demo \
 	  $(DESTDIR)$(DOCDIR)/examples/schedule $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null

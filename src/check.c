@@ -1,11 +1,13 @@
 /* check.c - a job's inputs, without running it (check.h). */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "log.h"
 #include "prices.h"
+#include "quality.h"
 
 /* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
 static bool fetched(const struct job *j, const char *sym)
@@ -40,6 +42,18 @@ static int check_symbols(const struct job *j, const struct prices *p, struct cx_
 	return bad ? -1 : 0;
 }
 
+/* The data-quality notes of the job's price files, as a run would log them
+ * (a diagnostic: they do not fail the check). */
+static void check_quality(const struct job *j, struct prices *p)
+{
+	struct quality_report q;
+
+	quality_apply(p, &j->quality, (int64_t)time(NULL), &q);
+	for (size_t i = 0; i < q.n; i++)
+		log_warn("data quality of \"%s\": %s", q.notes[i].symbol, q.notes[i].text);
+	quality_report_release(&q);
+}
+
 int check_job_inputs(const struct job *j, struct cx_error *e)
 {
 	struct prices *p = prices_new();
@@ -57,6 +71,8 @@ int check_job_inputs(const struct job *j, struct cx_error *e)
 	}
 	if (!bad && check_symbols(j, p, e) != 0)
 		bad++;
+	if (!bad)
+		check_quality(j, p);
 	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
 	for (int k = 0; k < 2 && !bad; k++)
 		if (files[k] && access(files[k], R_OK) != 0) {

@@ -91,7 +91,7 @@ static void help(FILE *f, const char *cmd)
 		   "Exit status: 0 all good, 3 finished but some pairs were skipped (missing or\n"
 		   "stale prices, too little overlap), 64 usage, 66 missing input, 73 cannot\n"
 		   "create output (or the archive refused to overwrite), 75 the job is already\n"
-		   "running, 78 bad job file; mail: 69, 76, 77 (see 'man convex').\n");
+		   "running, 78 bad job file; mail: 75, 76, 77 (see 'man convex').\n");
 }
 
 static int parse_int(const char *opt, const char *s, int lo, int hi, int *out,

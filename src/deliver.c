@@ -688,7 +688,7 @@ static int smtp_groups(struct batch *b, struct outgoing *todo, size_t ntodo, siz
 		int built = more ? group_build(b, &next, todo + nk, nn, e) : 0;
 		rc = group_finish(b, &cur, e);
 		group_release(&cur);
-		if (rc != 0 || built != 0 || !more || relay_is_open(&b->relay)) {
+		if (rc != 0 || built != 0 || !more || relay_is_open(&b->relay) || sendpool_stopping()) {
 			rc = rc != 0 ? rc : built;
 			k = nk;
 			break;
@@ -724,13 +724,19 @@ static int smtp_batch(struct batch *b, struct cx_error *e)
 	size_t ntodo = 0, k = 0;
 	int rc = smtp_prepare(b, todo, &ntodo, e);
 
+	sendpool_catch_signals(true);
 	if (rc == 0 && ntodo > 0)
 		rc = smtp_groups(b, todo, ntodo, &k, e);
+	sendpool_catch_signals(false);
 	if (rc == 0 && k < ntodo)
 		b->sum->pending += ntodo - k;
 	free(todo);
 	if (rc == 0 && relay_is_open(&b->relay))
 		rc = relay_down(b, e);
+	else if (rc == 0 && sendpool_stopping())
+		rc = cx_fail(e, CX_ETEMPFAIL, "stopped by a signal after the transactions under way; "
+			     "%zu message%s left queued for the next run", b->sum->pending,
+			     b->sum->pending == 1 ? "" : "s");
 	return rc;
 }
 

@@ -34,6 +34,7 @@ struct transfer {
 	bool transient;    /* the attempt failed and may be retried */
 	bool waiting;      /* to be (re)tried at `due` */
 	bool finished;     /* the outcome is final */
+	bool past_deadline; /* a retry was due only after the deadline */
 	long long due;     /* mono_ms of the next attempt */
 };
 
@@ -265,9 +266,10 @@ static void judge_status(struct transfer *t, bool may_retry)
 		return;
 	cx_fail(&r->err, s == 401 || s == 403 ? CX_ENOPERM
 			 : (s >= 400 ? CX_EUNAVAILABLE : CX_EPROTOCOL),
-		"%s: HTTP status %ld%s%s", r->display_url, s,
+		"%s: HTTP status %ld%s%s%s", r->display_url, s,
 		s == 429 ? " (too many requests)" : "",
-		r->attempts > 1 ? " (after retries)" : "");
+		r->attempts > 1 ? " (after retries)" : "",
+		t->transient && t->past_deadline ? " (the next try would pass the fetch deadline)" : "");
 }
 
 /* Classify a transfer that ended without a usable response. */
@@ -374,9 +376,11 @@ static void ended(struct perform *pf, struct transfer *t, CURLcode rc, long long
 	long long wait = 0;
 
 	t->transient = false;
+	t->past_deadline = false;
 	if (may_retry) {
 		wait = retry_wait(t, pf->o);
 		may_retry = now + wait < (pf->deadline ? pf->deadline : LLONG_MAX);
+		t->past_deadline = !may_retry;
 	}
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);

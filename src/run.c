@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "cmd.h"
 #include "deepdive.h"
@@ -25,6 +26,7 @@
 #include "narrative.h"
 #include "pool.h"
 #include "progress.h"
+#include "quality.h"
 #include "rank.h"
 #include "run_stages.h"
 #include "runlock.h"
@@ -369,11 +371,19 @@ static enum pdf_paper run_paper(const struct run *r)
 	return r->job->outputs.paper == JOB_PAPER_LETTER ? PDF_LETTER : PDF_A4;
 }
 
+/* The data-quality note of a symbol (quality.h), NULL when it has none. */
+static const char *quality_of(const struct run *r, const char *symbol)
+{
+	const struct quality_note *qn = quality_find(&r->quality, symbol);
+	return qn != NULL ? qn->text : NULL;
+}
+
 /* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
 static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
 {
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created};
+	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
 
 	related_rows(r, p, rel);
@@ -487,7 +497,8 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		related_rows(r, p, rel[n]);
 		pos[i] = n;
 		dp[n] = (struct digest_pair){&p->st, p->a->name, p->b->name, rel[n], p->nrelated,
-			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant};
+			p->rank.has_z, p->rank.z, p->rank.p, p->rank.has_q, p->rank.q, p->rank.significant,
+			quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 		n++;
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
@@ -495,7 +506,18 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
 		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created};
+		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created,
+		(size_t)r->job->analysis.deep_dives, NULL};
+	char url[RUN_PATH_MAX + 32];
+	int y, mo, d;
+	if (r->job->digest.public_url != NULL && r->job->digest.public_url[0] != '\0') {
+		/* the shared address scheme (deliver.c: public_urls) */
+		const char *pub = r->job->digest.public_url;
+		date_to_ymd(rep->as_of, &y, &mo, &d);
+		snprintf(url, sizeof url, "%s%s%04d/%02d/%02d/", pub,
+			 pub[strlen(pub) - 1] == '/' ? "" : "/", y, mo, d);
+		in.pair_url = url;
+	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
@@ -824,8 +846,12 @@ int run_deliver(struct run *r, struct cx_error *e)
 {
 	/* Fixed by the day's first attempt, so that a rerun after a kill or a
 	 * fault makes the same PDF bytes and the archive accepts them. */
-	if (archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
-				&r->created, e) != 0 || write_outputs(r, e) != 0) {
+	/* the files of the run directory are synced once, before it is
+	 * renamed into place (atomicfile_defer_sync) */
+	atomicfile_defer_sync(r->dir.tmp);
+	int bad = archive_day_created(r->job->outputs.archive, r->rep.as_of, (long long)time(NULL),
+				      &r->created, e) != 0 || write_outputs(r, e) != 0;
+	if (atomicfile_sync_deferred(bad ? NULL : e) != 0 || bad) {
 		rundir_abort(&r->dir);
 		return -1;
 	}

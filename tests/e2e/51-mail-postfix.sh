@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/assert.sh"
 . "$TESTS_DIR/lib/mail.sh"
 . "$TESTS_DIR/lib/postfix.sh"
-if ! pf_available; then echo "skip: Postfix needs root"; finish; fi
+if ! pf_available; then skip "the tests against a real Postfix" "Postfix needs root"; finish; fi
 mail_setup
 make_cert
 pf_start || exit 1

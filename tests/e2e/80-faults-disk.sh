@@ -72,6 +72,9 @@ complete_intact() { complete "$1" "$2" && intact "$1" "$2"; }
 as_nobody=""
 if [ $can_mount -eq 1 ]; then
   mnt "$TMP/ro" size=1m,ro || exit 1
+elif [ "$(id -u)" -ne 0 ]; then
+  skip "read-only and full file systems" "needs root: tmpfs mounts, or running convex as another user"
+  finish
 else
   echo "note: cannot mount tmpfs here; read-only cases run as nobody, disk-full cases skipped"
   as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
@@ -108,7 +111,7 @@ check "complete and intact" complete_intact "$TMP/out2" "$TMP/arch2"
 # (the run directory, then the archive's PDFs, the web edition, the mail
 # are cut in turn as the size grows), then only the archive on one.
 if [ $can_mount -eq 0 ]; then
-  echo "SKIP disk full: no tmpfs mount here (not root or no CAP_SYS_ADMIN)"
+  skip "disk full at every stage" "no tmpfs mount here (no CAP_SYS_ADMIN)"
   finish
 fi
 k=0

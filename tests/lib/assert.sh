@@ -5,6 +5,7 @@
 #   run_convex stats --pair A/B ...     # sets $out, $err, $rc
 #   expect_rc 65; expect_err 'prices.csv:3: ...'; expect_out '"a":"SBI"'
 #   check "description" test-command...
+#   skip "description" "why it cannot run here"   # counted as skipped
 #   finish                              # exits non-zero when a check failed
 set -u
 export LC_ALL=C TZ=UTC
@@ -56,4 +57,6 @@ expect_one_line() {
   if [ "$n" -eq 1 ]; then _pass "${1:-one line on stderr}"
   else _fail "${1:-one line on stderr}" "got $n lines: $err"; fi
 }
+# skip DESC WHY: a check that cannot run here, counted as skipped (not passed)
+skip() { echo "skip $TALLY_PREFIX:$TEST_NAME: $1 ($2)" >> "$TALLY"; echo "skip - $1 ($2)"; }
 finish() { exit $_failed; }

@@ -400,6 +400,7 @@ SUBST = [
     (r"\bhttps?://[\w.-]*example\.(?:com|org|net)\S*", r"$DOCTEST_HTTP/"),
     (r"(?<![\w/$.-])(%s)(?=[/\s\"';]|$)" % "|".join(re.escape(d) for d in FAKE_ROOT_DIRS),
      r"$DOCTEST_ROOT\1"),
+    (r"(?<![\w/$.-])/tmp/", r"$DOCTEST_TMP/"),
     (r"\bFILE\.eml\b", r'"$(ls out/demo/*/mail/*.eml | head -n 1)"'),
 ]
 SKIP_CMDS = [
@@ -516,7 +517,7 @@ def make_scratch(base, name, convex):
     ex = os.path.join(root, "usr", "local", "share", "doc", "convex", "examples")
     shutil.copytree(os.path.join(REPO, "jobs"), ex)
     tmp = os.path.join(d, "tmp")
-    os.makedirs(tmp)
+    os.makedirs(os.path.join(tmp, "home"))
     return repo, root, tmp
 
 
@@ -578,7 +579,7 @@ def run_group(g, args, ctx):
     env.update(srv_env)
     env.update({"PATH": bindir + ":" + env.get("PATH", "/usr/bin:/bin"),
                 "DOCTEST_REPO": REPO, "DOCTEST_BUILD": os.path.dirname(convex),
-                "DOCTEST_ROOT": root, "DOCTEST_TMP": tmp, "TMPDIR": tmp,
+                "DOCTEST_ROOT": root, "DOCTEST_TMP": tmp, "TMPDIR": tmp, "HOME": os.path.join(tmp, "home"),
                 "LC_ALL": "C", "TZ": "UTC"})
     env.pop("CONVEX_UNSUBSCRIBE_SECRET", None)
     log = os.path.join(args.logdir or base, "doctest-%s.log" % re.sub(r"[^\w.-]", "_", g.src))
