@@ -305,6 +305,7 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 			.unsubscribe_url = unsub,
 			.unsubscribe_mailto = token[0] ? d->unsubscribe_mailto : NULL,
 			.unsubscribe_token = token, .reply_to = d->reply_to,
+			.list_name = d->title, .list_label = b->job->name,
 		};
 		struct cx_error me = { 0 };
 

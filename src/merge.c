@@ -1,6 +1,7 @@
 /* merge.c - `convex merge`: the shards of a run assembled into the run
  * (run.h). The shards' results replace the prices and statistics; every
  * later stage is run.c's. */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,13 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 			       path, s0->dir, SHARD_FILE);
 	if ((r->job = job_load(path, e)) == NULL)
 		return -1;
-	if (r->args.out != NULL)
-		job_set_out(r->job, r->args.out);
+	/* Without --out the run goes beside its shards, as `send` finds a
+	 * run's outputs beside its directory. */
+	char *parent = xstrdup(s0->dir);
+	job_set_out(r->job, r->args.out != NULL ? r->args.out : dirname(parent));
+	free(parent);
+	if (job_check_env(r->job, r->args.no_mail ? 0 : JOB_ENV_MAIL, e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	if (r->job->npairs != s0->watchlist)
 		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);

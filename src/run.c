@@ -7,6 +7,7 @@
  * status 3 while everything else is delivered.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "progress.h"
 #include "quality.h"
 #include "rank.h"
+#include "resume.h"
 #include "run_stages.h"
 #include "runlock.h"
 #include "site.h"
@@ -633,7 +635,7 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -715,7 +717,12 @@ static void print_shard_summary(const struct run *r, double secs)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
+	/* Absolute, so that the command works from wherever it is pasted. */
+	char abs[PATH_MAX];
+	if (realpath(r->dir.out, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", r->dir.out);
+	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
+	       r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -946,6 +953,10 @@ static int run_load_job(struct run *r, struct cx_error *e)
 		return -1;
 	if (a->out != NULL)
 		job_set_out(r->job, a->out);
+	/* Every variable the job names, before a minute is spent computing. */
+	if (job_check_env(r->job, (a->no_mail || a->shard.n > 0 ? 0 : JOB_ENV_MAIL) |
+			  (a->offline ? 0 : JOB_ENV_FETCH), e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	runjson_set(r->rj, "job", r->job->name);
 	runjson_set(r->rj, "job_file", r->job->path);
