@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "job.h"
+#include "plural.h"
 #include "pool.h"
 #include "run.h"
 #include "shard.h"
@@ -272,8 +273,9 @@ int cmd_check(int argc, char **argv)
 		return cmd_fail(&e);
 	rc = job_check_env(j, env, &e) != 0 ? -1 : check_job_inputs(j, &e);
 	if (rc == 0)
-		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
-		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+		printf("%s: ok: %zu %s, %zu price %s, %zu HTTP %s, %zu watchlist %s\n", j->path,
+		       j->nassets, plural(j->nassets, "asset", "assets"), j->nfiles, plural(j->nfiles, "file", "files"),
+		       j->nsources, plural(j->nsources, "source", "sources"), j->npairs, plural(j->npairs, "pair", "pairs"));
 	char sup[1024];
 	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
 		printf("%s\n", sup);
