@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <libxml/parser.h>
@@ -219,8 +220,21 @@ static void rng_error(void *ctx, xmlErrorPtr err)
 		    "%s (schema %s)", msg, JOB_SCHEMA);
 }
 
+/* libxml2's own diagnostics of the schema's parse, kept (the first line)
+ * for convex's message instead of being printed raw on stderr. */
+static void schema_parse_error(void *ctx, xmlErrorPtr err)
+{
+	char *first = ctx;
+
+	if (first[0] != '\0' || err == NULL || err->message == NULL)
+		return;
+	snprintf(first, CX_ERRMSG_MAX / 2, "%s", err->message);
+	first[strcspn(first, "\n")] = '\0';
+}
+
 static int validate_schema(xmlDoc *doc, struct checker *c)
 {
+	char why[CX_ERRMSG_MAX / 2] = "";
 	char schema[JOB_PATH_MAX];
 	xmlRelaxNGParserCtxtPtr pctx;
 	xmlRelaxNGPtr rng = NULL;
@@ -229,12 +243,18 @@ static int validate_schema(xmlDoc *doc, struct checker *c)
 
 	if (paths_data_file(JOB_SCHEMA, schema, sizeof schema) == NULL)
 		return cx_fail(c->first, CX_ESOFTWARE, "data directory path too long");
+	if (access(schema, R_OK) != 0)
+		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot read the job schema: %s (set CONVEX_DATADIR?)",
+			       schema, strerror(errno));
 	pctx = xmlRelaxNGNewParserCtxt(schema);
-	if (pctx != NULL)
+	if (pctx != NULL) {
+		xmlRelaxNGSetParserStructuredErrors(pctx, schema_parse_error, why);
 		rng = xmlRelaxNGParse(pctx);
+	}
 	xmlRelaxNGFreeParserCtxt(pctx);
 	if (rng == NULL)
-		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot load the job schema (set CONVEX_DATADIR?)", schema);
+		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot load the job schema%s%s (set CONVEX_DATADIR?)",
+			       schema, why[0] ? ": " : "", why);
 	vctx = xmlRelaxNGNewValidCtxt(rng);
 	if (vctx == NULL) {
 		cx_fail(c->first, CX_ESOFTWARE, "out of memory validating a job");

@@ -172,7 +172,7 @@ static int merge_pairs(struct run *r, struct cx_error *e)
 
 static int merge_model(struct run *r, const char *job, struct cx_error *e)
 {
-	double t = runjson_now();
+	double t = run_stage_begin("merge");
 
 	if (read_shards(r, e) != 0 || merge_job(r, job, e) != 0 || merge_assets(r, e) != 0)
 		return -1;
@@ -181,7 +181,7 @@ static int merge_model(struct run *r, const char *job, struct cx_error *e)
 		return -1;
 	run_rank_pairs(r);
 	run_relate_pairs(r);
-	runjson_stage(r->rj, "merge", runjson_now() - t);
+	run_stage_end(r, "merge", t, r->rep.npairs, "pair", "pairs");
 	return 0;
 }
 
