@@ -66,6 +66,13 @@ void sendpool_start(struct sendpool *p, struct send_item *items, size_t n,
 		    sendpool_accepted_fn *accepted, void *ctx);
 void sendpool_wait(struct sendpool *p, double *seconds);
 
+/* While `on`, SIGTERM and SIGINT no longer kill the process: they ask the
+ * pool to take no new message, so the transactions under way finish (and
+ * the caller records them) instead of leaving an unknown outcome. Off
+ * restores the previous handlers. sendpool_stopping says whether one came. */
+void sendpool_catch_signals(bool on);
+bool sendpool_stopping(void);
+
 /* sendpool_start and sendpool_wait at once. */
 void sendpool_send(struct sendpool *p, struct send_item *items, size_t n,
 		   sendpool_accepted_fn *accepted, void *ctx, double *seconds);

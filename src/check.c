@@ -1,11 +1,14 @@
 /* check.c - a job's inputs, without running it (check.h). */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "log.h"
 #include "prices.h"
+#include "quality.h"
+#include "subscribers.h"
 
 /* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
 static bool fetched(const struct job *j, const char *sym)
@@ -40,6 +43,35 @@ static int check_symbols(const struct job *j, const struct prices *p, struct cx_
 	return bad ? -1 : 0;
 }
 
+/* The data-quality notes of the job's price files, as a run would log them
+ * (a diagnostic: they do not fail the check). */
+static void check_quality(const struct job *j, struct prices *p)
+{
+	struct quality_report q;
+
+	quality_apply(p, &j->quality, (int64_t)time(NULL), &q);
+	for (size_t i = 0; i < q.n; i++)
+		log_warn("data quality of \"%s\": %s", q.notes[i].symbol, q.notes[i].text);
+	quality_report_release(&q);
+}
+
+/* Every malformed subscriber and suppression row, each logged with
+ * file:line by subscribers_load; the first error line counts them. */
+static int check_subscriber_rows(const struct job *j, struct cx_error *e)
+{
+	struct subscribers *s = subscribers_load(j->digest.subscribers, j->digest.suppression, e);
+
+	if (s == NULL)
+		return -1;
+	size_t bad = s->nbad;
+	subscribers_free(s);
+	if (bad == 0)
+		return 0;
+	return cx_fail(e, CX_EDATA, "%s: %zu bad subscriber/suppression row%s (listed above); "
+		       "send skips %s and mails everyone else", j->path, bad, bad == 1 ? "" : "s",
+		       bad == 1 ? "it" : "them");
+}
+
 int check_job_inputs(const struct job *j, struct cx_error *e)
 {
 	struct prices *p = prices_new();
@@ -57,6 +89,8 @@ int check_job_inputs(const struct job *j, struct cx_error *e)
 	}
 	if (!bad && check_symbols(j, p, e) != 0)
 		bad++;
+	if (!bad)
+		check_quality(j, p);
 	const char *files[2] = {j->digest.subscribers, j->digest.suppression};
 	for (int k = 0; k < 2 && !bad; k++)
 		if (files[k] && access(files[k], R_OK) != 0) {
@@ -64,6 +98,8 @@ int check_job_inputs(const struct job *j, struct cx_error *e)
 				k ? "suppression" : "subscribers", files[k], strerror(errno));
 			bad = 1;
 		}
+	if (!bad && files[0] != NULL && check_subscriber_rows(j, e) != 0)
+		bad = 1;
 	prices_free(p);
 	return bad ? -1 : 0;
 }

@@ -41,10 +41,12 @@ static void send_usage(FILE *f)
 		   "  --eml           write the messages as .eml files into RUNDIR/mail/\n"
 		   "                  instead of the recorded transport\n"
 		   "  -h, --help      show this help and exit\n\n"
-		   "Exit status: 0 all delivered, 3 some deferred or failed, 64 usage,\n"
-		   "65 bad subscriber file, 66 RUNDIR is not a run directory, 69 relay\n"
-		   "unreachable, 75 another delivery is running, 76 no STARTTLS, 77\n"
-		   "authentication refused, 78 bad job, or a variable it names is not set.\n");
+		   "Exit status: 0 all delivered, 3 some deferred, unknown or failed, 64 usage,\n"
+		   "65 bad subscriber file, 66 RUNDIR is not a run directory, 75 relay down\n"
+		   "(the rest stays queued), stopped by SIGTERM, or another delivery is\n"
+		   "running, 76 no STARTTLS or certificate refused, 77 authentication\n"
+		   "refused, 78 bad job, or a variable it names is not set\n"
+		   "(docs/mail-delivery.md).\n");
 }
 
 /* Returns 1 to go on, 0 after --help, -1 with `e` set. */

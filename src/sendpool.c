@@ -1,5 +1,6 @@
 /* sendpool.c - parallel SMTP connections for a batch (sendpool.h). */
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,37 @@ struct sendpool {
 	void *ctx;
 	double next_slot;           /* rate limit: earliest time of the next send */
 };
+
+/* Set by the signal handler (async-signal-safe), read by the workers. */
+static volatile sig_atomic_t stop_requested;
+static struct sigaction old_term, old_int;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void sendpool_catch_signals(bool on)
+{
+	if (on) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		stop_requested = 0;
+		sigaction(SIGTERM, &sa, &old_term);
+		sigaction(SIGINT, &sa, &old_int);
+	} else {
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGINT, &old_int, NULL);
+	}
+}
+
+bool sendpool_stopping(void)
+{
+	return stop_requested != 0;
+}
 
 static double now_s(void)
 {
@@ -72,7 +104,7 @@ static struct send_item *take(struct sendpool *p)
 {
 	struct send_item *it = NULL;
 	double wait = 0;
-	if (relay_is_open(p->relay))
+	if (relay_is_open(p->relay) || stop_requested)
 		return NULL;
 	pthread_mutex_lock(&p->lock);
 	if (p->next < p->nitems) {
@@ -114,7 +146,7 @@ static void send_item(struct worker *w, struct send_item *it)
 		log_info("%s; retrying in %u ms", it->err.msg, pause);
 		g_usleep((gulong)pause * 1000);
 		pause = pause * 2 > SENDPOOL_BACKOFF_MAX_MS ? SENDPOOL_BACKOFF_MAX_MS : pause * 2;
-		if (relay_is_open(w->p->relay))
+		if (relay_is_open(w->p->relay) || stop_requested)
 			return;
 	}
 }
