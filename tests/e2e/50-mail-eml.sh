@@ -50,7 +50,10 @@ check "text: the quiet pair is stable" text_has "$RUN/mail/carol@example.net.eml
 for f in "$RUN/mail/carol@example.net.eml" "$TMP/http/run/mail/carol@example.net.eml"; do
   check "$f: no 'has stable', no 'Good morning', no 'on request'" no_bad_copy "$f"
 done
-check "no public-url: no PDF link either" sh -c "! grep -q 'Deep dive (PDF)' '$TMP/http/run/mail/carol@example.net.eml'"# Subject: the news first, at most 60 characters; a pair whose data ends
+check "no public-url: no PDF link either" sh -c "! grep -q 'Deep dive (PDF)' '$TMP/http/run/mail/carol@example.net.eml'"
+noname() { $PY -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.exit(any(p.get_filename() or p.get_param("name") for p in m.walk() if p.get_content_maintype()=="image"))' "$1"; }
+check "image parts carry no file name (not listed as attachments)" noname "$RUN/mail/carol@example.net.eml"
+# Subject: the news first, at most 60 characters; a pair whose data ends
 # before the digest date never headlines (the ranking's first shift,
 # SBI/SPI +0.29 in the fixture, made stale here).
 subj=$(hdr "$RUN/mail/ada@example.org.eml" Subject)
