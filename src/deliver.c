@@ -583,6 +583,8 @@ static int mark_group(struct batch *b, struct outgoing *o, const struct send_ite
 			ledger_rollback(b->ledger);
 			return -1;
 		}
+		if (it != NULL)    /* -vv: one line per message sent or not */
+			log_debug("mail to %s: %s%s%s", o[i].s->email, st, detail ? ": " : "", detail ? detail : "");
 	}
 	return ledger_commit(b->ledger, e);
 }
@@ -776,6 +778,7 @@ static int run_batch(struct batch *b, struct cx_error *e)
 			*e = we;
 			break;
 		}
+		log_debug("mail to %s: written as .eml", s->email);    /* -vv */
 	}
 	if (i < b->subs->n) {
 		for (size_t j = i + 1; j < b->subs->n; j++)

@@ -218,7 +218,6 @@ static GMimeObject *image_part(const struct image *im, const char *domain)
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer((const char *)im->data, im->len);
 	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
 	char cid[512];
-	const char *base = strrchr(im->path, '/');
 
 	g_mime_part_set_content(part, w);
 	g_object_unref(w);
@@ -226,8 +225,9 @@ static GMimeObject *image_part(const struct image *im, const char *domain)
 	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
 	snprintf(cid, sizeof cid, "%s@%s", im->path, domain);
 	g_mime_object_set_content_id(GMIME_OBJECT(part), cid);
+	/* Inline, referenced by cid, and without a file name: a named part
+	 * is listed as an attachment by some clients (38 "attachments"). */
 	g_mime_object_set_disposition(GMIME_OBJECT(part), "inline");
-	g_mime_part_set_filename(part, base != NULL ? base + 1 : im->path);
 	return GMIME_OBJECT(part);
 }
 

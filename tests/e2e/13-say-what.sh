@@ -36,6 +36,12 @@ run_convex run "$job" --out "$TMP/vv" --no-mail -vv
 expect_rc 0 "run -vv: exit 0"
 check "-vv: one line per watchlist pair ($nwatch)" \
   test "$(printf '%s\n' "$err" | grep -Ec 'debug: pair [A-Z0-9.]+/[A-Z0-9.]+: ')" -eq "$nwatch"
+# -vv with mail (.eml files): one line per message, one per subscriber
+nsubs=$(tail -n +2 "$TMP/job/demo/subscribers.csv" | cut -d, -f1 | tr 'A-Z' 'a-z' | sort -u | grep -c @)
+CONVEX_UNSUBSCRIBE_SECRET=test-secret run_convex run "$job" --out "$TMP/vvm" -vv
+check "-vv with mail: exit 0 or 3" [ "$rc" -eq 0 -o "$rc" -eq 3 ]
+check "-vv: one line per message ($nsubs subscribers)" \
+  test "$(printf '%s\n' "$err" | grep -c 'debug: mail to .*: written as .eml')" -eq "$nsubs"
 # without -v: nothing but warnings
 run_convex run "$job" --out "$TMP/q" --no-mail
 check "default: no info lines" sh -c "! grep -q 'info:' \"\$1\"" _ "$TMP/.err"

@@ -51,6 +51,21 @@ for f in "$RUN/mail/carol@example.net.eml" "$TMP/http/run/mail/carol@example.net
   check "$f: no 'has stable', no 'Good morning', no 'on request'" no_bad_copy "$f"
 done
 check "no public-url: no PDF link either" sh -c "! grep -q 'Deep dive (PDF)' '$TMP/http/run/mail/carol@example.net.eml'"
+noname() { $PY -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.exit(any(p.get_filename() or p.get_param("name") for p in m.walk() if p.get_content_maintype()=="image"))' "$1"; }
+check "image parts carry no file name (not listed as attachments)" noname "$RUN/mail/carol@example.net.eml"
+# Subject: the news first, at most 60 characters; a pair whose data ends
+# before the digest date never headlines (the ranking's first shift,
+# SBI/SPI +0.29 in the fixture, made stale here).
+subj=$(hdr "$RUN/mail/ada@example.org.eml" Subject)
+check "subject is the news then the date: $subj" test "$subj" = "SBI/SPI strengthened materially (+0.29), 8 May 2007"
+check "subject at most 60 characters" test "$($PY -c 'import sys; print(len(sys.argv[1]))' "$subj")" -le 60
+mkdir -p "$TMP/stale"; cp -r "$RUN" "$TMP/stale/run"; rm -rf "$TMP/stale/run/mail"
+sed -i 's/\(<pair id="SBI-SPI" .*\)as-of="2007-05-08"/\1as-of="2001-01-02"/' "$TMP/stale/run/report.xml"
+check "fixture made stale" grep -q 'id="SBI-SPI".*as-of="2001-01-02"' "$TMP/stale/run/report.xml"
+run_convex send "$TMP/stale/run" --job "$TMP/job.xml"
+subj=$(hdr "$TMP/stale/run/mail/ada@example.org.eml" Subject)
+check "a stale pair never headlines: $subj" test "$subj" = "SPI/SII weakened modestly (-0.15), 8 May 2007"
+
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"
 check "rebuilt message is byte-identical" cmp -s "$TMP/first.eml" "$RUN/mail/ada@example.org.eml"

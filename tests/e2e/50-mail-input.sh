@@ -75,4 +75,18 @@ sys.exit(0 if len(a) == 1 and a[0].addr_spec == "ada@example.org" and "evil" in 
 CONVEX_TEST_SECRET= run_convex send "$RUN" --job "$TMP/job.xml"
 expect_rc 78 "no unsubscribe secret with SMTP: exit 78"
 expect_err "environment variable CONVEX_TEST_SECRET (the unsubscribe secret) is not set"
+# Header settings are checked by `check` before any mail is built: every
+# bad one listed with the job file and line.
+sed -e 's|unsubscribe-url="https://research.example.com/unsubscribe"|unsubscribe-url="https://research.example.com/u?a=1?b=2\&gt;"|' \
+    -e 's|unsubscribe-mailto="unsubscribe@example.com"|unsubscribe-mailto="Unsub \&lt;u@example.com\&gt;"|' \
+    -e 's|from="Convex Research \&lt;research@example.com\&gt;"|from="Convex Research" reply-to="replies at example"|' \
+    "$TMP/job.xml" > "$TMP/headers.xml"
+check "the header job differs" sh -c "! cmp -s '$TMP/job.xml' '$TMP/headers.xml'"
+run_convex check "$TMP/headers.xml"
+expect_rc 78 "check: bad header settings: exit 78"
+expect_err 'headers.xml:'
+expect_err 'from on <digest>:'
+expect_err 'reply-to on <digest>:'
+expect_err 'unsubscribe-mailto="Unsub <u@example.com>" on <digest>; expected one bare address'
+expect_err "unsubscribe-url=\"https://research.example.com/u?a=1?b=2>\" on <digest>"
 finish
