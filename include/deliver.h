@@ -41,6 +41,8 @@ struct deliver_summary {
 				 them again with the same Message-ID */
 	size_t pending;       /* still queued: not attempted because the batch
 				 stopped (or the relay failed with the breaker open) */
+	size_t skipped;       /* bad subscriber/suppression rows and messages
+				 that could not be built: reported, skipped */
 	int relay_down;       /* the relay's circuit breaker stopped the batch */
 	char transport[256];  /* the relay's URL; "" for .eml files */
 	double send_seconds;  /* wall time inside SMTP transactions (run.json) */
@@ -49,7 +51,7 @@ struct deliver_summary {
 /* Deliver the digest of the run in `run_dir`
  * (OUT/YYYY-MM-DD, with report.xml and charts/) for `job`.
  * Returns 0 when every message was written or accepted, 1 when some were
- * deferred, unknown or failed (the summary says which; exit status 3), -1
+ * deferred, unknown or failed or bad rows were skipped (the summary says which; exit status 3), -1
  * with `e` set when the batch could not run or stopped: CX_ECONFIG (a
  * setting or environment variable missing, CA file unreadable), CX_EDATA
  * (subscriber file), CX_ENOPERM (AUTH refused), CX_EPROTOCOL (no STARTTLS,

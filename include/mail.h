@@ -73,6 +73,8 @@ struct mail_content {
 	const char *unsubscribe_mailto; /* addr-spec or NULL; subject "unsubscribe TOKEN ADDR" */
 	const char *unsubscribe_token;
 	const char *reply_to;      /* NULL: none */
+	const char *list_name;     /* List-Id phrase (the digest title), or NULL */
+	const char *list_label;    /* List-Id label (the job name); NULL: no List-Id */
 };
 
 /* Build the message. On success *out is a malloc'd buffer of *len bytes

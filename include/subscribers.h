@@ -5,13 +5,16 @@
  * "email"; lines whose first field starts with "#" are comments). `pairs`
  * is empty (every watchlist pair) or a ";"-separated list of "A/B" pairs
  * and group names. Addresses are parsed by mail_parse_address; a malformed
- * address or a control character (CR, LF, ...) in any field is an error
- * naming file:line, so nothing a subscriber file holds can add a header.
+ * address, a control character (CR, LF, ...) or invalid UTF-8 in any field
+ * is logged as an error naming file:line and the row is skipped (counted in
+ * nbad): one bad row costs that row, and nothing a subscriber file holds can
+ * add a header.
  * Addresses compare case-insensitively; a repeated address keeps its first
  * line (and is logged as a warning), so everyone gets one message.
  *
  * Suppression: one address per line ("#" comments and blank lines
- * skipped); always honoured.
+ * skipped); always honoured. A malformed line is logged with file:line,
+ * skipped and counted in nbad.
  */
 #ifndef CONVEX_SUBSCRIBERS_H
 #define CONVEX_SUBSCRIBERS_H
@@ -42,12 +45,15 @@ struct subscribers {
 	size_t n;
 	char **suppressed;               /* lowercased addresses, sorted */
 	size_t nsuppressed;
+	size_t nbad;                     /* rows skipped as malformed (logged) */
 };
 
 /* Read the subscriber file at `path` and the suppression file at
  * `suppression` (NULL: none) into a new list. Returns NULL with `e` set:
- * CX_ENOINPUT for an unreadable file, CX_EDATA for malformed content
- * ("subscribers.csv:4: \"bob@\" is not one valid e-mail address").
+ * CX_ENOINPUT for an unreadable file, CX_EDATA for a file that is not CSV
+ * or past SUBSCRIBERS_MAX. A malformed row is not an error: it is logged
+ * ("subscribers.csv:4: \"bob@\" is not one valid e-mail address; row
+ * skipped") and counted in nbad.
  * Caller frees with subscribers_free. */
 struct subscribers *subscribers_load(const char *path, const char *suppression,
 				     struct cx_error *e);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "prices.h"
 #include "quality.h"
+#include "subscribers.h"
 
 /* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
 static bool fetched(const struct job *j, const char *sym)
@@ -54,6 +55,23 @@ static void check_quality(const struct job *j, struct prices *p)
 	quality_report_release(&q);
 }
 
+/* Every malformed subscriber and suppression row, each logged with
+ * file:line by subscribers_load; the first error line counts them. */
+static int check_subscriber_rows(const struct job *j, struct cx_error *e)
+{
+	struct subscribers *s = subscribers_load(j->digest.subscribers, j->digest.suppression, e);
+
+	if (s == NULL)
+		return -1;
+	size_t bad = s->nbad;
+	subscribers_free(s);
+	if (bad == 0)
+		return 0;
+	return cx_fail(e, CX_EDATA, "%s: %zu bad subscriber/suppression row%s (listed above); "
+		       "send skips %s and mails everyone else", j->path, bad, bad == 1 ? "" : "s",
+		       bad == 1 ? "it" : "them");
+}
+
 int check_job_inputs(const struct job *j, struct cx_error *e)
 {
 	struct prices *p = prices_new();
@@ -80,6 +98,8 @@ int check_job_inputs(const struct job *j, struct cx_error *e)
 				k ? "suppression" : "subscribers", files[k], strerror(errno));
 			bad = 1;
 		}
+	if (!bad && files[0] != NULL && check_subscriber_rows(j, e) != 0)
+		bad = 1;
 	prices_free(p);
 	return bad ? -1 : 0;
 }

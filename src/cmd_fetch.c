@@ -122,6 +122,33 @@ static int parse_args(int argc, char **argv, struct fetch_opts *o,
 	return 0;
 }
 
+/* The status after a fetch with failures: the first failure's code, and a
+ * line that says what is left of each failed symbol (stored prices kept,
+ * or none at all). 0 when nothing failed. */
+static int failed_status(const struct fetch_report *rep, struct cx_error *e)
+{
+	size_t failed = 0, kept = 0;
+	int code = CX_OK;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		if (rep->items[i].status != FETCH_FAILED)
+			continue;
+		if (failed++ == 0)
+			code = rep->items[i].why.code;
+		kept += rep->items[i].stored > 0;
+	}
+	if (failed == 0)
+		return 0;
+	if (kept == failed)
+		cx_fail(e, code, "%zu of %zu source symbols failed; their stored prices were kept", failed, rep->n);
+	else if (kept == 0)
+		cx_fail(e, code, "%zu of %zu source symbols failed; none of them has stored prices", failed, rep->n);
+	else
+		cx_fail(e, code, "%zu of %zu source symbols failed; %zu kept their stored prices, %zu have none",
+			failed, rep->n, kept, failed - kept);
+	return cmd_fail(e);
+}
+
 int cmd_fetch(int argc, char **argv)
 {
 	struct cx_error e = {0};
@@ -156,14 +183,7 @@ int cmd_fetch(int argc, char **argv)
 	}
 	fetch_report_print(stdout, &rep);
 	fflush(stdout);
-	rc = 0;
-	for (size_t i = 0; i < rep.n; i++)
-		if (rep.items[i].status == FETCH_FAILED) {
-			cx_fail(&e, rep.items[i].why.code, "%zu of %zu source symbols failed; the stored prices were kept",
-				rep.failed, rep.n);
-			rc = cmd_fail(&e);
-			break;
-		}
+	rc = failed_status(&rep, &e);
 done:
 	fetch_report_release(&rep);
 	job_free(j);

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "err.h"
 #include "inbox.h"
@@ -22,7 +23,7 @@ static void inbox_usage(FILE *f)
 		   "  anything else                      left alone, counted\n"
 		   "Messages are never moved or deleted; one already acted on is skipped,\n"
 		   "so running it again on the same mailbox changes nothing.\n\n"
-		   "  -j, --job JOB   the job file (required)\n"
+		   "      --job JOB   the job file (required)\n"
 		   "  -h, --help      show this help and exit\n\n"
 		   "Exit status: 0 every message handled, 3 some could not be parsed (named\n"
 		   "on stderr and skipped), 64 usage, 65 stdin too large, 66 PATH missing,\n"
@@ -43,15 +44,15 @@ int cmd_inbox(int argc, char **argv)
 
 	cx_error_clear(&e);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'j') {
 			jobpath = optarg;
 		} else if (c == 'h') {
 			inbox_usage(stdout);
 			return 0;
 		} else {
-			inbox_usage(stderr);
-			return cx_exitcode(CX_EUSAGE);
+			cliargs_bad_option("inbox", argv, c, &e);
+			return cmd_fail(&e);
 		}
 	}
 	if (jobpath == NULL || argc - optind > 1) {

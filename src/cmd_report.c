@@ -42,7 +42,8 @@ static void help(FILE *f)
 		"Usage: convex report --prices [SYMBOL=]FILE... --pair A/B --out DIR\n"
 		"                     [--as-of YYYY-MM-DD] [--lookback-years N]\n"
 		"                     [--name SYMBOL=NAME]... [--paper a4|letter] [--png]\n"
-		"Write the correlation deep dive of the pair A/B as DIR/A-B.pdf (PDF/A-1b).\n\n"
+		"Write the correlation deep dive of the pair A/B as DIR/A-B.pdf (PDF/A-1b)\n"
+		"and print the path of every file written, one a line.\n\n"
 		"  --prices [SYMBOL=]FILE  a CSV price file (wide, per-symbol OHLC or long);\n"
 		"                          repeat the option or list several files after it\n"
 		"  --pair A/B              the pair\n"
@@ -208,6 +209,7 @@ static int write_pngs(const struct report_args *a, const struct pair_stats *s,
 			free(png);
 			if (rc)
 				return -1;
+			printf("%s\n", path);
 		}
 	}
 	return 0;
@@ -242,6 +244,7 @@ static int run(const struct report_args *a, struct cx_error *e)
 				    NULL, 0, 0, qa ? qa->text : NULL, qb ? qb->text : NULL};
 	if (deepdive_write(path, &in, a->paper, e) != 0)
 		goto out;
+	printf("%s\n", path);    /* every file written, one a line */
 	if (a->png && write_pngs(a, &s, e) != 0)
 		goto out;
 	rc = 0;

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "job.h"
+#include "plural.h"
 #include "pool.h"
 #include "run.h"
 #include "shard.h"
@@ -85,7 +86,8 @@ static void help(FILE *f, const char *cmd)
 		   "                'convex merge' makes the run of the N shards\n"
 		   "  -q, --quiet   no progress bar; warnings, errors and the summary (twice:\n"
 		   "                errors only)\n"
-		   "  -v, --verbose also print progress information\n"
+		   "  -v, --verbose each stage's start, end, duration and counts (twice:\n"
+		   "                also one line per pair)\n"
 		   "  -h, --help    show this help and exit\n\n"
 		   "Writes run.json (timings per stage, counts, warnings) into the run directory.\n\n"
 		   "Exit status: 0 all good, 3 finished but some pairs were skipped (missing or\n"
@@ -272,8 +274,9 @@ int cmd_check(int argc, char **argv)
 		return cmd_fail(&e);
 	rc = job_check_env(j, env, &e) != 0 ? -1 : check_job_inputs(j, &e);
 	if (rc == 0)
-		printf("%s: ok: %zu assets, %zu price files, %zu HTTP sources, %zu watchlist pairs\n",
-		       j->path, j->nassets, j->nfiles, j->nsources, j->npairs);
+		printf("%s: ok: %zu %s, %zu price %s, %zu HTTP %s, %zu watchlist %s\n", j->path,
+		       j->nassets, plural(j->nassets, "asset", "assets"), j->nfiles, plural(j->nfiles, "file", "files"),
+		       j->nsources, plural(j->nsources, "source", "sources"), j->npairs, plural(j->npairs, "pair", "pairs"));
 	char sup[1024];
 	if (rc == 0 && j->digest.present && (rc = suppress_summary(j, sup, sizeof sup, &e)) == 0)
 		printf("%s\n", sup);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "plural.h"
 #include "cliargs.h"
 #include "cmd.h"
 #include "date.h"
@@ -356,8 +357,8 @@ static int all_pairs(const struct prices *p, const struct stats_args *args,
 		}
 	}
 	if (skipped > 0)
-		return cx_fail(e, CX_EPARTIAL, "%zu of %zu pairs skipped", skipped,
-			       n * (n - 1) / 2);
+		return cx_fail(e, CX_EPARTIAL, "%zu of %zu %s skipped", skipped, n * (n - 1) / 2,
+			       plural(n * (n - 1) / 2, "pair", "pairs"));
 	return 0;
 }
 

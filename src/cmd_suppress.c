@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "err.h"
 #include "job.h"
@@ -24,7 +25,7 @@ static void suppress_usage(FILE *f)
 		   "  list             address, reason, source, time; tab-separated\n"
 		   "  export           the addresses, one a line (a file import reads back)\n"
 		   "  import FILE      add every address of FILE (one a line, # comments)\n"
-		   "  -j, --job JOB    the job file (required)\n"
+		   "      --job JOB    the job file (required)\n"
 		   "  -r, --reason R   unsubscribe-web, unsubscribe-mail, bounce-hard,\n"
 		   "                   bounce-soft, complaint or manual (default)\n"
 		   "  -s, --source T   where the request came from (default: command line)\n"
@@ -110,7 +111,7 @@ int cmd_suppress(int argc, char **argv)
 
 	cx_error_clear(&e);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:r:s:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:s:h", longopts, NULL)) != -1) {
 		if (c == 'j') {
 			jobpath = optarg;
 		} else if (c == 'r') {
@@ -125,8 +126,8 @@ int cmd_suppress(int argc, char **argv)
 			suppress_usage(stdout);
 			return 0;
 		} else {
-			suppress_usage(stderr);
-			return cx_exitcode(CX_EUSAGE);
+			cliargs_bad_option("suppress", argv, c, &e);
+			return cmd_fail(&e);
 		}
 	}
 	if (jobpath == NULL || optind >= argc) {

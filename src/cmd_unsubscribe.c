@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cliargs.h"
 #include "cmd.h"
 #include "err.h"
 #include "job.h"
@@ -20,7 +21,7 @@ static void unsubscribe_usage(FILE *f)
 		   "QUERY_STRING, CONTENT_LENGTH, CONTENT_TYPE and the body on stdin; writes\n"
 		   "the response on stdout and one log line on stderr. docs/subscribers.md\n"
 		   "shows the nginx + fcgiwrap setup.\n\n"
-		   "  -j, --job JOB   the job file (default: $CONVEX_JOB)\n"
+		   "      --job JOB   the job file (default: $CONVEX_JOB)\n"
 		   "  -h, --help      show this help and exit\n\n"
 		   "Exit status: 0 answered (200, 400 or 405), 64 usage, 70 or 75 the\n"
 		   "suppression list could not be written (answered 503), 78 bad job or\n"
@@ -41,15 +42,15 @@ int cmd_unsubscribe(int argc, char **argv)
 
 	cx_error_clear(&e);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'j') {
 			jobpath = optarg;
 		} else if (c == 'h') {
 			unsubscribe_usage(stdout);
 			return 0;
 		} else {
-			unsubscribe_usage(stderr);
-			return cx_exitcode(CX_EUSAGE);
+			cliargs_bad_option("unsubscribe", argv, c, &e);
+			return cmd_fail(&e);
 		}
 	}
 	if (jobpath == NULL || optind != argc) {

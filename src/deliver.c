@@ -305,6 +305,7 @@ static int build(struct batch *b, const struct subscriber *s, time_t date,
 			.unsubscribe_url = unsub,
 			.unsubscribe_mailto = token[0] ? d->unsubscribe_mailto : NULL,
 			.unsubscribe_token = token, .reply_to = d->reply_to,
+			.list_name = d->title, .list_label = b->job->name,
 		};
 		struct cx_error me = { 0 };
 
@@ -582,6 +583,8 @@ static int mark_group(struct batch *b, struct outgoing *o, const struct send_ite
 			ledger_rollback(b->ledger);
 			return -1;
 		}
+		if (it != NULL)    /* -vv: one line per message sent or not */
+			log_debug("mail to %s: %s%s%s", o[i].s->email, st, detail ? ": " : "", detail ? detail : "");
 	}
 	return ledger_commit(b->ledger, e);
 }
@@ -762,9 +765,20 @@ static int run_batch(struct batch *b, struct cx_error *e)
 			b->sum->suppressed++;
 			continue;
 		}
-		int rc = write_eml(b, s, e);
-		if (rc != 0)
+		struct cx_error we = { 0 };
+		int rc = write_eml(b, s, &we);
+		if (rc != 0 && we.code == CX_EDATA) {
+			/* This subscriber's message cannot be built (its row):
+			 * reported and skipped, everyone else gets theirs. */
+			log_error("%s; skipped", we.msg);
+			b->sum->skipped++;
+			continue;
+		}
+		if (rc != 0) {
+			*e = we;
 			break;
+		}
+		log_debug("mail to %s: written as .eml", s->email);    /* -vv */
 	}
 	if (i < b->subs->n) {
 		for (size_t j = i + 1; j < b->subs->n; j++)
@@ -789,11 +803,12 @@ int deliver_digest(const struct job *job, const char *run_dir,
 		return 0;
 	if (setup(&b, e) == 0) {
 		sum->subscribers = b.subs->n;
+		sum->skipped = b.subs->nbad;
 		rc = run_batch(&b, e);
 	}
 	release(&b);
 	relay_release(&b.relay);
-	if (rc == 0 && (sum->deferred > 0 || sum->failed > 0 || sum->unknown > 0))
+	if (rc == 0 && (sum->deferred > 0 || sum->failed > 0 || sum->unknown > 0 || sum->skipped > 0))
 		rc = 1;
 	return rc;
 }
@@ -803,12 +818,18 @@ void deliver_summary_print(FILE *f, const struct deliver_summary *s)
 	if (s->transport[0] == '\0') {
 		fprintf(f, "mail: %zu written, %zu suppressed%s\n", s->written, s->suppressed,
 			s->pending ? " (stopped early; the rest waits for the next run)" : "");
+		if (s->skipped)
+			fprintf(f, "mail: %zu bad subscriber row%s skipped (listed above with file:line)\n",
+				s->skipped, s->skipped == 1 ? "" : "s");
 		return;
 	}
 	fprintf(f, "mail: %zu sent, %zu deferred, %zu failed, %zu suppressed, %zu already sent, "
 		"%zu unknown, %zu still queued (via %s)%s\n",
 		s->sent, s->deferred, s->failed, s->suppressed, s->already, s->unknown, s->pending,
 		s->transport, s->pending && !s->relay_down ? " (stopped early; the rest waits for the next run)" : "");
+	if (s->skipped)
+		fprintf(f, "mail: %zu bad subscriber row%s skipped (listed above with file:line)\n",
+			s->skipped, s->skipped == 1 ? "" : "s");
 	if (s->relay_down)
 		fprintf(f, "relay down: %zu message%s left queued for the next run\n", s->pending,
 			s->pending == 1 ? "" : "s");

@@ -592,11 +592,13 @@ int inbox_process(const struct job *job, const char *path, struct inbox_summary 
 		ib.bounce_addr[0] = '\0';
 	if (token_keyring_from_job(job, &ib.keys, e) < 0)
 		return -1;
-	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) != 0)
+	int from_stdin = path == NULL || !strcmp(path, "-");
+	memset(&st, 0, sizeof st);
+	if (!from_stdin && stat(path, &st) != 0)
 		return cx_fail(e, CX_ENOINPUT, "%s: %s", path, strerror(errno));
 	if ((ib.sup = suppress_open(job, true, e)) == NULL)
 		return -1;
-	if (path == NULL || !strcmp(path, "-"))
+	if (from_stdin)
 		rc = read_stdin(&ib, e);
 	else if (S_ISDIR(st.st_mode))
 		rc = read_maildir(&ib, path, e);

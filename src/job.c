@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <libxml/parser.h>
@@ -23,6 +24,7 @@
 
 #include "job.h"
 #include "log.h"
+#include "mail.h"
 #include "paths.h"
 #include "xalloc.h"
 
@@ -219,8 +221,21 @@ static void rng_error(void *ctx, xmlErrorPtr err)
 		    "%s (schema %s)", msg, JOB_SCHEMA);
 }
 
+/* libxml2's own diagnostics of the schema's parse, kept (the first line)
+ * for convex's message instead of being printed raw on stderr. */
+static void schema_parse_error(void *ctx, xmlErrorPtr err)
+{
+	char *first = ctx;
+
+	if (first[0] != '\0' || err == NULL || err->message == NULL)
+		return;
+	snprintf(first, CX_ERRMSG_MAX / 2, "%s", err->message);
+	first[strcspn(first, "\n")] = '\0';
+}
+
 static int validate_schema(xmlDoc *doc, struct checker *c)
 {
+	char why[CX_ERRMSG_MAX / 2] = "";
 	char schema[JOB_PATH_MAX];
 	xmlRelaxNGParserCtxtPtr pctx;
 	xmlRelaxNGPtr rng = NULL;
@@ -229,12 +244,18 @@ static int validate_schema(xmlDoc *doc, struct checker *c)
 
 	if (paths_data_file(JOB_SCHEMA, schema, sizeof schema) == NULL)
 		return cx_fail(c->first, CX_ESOFTWARE, "data directory path too long");
+	if (access(schema, R_OK) != 0)
+		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot read the job schema: %s (set CONVEX_DATADIR?)",
+			       schema, strerror(errno));
 	pctx = xmlRelaxNGNewParserCtxt(schema);
-	if (pctx != NULL)
+	if (pctx != NULL) {
+		xmlRelaxNGSetParserStructuredErrors(pctx, schema_parse_error, why);
 		rng = xmlRelaxNGParse(pctx);
+	}
 	xmlRelaxNGFreeParserCtxt(pctx);
 	if (rng == NULL)
-		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot load the job schema (set CONVEX_DATADIR?)", schema);
+		return cx_fail(c->first, CX_ESOFTWARE, "%s: cannot load the job schema%s%s (set CONVEX_DATADIR?)",
+			       schema, why[0] ? ": " : "", why);
 	vctx = xmlRelaxNGNewValidCtxt(rng);
 	if (vctx == NULL) {
 		cx_fail(c->first, CX_ESOFTWARE, "out of memory validating a job");
@@ -797,6 +818,47 @@ void job_set_out(struct job *j, const char *dir)
 	}
 }
 
+/* An unsubscribe URL goes into a header between angle brackets with
+ * "?email=...&token=..." appended: no space, quote, angle bracket,
+ * backslash or control character, and at most one '?'. */
+static bool header_url_ok(const char *u)
+{
+	const char *q = strchr(u, '?');
+
+	if (q != NULL && strchr(q + 1, '?') != NULL)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("<>\"\\`{}|^", *p) != NULL)
+			return false;
+	return true;
+}
+
+/* The digest settings that end up in headers, checked before any mail is
+ * built: from and reply-to one mailbox each, unsubscribe-mailto one bare
+ * address, unsubscribe-url a URL that cannot break List-Unsubscribe. */
+static void check_digest_headers(const struct job *j, xmlNode *n, struct checker *c)
+{
+	const struct job_digest *d = &j->digest;
+	char addr[MAIL_ADDR_MAX + 1], name[MAIL_NAME_MAX + 1];
+	struct cx_error ae;
+	long line = n != NULL ? n->line : 1;
+
+	if (!d->present)
+		return;
+	if (d->from != NULL && mail_parse_address(d->from, addr, name, &ae) != 0)
+		check_error(c, line, "from on <digest>: %s", ae.msg);
+	if (d->reply_to != NULL && mail_parse_address(d->reply_to, addr, name, &ae) != 0)
+		check_error(c, line, "reply-to on <digest>: %s", ae.msg);
+	if (d->unsubscribe_mailto != NULL &&
+	    (mail_parse_address(d->unsubscribe_mailto, addr, name, &ae) != 0 || name[0] != '\0' ||
+	     strchr(d->unsubscribe_mailto, '<') != NULL))
+		check_error(c, line, "unsubscribe-mailto=\"%.80s\" on <digest>; expected one bare address (user@example.com)",
+			    d->unsubscribe_mailto);
+	if (d->unsubscribe_url != NULL && !header_url_ok(d->unsubscribe_url))
+		check_error(c, line, "unsubscribe-url=\"%.80s\" on <digest>; a URL without spaces, quotes, "
+			    "angle brackets and at most one '?'", d->unsubscribe_url);
+}
+
 static xmlNode *child(xmlNode *parent, const char *name)
 {
 	for (xmlNode *n = parent->children; n; n = n->next)
@@ -833,6 +895,7 @@ static void build(struct job *j, xmlNode *root, struct checker *c)
 	read_outputs(j, child(root, "outputs"));
 	check_mail_private(j, child(root, "outputs"), c);
 	read_digest(j, child(root, "digest"));
+	check_digest_headers(j, child(root, "digest"), c);
 }
 
 /* ---- public ------------------------------------------------------------ */

@@ -218,7 +218,6 @@ static GMimeObject *image_part(const struct image *im, const char *domain)
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer((const char *)im->data, im->len);
 	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
 	char cid[512];
-	const char *base = strrchr(im->path, '/');
 
 	g_mime_part_set_content(part, w);
 	g_object_unref(w);
@@ -226,8 +225,9 @@ static GMimeObject *image_part(const struct image *im, const char *domain)
 	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
 	snprintf(cid, sizeof cid, "%s@%s", im->path, domain);
 	g_mime_object_set_content_id(GMIME_OBJECT(part), cid);
+	/* Inline, referenced by cid, and without a file name: a named part
+	 * is listed as an attachment by some clients (38 "attachments"). */
 	g_mime_object_set_disposition(GMIME_OBJECT(part), "inline");
-	g_mime_part_set_filename(part, base != NULL ? base + 1 : im->path);
 	return GMIME_OBJECT(part);
 }
 
@@ -262,9 +262,33 @@ static int set_addresses(GMimeMessage *msg, const struct mail_content *c,
 	return 0;
 }
 
+/* RFC 2919 List-Id: "Title <label.domain>", the label the job name with
+ * anything outside dot-atom text turned into '-'. */
+static void set_list_id(GMimeMessage *msg, const struct mail_content *c)
+{
+	if (c->list_label == NULL || c->cid_domain == NULL)
+		return;
+	GString *id = g_string_new(NULL);
+	for (const char *p = c->list_label; *p; p++)
+		g_string_append_c(id, g_ascii_isalnum(*p) || *p == '-' || *p == '.' ? *p : '-');
+	g_string_append_printf(id, ".%s", c->cid_domain);
+	/* Not a mailbox (no '@'): the phrase encoded by GMime, the id as is. */
+	gchar *phrase = c->list_name && *c->list_name
+		? g_mime_utils_header_encode_phrase(NULL, c->list_name, "utf-8") : NULL;
+	gchar *v = g_strdup_printf("%s%s<%s>", phrase ? phrase : "", phrase ? " " : "", id->str);
+	g_mime_object_set_header(GMIME_OBJECT(msg), "List-Id", "x", NULL);
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	gchar *raw = g_strdup_printf(" %s\n", v);
+	g_mime_header_set_raw_value(g_mime_header_list_get_header(hl, "List-Id"), raw);
+	g_free(raw), g_free(v), g_free(phrase);
+	g_string_free(id, TRUE);
+}
+
 static void set_list_headers(GMimeMessage *msg, const struct mail_content *c)
 {
 	GString *v = g_string_new(NULL);
+
+	set_list_id(msg, c);
 	/* Written raw, one URL per folded line: GMime would otherwise treat
 	 * the long value as text and RFC 2047-encode it, which breaks it. */
 	if (c->unsubscribe_url != NULL)
@@ -284,8 +308,8 @@ static void set_list_headers(GMimeMessage *msg, const struct mail_content *c)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe", "x", NULL);
 		g_mime_header_set_raw_value(g_mime_header_list_get_header(hl, "List-Unsubscribe"), v->str);
 	}
-	/* RFC 8058: one-click only makes sense with the https URL. */
-	if (c->unsubscribe_url != NULL)
+	/* RFC 8058: one-click only with an https URL (never http). */
+	if (c->unsubscribe_url != NULL && g_ascii_strncasecmp(c->unsubscribe_url, "https://", 8) == 0)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe-Post",
 					 "List-Unsubscribe=One-Click", NULL);
 	g_string_free(v, TRUE);

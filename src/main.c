@@ -49,7 +49,8 @@ static void usage(FILE *f)
 		if (commands[i].fn != NULL)
 			fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nOptions (before or after COMMAND):\n"
-		   "  -v, --verbose        also print progress information (twice: debug)\n"
+		   "  -v, --verbose        each stage's start, end, duration and counts (twice:\n"
+		   "                       also one line per pair)\n"
 		   "  -q, --quiet          no progress bar: warnings, errors and the final\n"
 		   "                       summary only (twice: errors only)\n"
 		   "      --log-format F   text (default) or json, one object per line\n"

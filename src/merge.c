@@ -1,6 +1,7 @@
 /* merge.c - `convex merge`: the shards of a run assembled into the run
  * (run.h). The shards' results replace the prices and statistics; every
  * later stage is run.c's. */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,13 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 			       path, s0->dir, SHARD_FILE);
 	if ((r->job = job_load(path, e)) == NULL)
 		return -1;
-	if (r->args.out != NULL)
-		job_set_out(r->job, r->args.out);
+	/* Without --out the run goes beside its shards, as `send` finds a
+	 * run's outputs beside its directory. */
+	char *parent = xstrdup(s0->dir);
+	job_set_out(r->job, r->args.out != NULL ? r->args.out : dirname(parent));
+	free(parent);
+	if (job_check_env(r->job, r->args.no_mail ? 0 : JOB_ENV_MAIL, e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	if (r->job->npairs != s0->watchlist)
 		return cx_fail(e, CX_EDATA, "%s: %zu watchlist pairs, the shards had %zu", path, r->job->npairs, s0->watchlist);
@@ -166,7 +172,7 @@ static int merge_pairs(struct run *r, struct cx_error *e)
 
 static int merge_model(struct run *r, const char *job, struct cx_error *e)
 {
-	double t = runjson_now();
+	double t = run_stage_begin("merge");
 
 	if (read_shards(r, e) != 0 || merge_job(r, job, e) != 0 || merge_assets(r, e) != 0)
 		return -1;
@@ -175,7 +181,7 @@ static int merge_model(struct run *r, const char *job, struct cx_error *e)
 		return -1;
 	run_rank_pairs(r);
 	run_relate_pairs(r);
-	runjson_stage(r->rj, "merge", runjson_now() - t);
+	run_stage_end(r, "merge", t, r->rep.npairs, "pair", "pairs");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * status 3 while everything else is delivered.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +25,12 @@
 #include "log.h"
 #include "manifest.h"
 #include "narrative.h"
+#include "plural.h"
 #include "pool.h"
 #include "progress.h"
 #include "quality.h"
 #include "rank.h"
+#include "resume.h"
 #include "run_stages.h"
 #include "runlock.h"
 #include "site.h"
@@ -37,9 +40,30 @@
 #define RUN_RELATED_MAX   8      /* related pairs shown per deep dive */
 #define RUN_SHIFTS_CHART_MAX 20  /* rows of the digest's shift chart */
 #define RUN_SUMMARY_TOP   5
+#define RUN_PAIR_PNGS     6      /* rolling, scatter, years at 1x and 2x */
 #define RUN_PATH_MAX      4096
 /* A pair needs a full 90-day window to have a shift to rank. */
 #define RUN_MIN_OVERLAP   STATS_W90
+
+/* ---- stages: timing into run.json, -v lines ------------------------------ */
+
+double run_stage_begin(const char *name)
+{
+	log_info("%s: started", name);
+	return runjson_now();
+}
+
+void run_stage_end(struct run *r, const char *name, double t0, size_t n, const char *one,
+		   const char *many)
+{
+	double secs = runjson_now() - t0;
+
+	runjson_stage(r->rj, name, secs);
+	if (one != NULL)
+		log_info("%s: done in %.3f s: %zu %s", name, secs, n, plural(n, one, many));
+	else
+		log_info("%s: done in %.3f s", name, secs);
+}
 
 /* ---- problems (bad-day lines) ------------------------------------------- */
 
@@ -91,7 +115,7 @@ static int load_prices(struct run *r, struct cx_error *e)
 {
 	const struct job *j = r->job;
 
-	double t = runjson_now();
+	double t = run_stage_begin("fetch");
 
 	r->prices = prices_new();
 	if (j->nsources > 0) {
@@ -107,8 +131,8 @@ static int load_prices(struct run *r, struct cx_error *e)
 		fetch_problems(r, &fr, fo.as_of ? fo.as_of : j->analysis.as_of);
 		fetch_report_release(&fr);
 	}
-	runjson_stage(r->rj, "fetch", runjson_now() - t);
-	t = runjson_now();
+	run_stage_end(r, "fetch", t, j->nsources, "HTTP source", "HTTP sources");
+	t = run_stage_begin("load");
 	for (size_t i = 0; i < j->nfiles; i++) {
 		struct cx_error fe;
 		cx_error_clear(&fe);
@@ -118,7 +142,7 @@ static int load_prices(struct run *r, struct cx_error *e)
 	quality_apply(r->prices, &j->quality, (int64_t)time(NULL), &r->quality);
 	for (size_t i = 0; i < r->quality.n; i++)
 		log_warn("data quality of \"%s\": %s", r->quality.notes[i].symbol, r->quality.notes[i].text);
-	runjson_stage(r->rj, "load", runjson_now() - t);
+	run_stage_end(r, "load", t, prices_count(r->prices), "series", "series");
 	return 0;
 }
 
@@ -255,6 +279,8 @@ static int compute_pair(void *ctx, size_t i, struct cx_error *e)
 		return 0;
 	}
 	p->ok = true;
+	log_debug("pair %s/%s: %zu returns, 90-day r %s%.3f", p->jp->a, p->jp->b, p->st.observations,
+		  p->st.win[W_90D].has_r ? "" : "(none) ", p->st.win[W_90D].has_r ? p->st.win[W_90D].r : 0.0);
 	return 0;
 }
 
@@ -395,6 +421,16 @@ static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error 
 static bool writes_pair(const struct run *r, size_t i)
 {
 	return r->rep.pairs[i].ok && (r->in_slice == NULL || r->in_slice[i]);
+}
+
+/* How many pairs' files this process writes. */
+static size_t count_writes(const struct run *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		n += writes_pair(r, i);
+	return n;
 }
 
 static int pair_pdf_file(void *ctx, size_t i, struct cx_error *e)
@@ -592,20 +628,23 @@ static int each_pair(struct run *r, const char *what, pool_work work, struct cx_
  * the shards (the merge). */
 static int write_pair_files(struct run *r, struct cx_error *e)
 {
-	double t = runjson_now();
+	size_t n = count_writes(r);
+	double t;
 	int rc;
 
 	if (r->shards != NULL) {
-		rc = each_pair(r, NULL, copy_pair, e);
-		runjson_stage(r->rj, "copy", runjson_now() - t);
+		t = run_stage_begin("copy");
+		rc = each_pair(r, "copy", copy_pair, e);
+		run_stage_end(r, "copy", t, n, "pair", "pairs");
 		return rc;
 	}
+	t = run_stage_begin("charts");
 	rc = each_pair(r, "charts", pair_charts, e);
-	runjson_stage(r->rj, "charts", runjson_now() - t);
-	t = runjson_now();
+	run_stage_end(r, "charts", t, n * RUN_PAIR_PNGS, "PNG", "PNGs");
+	t = run_stage_begin("pdfs");
 	if (rc == 0)
 		rc = each_pair(r, "PDFs", pair_pdf_file, e);
-	runjson_stage(r->rj, "pdfs", runjson_now() - t);
+	run_stage_end(r, "pdfs", t, n, "PDF", "PDFs");
 	return rc;
 }
 
@@ -620,20 +659,20 @@ static int write_outputs(struct run *r, struct cx_error *e)
 		return shard_write(r->dir.tmp, &r->args.shard, &r->rep, r->job_sha, r->problems,
 				   r->nproblems, r->in_slice, e) != 0 ? -1 : manifest_write(r->dir.tmp, e);
 	struct heatmap h;
-	t = runjson_now();
+	t = run_stage_begin("charts");
 	heatmap_build(r, &h);
 	int rc = shifts_chart(r, e) != 0 || heatmap_chart(r, &h, e) != 0;
-	runjson_stage(r->rj, "charts", runjson_now() - t);
-	t = runjson_now();
+	run_stage_end(r, "charts", t, 2, "PNG", "PNGs");
+	t = run_stage_begin("digest");
 	rc = rc || digest_pdf(r, &h, e) != 0;
-	runjson_stage(r->rj, "digest", runjson_now() - t);
+	run_stage_end(r, "digest", t, r->rep.nranked, "ranked pair", "ranked pairs");
 	if (rc)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.xml", r->dir.tmp);
 	if (report_xml_write(&r->rep, path, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/report.json", r->dir.tmp);
-	if (report_json_write(&r->rep, path, e) != 0)
+	if (report_json_write(&r->rep, path, e) != 0 || resume_write(r->dir.tmp, r->job, e) != 0)
 		return -1;
 	return manifest_write(r->dir.tmp, e);
 }
@@ -706,16 +745,21 @@ static void print_shard_summary(const struct run *r, double secs)
 	size_t n = count_mine(r), ok = count_ok(r);
 	char d[DATE_STR_SIZE];
 
-	printf("convex run %s --shard %u/%u: as of %s, %zu of %zu pairs in this shard: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	printf("convex run %s --shard %u/%u: as of %s, %zu of %zu %s in this shard: %zu done, %zu skipped (%.1f s, -j %d)\n",
 	       r->job->name, r->args.shard.k, r->args.shard.n, date_format(r->rep.as_of, d), n,
-	       r->rep.npairs, ok, n - ok, secs, r->args.threads);
+	       r->rep.npairs, plural(r->rep.npairs, "pair", "pairs"), ok, n - ok, secs, r->args.threads);
 	for (size_t i = 0; i < r->nproblems; i++)
 		printf("  - %s\n", r->problems[i]);
 	for (size_t i = 0; i < r->rep.npairs; i++)
 		if (mine(r, i) && !r->rep.pairs[i].ok)
 			printf("  - %s/%s: %s\n", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b, r->rep.pairs[i].reason);
 	printf("Shard directory: %s\n", r->dir.final);
-	printf("  merge:   convex merge %s.shard-{1..%u}-of-%u\n", r->dir.date, r->args.shard.n, r->args.shard.n);
+	/* Absolute, so that the command works from wherever it is pasted. */
+	char abs[PATH_MAX];
+	if (realpath(r->dir.out, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", r->dir.out);
+	printf("  merge:   convex merge %s/%s.shard-{1..%u}-of-%u\n", abs, r->dir.date,
+	       r->args.shard.n, r->args.shard.n);
 }
 
 static void print_summary(const struct run *r, double secs)
@@ -728,11 +772,13 @@ static void print_summary(const struct run *r, double secs)
 		print_shard_summary(r, secs);
 		return;
 	}
-	printf("convex %s %s: as of %s, %zu pairs: %zu done, %zu skipped (%.1f s, -j %d)\n",
-	       r->shards ? "merge" : "run", r->job->name, date_format(rep->as_of, d), rep->npairs, ok,
+	printf("convex %s %s: as of %s, %zu %s: %zu done, %zu skipped (%.1f s, -j %d)\n",
+	       r->shards ? "merge" : "run", r->job->name, date_format(rep->as_of, d), rep->npairs,
+	       plural(rep->npairs, "pair", "pairs"), ok,
 	       rep->npairs - ok, secs, r->args.threads);
 	if (top > 0)
-		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu tests):\n", rep->tests);
+		printf("\nTop regime shifts (|z|, Benjamini-Hochberg at 5%% over %zu %s):\n", rep->tests,
+		       plural(rep->tests, "test", "tests"));
 	for (size_t k = 0; k < top; k++) {
 		const struct report_pair *p = &rep->pairs[rep->order[k]];
 		char line[NARRATIVE_MAX];
@@ -808,18 +854,22 @@ static int compute(struct run *r, struct cx_error *e)
 
 	if (load_prices(r, e) != 0 || run_date(r, e) != 0)
 		return -1;
-	t = runjson_now();
+	t = run_stage_begin("stats");
 	assess_assets(r);
 	run_make_pairs(r);
 	if (r->args.shard.n > 0)
 		shard_slice(r);
 	if (each_pair(r, NULL, compute_pair, e) != 0)
 		return -1;
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		if (!r->rep.pairs[i].ok && (r->needed == NULL || r->needed[i]))
+			log_debug("pair %s/%s: skipped: %s", r->rep.pairs[i].jp->a, r->rep.pairs[i].jp->b,
+				  r->rep.pairs[i].reason);
 	run_rank_pairs(r);
 	run_relate_pairs(r);
 	/* every shard too: the merge has the shards' results, not the prices */
 	report_heatmap_compute(&r->rep, r->prices);
-	runjson_stage(r->rj, "stats", runjson_now() - t);
+	run_stage_end(r, "stats", t, count_ok(r), "pair computed", "pairs computed");
 	return 0;
 }
 
@@ -831,12 +881,15 @@ static int send_mail(struct run *r, struct cx_error *e)
 
 	if (r->args.no_mail || !r->job->digest.present || r->job->digest.subscribers == NULL)
 		return 0;
-	double t = runjson_now();
+	double t = run_stage_begin("mail");
 	rc = deliver_digest(r->job, r->dir.final, &r->mail, e);
 	/* "mail": templates, composing, the web edition, the ledger;
 	 * "send": the SMTP transactions themselves. */
 	runjson_stage(r->rj, "send", r->mail.send_seconds);
 	runjson_stage(r->rj, "mail", runjson_now() - t - r->mail.send_seconds);
+	log_info("mail: done in %.3f s (%.3f s in SMTP): %zu sent, %zu written, %zu already sent, %zu deferred, %zu failed",
+		 runjson_now() - t, r->mail.send_seconds, r->mail.sent, r->mail.written, r->mail.already,
+		 r->mail.deferred, r->mail.failed);
 	r->mailed = rc >= 0;
 	r->mail_partial = rc == 1;
 	return rc < 0 ? -1 : 0;
@@ -862,15 +915,15 @@ int run_deliver(struct run *r, struct cx_error *e)
 	r->committed = true;
 	if (r->in_slice != NULL)    /* a shard: the merge archives and mails */
 		return 0;
-	double t = runjson_now();
+	double t = run_stage_begin("archive");
 	int rc = archive_pdfs(r, e);
-	runjson_stage(r->rj, "archive", runjson_now() - t);
+	run_stage_end(r, "archive", t, r->archived_new, "new PDF", "new PDFs");
 	if (rc != 0)
 		return -1;
 	/* The web edition (docs/web.md), with or without mail. */
-	t = runjson_now();
+	t = run_stage_begin("site");
 	rc = site_publish_job(r->job, r->dir.final, e);
-	runjson_stage(r->rj, "site", runjson_now() - t);
+	run_stage_end(r, "site", t, 0, NULL, NULL);
 	return rc != 0 ? -1 : send_mail(r, e);
 }
 
@@ -946,6 +999,10 @@ static int run_load_job(struct run *r, struct cx_error *e)
 		return -1;
 	if (a->out != NULL)
 		job_set_out(r->job, a->out);
+	/* Every variable the job names, before a minute is spent computing. */
+	if (job_check_env(r->job, (a->no_mail || a->shard.n > 0 ? 0 : JOB_ENV_MAIL) |
+			  (a->offline ? 0 : JOB_ENV_FETCH), e) != 0)
+		return -1;
 	r->rep.job = r->job;
 	runjson_set(r->rj, "job", r->job->name);
 	runjson_set(r->rj, "job_file", r->job->path);

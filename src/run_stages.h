@@ -47,6 +47,13 @@ struct run {
 	size_t *owner;
 };
 
+/* A stage begins: one -v line; returns its start time (runjson_now). */
+double run_stage_begin(const char *name);
+/* The stage that began at t0 ended: its time into run.json and one -v line
+ * with the duration and n `one`/`many` (the count left out when one is
+ * NULL). */
+void run_stage_end(struct run *r, const char *name, double t0, size_t n, const char *one,
+		   const char *many);
 /* Keep a copy of `line` for the summary (the first RUN_PROBLEMS_MAX). */
 void run_keep_problem(struct run *r, const char *line);
 /* Whether a watchlist pair names `sym`. */

@@ -61,9 +61,12 @@ static int parse_row(struct subscriber *sub, const struct csv_record *rec,
 	sub->line = rec->line;
 	if (rec->n > 3)
 		return cx_fail(e, CX_EDATA, "%s:%ld: %zu fields; expected email,name,pairs", file, rec->line, rec->n);
-	for (size_t i = 0; i < rec->n; i++)
+	for (size_t i = 0; i < rec->n; i++) {
 		if (has_control(rec->field[i]))
 			return cx_fail(e, CX_EDATA, "%s:%ld: field %zu contains a control character (CR, LF, ...)", file, rec->line, i + 1);
+		if (!g_utf8_validate(rec->field[i], -1, NULL))
+			return cx_fail(e, CX_EDATA, "%s:%ld: field %zu is not valid UTF-8", file, rec->line, i + 1);
+	}
 	if (mail_parse_address(trim(rec->field[0]), sub->email, NULL, &ae) != 0)
 		return cx_fail(e, CX_EDATA, "%s:%ld: %s", file, rec->line, ae.msg);
 	if (rec->n > 1) {
@@ -137,11 +140,13 @@ static int read_subscribers(struct subscribers *s, const char *path,
 		}
 		struct subscriber *sub = &s->v[s->n];
 		memset(sub, 0, sizeof *sub);
-		if (parse_row(sub, &rec, path, e) != 0) {
+		struct cx_error re = { 0 };
+		if (parse_row(sub, &rec, path, &re) != 0) {
+			/* One bad row costs that row only: reported, skipped. */
+			log_error("%s; row skipped", re.msg);
 			subscriber_release(sub);
-			csv_free(r);
-			g_hash_table_destroy(seen);
-			return -1;
+			s->nbad++;
+			continue;
 		}
 		long dup = seen_or_add(seen, sub->email, s->n);
 		if (dup >= 0) {
@@ -179,14 +184,20 @@ static int read_suppression(struct subscribers *s, const char *path,
 			fclose(f);
 			return cx_fail(e, CX_EDATA, "%s:%ld: line longer than %d bytes", path, no, SUPPRESSION_LINE_MAX);
 		}
+		if (!g_utf8_validate(line, -1, NULL)) {
+			log_error("%s:%ld: not valid UTF-8; line skipped", path, no);
+			s->nbad++;
+			continue;
+		}
 		char *t = trim(line);
 		if (*t == '\0' || *t == '#')
 			continue;
 		char addr[MAIL_ADDR_MAX + 1];
 		struct cx_error ae;
 		if (mail_parse_address(t, addr, NULL, &ae) != 0) {
-			fclose(f);
-			return cx_fail(e, CX_EDATA, "%s:%ld: %s", path, no, ae.msg);
+			log_error("%s:%ld: %s; line skipped", path, no, ae.msg);
+			s->nbad++;
+			continue;
 		}
 		if (s->nsuppressed == cap) {
 			size_t ncap = cap ? cap * 2 : 64;

@@ -340,6 +340,14 @@ struct suppress *suppress_open(const struct job *job, bool import, struct cx_err
 	struct suppress *s = xcalloc(1, sizeof *s);
 	s->path = db_path(job);
 	s->list = xstrdup(job->name);
+	/* A new job's output directory may not exist yet. */
+	gchar *dir = g_path_get_dirname(s->path);
+	int made = g_mkdir_with_parents(dir, 0755);
+	g_free(dir);
+	if (made != 0) {
+		cx_fail(e, CX_ECANTCREAT, "%s: cannot create its directory: %s", s->path, strerror(errno));
+		goto fail;
+	}
 	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		cx_fail(e, CX_ECANTCREAT, "%s: cannot open suppression list: %s", s->path,
 			s->db != NULL ? sqlite3_errmsg(s->db) : strerror(ENOMEM));

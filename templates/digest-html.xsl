@@ -46,9 +46,6 @@
       <xsl:when test="$pdf-base != '' and $pair/@pdf">
         <a class="link" href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
       </xsl:when>
-      <xsl:otherwise>
-        <span style="color:{$muted};">The full deep dive (PDF) is available on request.</span>
-      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -124,11 +121,11 @@
   <xsl:template name="greeting">
     <tr><td class="card ink" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:15px;line-height:23px;color:{$ink};padding:24px 32px 4px 32px;">
       <xsl:choose>
-        <xsl:when test="$edition = 'mail' and $name != ''">Good morning <xsl:value-of select="$name"/>,</xsl:when>
-        <xsl:otherwise>Good morning,</xsl:otherwise>
+        <xsl:when test="$edition = 'mail' and $name != ''">Hello <xsl:value-of select="$name"/>,</xsl:when>
+        <xsl:otherwise>Hello,</xsl:otherwise>
       </xsl:choose>
       <br/>
-      <xsl:text>here is what moved in the correlations of your watchlist. </xsl:text>
+      <xsl:text>here are today's largest correlation shifts across the watchlist, then your own pairs. </xsl:text>
       <xsl:variable name="sig" select="count($r/ranking/shift[@significant = 'true'])"/>
       <xsl:choose>
         <xsl:when test="$sig = 1">One shift is significant after correcting for the <xsl:value-of select="$r/ranking/@tests"/> pairs tested.</xsl:when>
@@ -173,6 +170,7 @@
             </tr>
             <xsl:apply-templates select="$top" mode="row"/>
           </table>
+          <p class="muted" style="{$font}font-size:13px;line-height:19px;color:{$muted};margin:8px 0 0 0;">z measures how far the 90-day correlation has moved from its baseline in standard errors; q is the chance that a shift this large is noise once all <xsl:value-of select="$r/ranking/@tests"/> pairs tested are taken into account (Benjamini&#8211;Hochberg), and a shift counts as significant when q is below 5%.</p>
         </xsl:otherwise>
       </xsl:choose>
     </td></tr>
@@ -204,7 +202,10 @@
       <td class="muted" colspan="6" style="{$font}font-size:13px;line-height:19px;color:{$muted};padding:0 0 10px 0;">
         <xsl:variable name="p" select="/report/pairs/pair[@id = current()/@pair]"/>
         <xsl:if test="$p"><xsl:value-of select="concat($p/@a-name, ' and ', $p/@b-name, ': ')"/></xsl:if>
-        <xsl:text>the correlation has </xsl:text><xsl:value-of select="@regime"/><xsl:text>.</xsl:text>
+        <xsl:choose>
+          <xsl:when test="@regime = 'stable'"><xsl:text>the correlation is stable.</xsl:text></xsl:when>
+          <xsl:otherwise><xsl:text>the correlation has </xsl:text><xsl:value-of select="@regime"/><xsl:text>.</xsl:text></xsl:otherwise>
+        </xsl:choose>
       </td>
     </tr>
   </xsl:template>
@@ -277,9 +278,11 @@
       <tr><td class="ink" style="{$font}font-size:14px;line-height:21px;color:{$ink};padding:8px 0 0 0;">
         <xsl:value-of select="meaning"/><xsl:text> </xsl:text><xsl:value-of select="shift-text"/>
       </td></tr>
+      <xsl:if test="$pdf-base != '' and @pdf">
       <tr><td style="{$font}font-size:14px;padding:10px 0 14px 0;border-bottom:1px solid {$rule};">
         <xsl:call-template name="pdf-link"><xsl:with-param name="pair" select="."/></xsl:call-template>
       </td></tr>
+      </xsl:if>
     </table>
   </xsl:template>
 

@@ -26,7 +26,7 @@
     <xsl:if test="$web-url != ''">
       <xsl:value-of select="concat('Web edition: ', $web-url, $nl)"/>
     </xsl:if>
-    <xsl:text>&#10;Good morning</xsl:text>
+    <xsl:text>&#10;Hello</xsl:text>
     <xsl:if test="$name != ''"><xsl:value-of select="concat(' ', $name)"/></xsl:if>
     <xsl:text>,&#10;&#10;TODAY'S BIGGEST REGIME SHIFTS&#10;=============================&#10;</xsl:text>
     <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
@@ -71,7 +71,10 @@
     <xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template>
     <xsl:text>  q </xsl:text>
     <xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template>
-    <xsl:value-of select="concat($nl, '   The correlation has ', @regime, '.', $nl, $nl)"/>
+    <xsl:choose>
+      <xsl:when test="@regime = 'stable'"><xsl:value-of select="concat($nl, '   The correlation is stable.', $nl, $nl)"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($nl, '   The correlation has ', @regime, '.', $nl, $nl)"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="pair" mode="text">
@@ -89,7 +92,6 @@
       <xsl:when test="$pdf-base != '' and @pdf">
         <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
       </xsl:when>
-      <xsl:otherwise><xsl:text>   The full deep dive (PDF) is available on request.&#10;</xsl:text></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

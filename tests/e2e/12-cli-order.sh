@@ -60,6 +60,11 @@ expect_rc 0 "send RUNDIR from another directory: exit 0"
 expect_out "transport: .eml files"
 check "send RUNDIR wrote one .eml per subscriber" \
   test "$(ls "$TMP/a/2007-05-08/mail/"*.eml | wc -l)" -eq "$nsubs"
+# -j never names a job: --job does, in send, inbox, suppress, unsubscribe.
+for c in inbox suppress unsubscribe; do
+  run_convex $c -j "$job"
+  expect_rc 64 "$c -j JOB: exit 64 (-j is threads, --job names the job)"
+done
 run_convex send "$TMP/nowhere"
 expect_rc 66 "send on a directory without resume.json: exit 66"
 expect_err "no resume.json"

@@ -30,6 +30,41 @@ tok=v1.k1.$(printf 'v1\nfixture\n%s' ada@example.org | openssl dgst -sha256 -hma
 check "unsubscribe token is v1.k1.HMAC-SHA256(secret, v1 LIST address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
 check "mailto subject carries token and address" grep -q "subject=unsubscribe%20$tok%20ada%40example.org>" "$RUN/mail/ada@example.org.eml"
 check "PDF link under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive (PDF): https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
+# RFC 2919 List-Id (title and job name at the From domain); RFC 8058
+# one-click with the https URL only.
+hdr() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get(sys.argv[2],""))' "$1" "$2"; }
+check "List-Id names the digest and the list" test "$(hdr "$RUN/mail/ada@example.org.eml" List-Id)" = "Swiss macro watchlist <fixture.example.com>"
+check "one-click POST offered for the https URL" test "$(hdr "$RUN/mail/ada@example.org.eml" List-Unsubscribe-Post)" = "List-Unsubscribe=One-Click"
+sed 's|unsubscribe-url="https://|unsubscribe-url="http://|; s|public-url="[^"]*"||' "$TMP/job.xml" > "$TMP/http.xml"
+mkdir -p "$TMP/http"; cp -r "$RUN" "$TMP/http/run"; rm -rf "$TMP/http/run/mail"
+run_convex send "$TMP/http/run" --job "$TMP/http.xml"
+expect_rc 0 "http unsubscribe URL: exit 0"
+check "http URL: List-Unsubscribe still there" grep -q '^List-Unsubscribe: <http://research' "$TMP/http/run/mail/ada@example.org.eml"
+check "http URL: no one-click header (RFC 8058 wants https)" sh -c "! grep -qi '^List-Unsubscribe-Post' '$TMP/http/run/mail/ada@example.org.eml'"
+# Copy: a quiet pair "is stable" (never "has stable"); no time-of-day
+# greeting; no "on request" sentence (the http job has no public-url, so
+# no PDF link, and no way to request one either).
+parts_of() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get_body(("plain",)).get_content()); print(m.get_body(("html",)).get_content())' "$1"; }
+no_bad_copy() { ! parts_of "$1" | grep -qi 'has stable\|good morning\|on request'; }
+check "text: the quiet pair is stable" text_has "$RUN/mail/carol@example.net.eml" "The correlation is stable."
+for f in "$RUN/mail/carol@example.net.eml" "$TMP/http/run/mail/carol@example.net.eml"; do
+  check "$f: no 'has stable', no 'Good morning', no 'on request'" no_bad_copy "$f"
+done
+check "no public-url: no PDF link either" sh -c "! grep -q 'Deep dive (PDF)' '$TMP/http/run/mail/carol@example.net.eml'"
+noname() { $PY -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.exit(any(p.get_filename() or p.get_param("name") for p in m.walk() if p.get_content_maintype()=="image"))' "$1"; }
+check "image parts carry no file name (not listed as attachments)" noname "$RUN/mail/carol@example.net.eml"
+# Subject: the news first, at most 60 characters; a pair whose data ends
+# before the digest date never headlines (the ranking's first shift,
+# SBI/SPI +0.29 in the fixture, made stale here).
+subj=$(hdr "$RUN/mail/ada@example.org.eml" Subject)
+check "subject is the news then the date: $subj" test "$subj" = "SBI/SPI strengthened materially (+0.29), 8 May 2007"
+check "subject at most 60 characters" test "$($PY -c 'import sys; print(len(sys.argv[1]))' "$subj")" -le 60
+mkdir -p "$TMP/stale"; cp -r "$RUN" "$TMP/stale/run"; rm -rf "$TMP/stale/run/mail"
+sed -i 's/\(<pair id="SBI-SPI" .*\)as-of="2007-05-08"/\1as-of="2001-01-02"/' "$TMP/stale/run/report.xml"
+check "fixture made stale" grep -q 'id="SBI-SPI".*as-of="2001-01-02"' "$TMP/stale/run/report.xml"
+run_convex send "$TMP/stale/run" --job "$TMP/job.xml"
+subj=$(hdr "$TMP/stale/run/mail/ada@example.org.eml" Subject)
+check "a stale pair never headlines: $subj" test "$subj" = "SPI/SII weakened modestly (-0.15), 8 May 2007"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"

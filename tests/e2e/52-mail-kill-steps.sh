@@ -34,7 +34,7 @@ KS_N=6 ks_subscribers
 # Damage the archive of a finished day; the next start repairs it.
 srv_reset
 LEDGER=$TMP/ks-after-manifest.sqlite ARCH=$TMP/ks-arch-after-manifest
-mdir=$ARCH/2007/05/08/mail
+mdir=$ARCH-mail/2007/05/08
 one=$(ls "$mdir"/*.eml | head -1)
 : > "$one"
 sed -n 2p "$mdir/manifest.tsv" >> "$mdir/manifest.tsv"

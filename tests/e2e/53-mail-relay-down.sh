@@ -11,6 +11,10 @@
 mail_setup
 make_cert
 N=1000
+# Under ASan+UBSan (the second pass of make check) the same paths with 200
+# subscribers: that pass looks for memory errors, the plain one holds the
+# issue's 1,000-subscriber bound.
+[ "${TALLY_PREFIX:-e2e}" = e2e-asan ] && N=200
 $PY -c "
 for i in range(1, $N + 1):
     print('user%d@example.org,User %d,SBI/SPI' % (i, i))" > "$TMP/subscribers.csv"

@@ -41,7 +41,7 @@ srv_reset
 write_job "$TMP/restart.xml" "<smtp url=\"$(srv_url)\" ca-file=\"$TMP/cert.pem\" timeout=\"10\"/>"
 "$CONVEX" send "$RUN" --job "$TMP/restart.xml" > "$TMP/restart1.out" 2> "$TMP/restart1.err" &
 pid=$!
-i=0; while [ "$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)" -lt 30 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ "$(ls "$ARCH-mail"/2007/05/08/*.eml 2>/dev/null | wc -l)" -lt 30 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done
 pf_restart
 wait $pid; rc1=$?
 echo "restart: first run exit $rc1: $(head -2 "$TMP/restart1.out" | tr '\n' ' ')"
@@ -59,5 +59,5 @@ while [ $i -le 150 ]; do
 done
 check "restart: nothing lost" test $ok -eq 1
 check "restart: no silent duplicate" test $silent -eq 0
-check "restart: manifest = archive = ledger" $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH/2007/05/08/mail"
+check "restart: manifest = archive = ledger" $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH-mail/2007/05/08"
 finish

@@ -21,8 +21,10 @@ expect_rc 0 "digest written"
 expect_out "mail: 53 written, 0 suppressed"
 # The https link of one subscriber's List-Unsubscribe header.
 link() { grep -o "<$CGI_URL?[^>]*>" "$RUN/mail/$1.eml" | head -1 | tr -d '<>'; }
-check "the digest carries List-Unsubscribe-Post: List-Unsubscribe=One-Click" \
-  grep -q '^List-Unsubscribe-Post: List-Unsubscribe=One-Click' "$RUN/mail/ada@example.org.eml"
+# The test's server speaks http, so mail.c leaves out List-Unsubscribe-Post
+# (RFC 8058 wants https; 50-mail-eml checks the https case); the POST
+# below is exactly what a provider sends for that header.
+check "the digest's List-Unsubscribe carries the CGI's link" grep -q "^List-Unsubscribe: <$CGI_URL?email=" "$RUN/mail/ada@example.org.eml"
 listed() { "$CONVEX" suppress --job "$TMP/job.xml" export 2>/dev/null | grep -cxF "$1"; }
 post() {  # URL [BODY]: prints the status, body in $TMP/page
   curl -s -o "$TMP/page" -w '%{http_code}' --max-time 30 -X POST \

@@ -49,7 +49,7 @@ ks_step() {
       check "$step: both copies are byte-identical" srv_same_bytes "$dup"
     fi
   fi
-  check "$step: manifest = archive = ledger" $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH/2007/05/08/mail"
+  check "$step: manifest = archive = ledger" $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH-mail/2007/05/08"
   check "$step: every row sent" test "$(ledger_q "select count(*) from delivery where status='sent'")" -eq $KS_N
 }
 
@@ -84,10 +84,10 @@ ks_random() {
     "$CONVEX" send "$RUN" --job "$TMP/rk.xml" > /dev/null 2>&1 &
     pid=$!
     i=0
-    while [ "$(ls "$ARCH"/2007/05/08/mail/ 2>/dev/null | grep -c '^[^.].*\.eml$')" -lt "$k" ] &&
+    while [ "$(ls "$ARCH-mail"/2007/05/08/ 2>/dev/null | grep -c '^[^.].*\.eml$')" -lt "$k" ] &&
           kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do i=$((i + 1)); done
     kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-    before=$(ls "$ARCH"/2007/05/08/mail/*.eml 2>/dev/null | wc -l)
+    before=$(ls "$ARCH-mail"/2007/05/08/*.eml 2>/dev/null | wc -l)
     run_convex send "$RUN" --job "$TMP/rk.xml"
     [ "$rc" -eq 0 ] || { echo "trial $trial: rerun exit $rc: $err"; lost=$((lost + 1)); }
     srv_settle
@@ -102,7 +102,7 @@ ks_random() {
       fi
       i=$((i + 1))
     done
-    $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH/2007/05/08/mail" > /dev/null || exact=$((exact + 1))
+    $PY "$TESTS_DIR/lib/check_archive.py" "$LEDGER" "$ARCH-mail/2007/05/08" > /dev/null || exact=$((exact + 1))
     [ $n_dup -gt 0 ] && dup_trials=$((dup_trials + 1))
     dups=$((dups + n_dup))
     echo "trial $trial: killed after $k archived ($before at the kill), $n_dup duplicate(s)"

@@ -209,18 +209,27 @@ def from_actions(path, rel):
 
 
 def actions_expand(script, env, matrix):
-    """${{ matrix.k }} -> the first matrix value, ${{ env.X }} -> the env
-    value; secrets.* stay for the harness's environment."""
+    """${{ env.X }} -> the env value; a step that uses ${{ matrix.X }} runs
+    once per value of X, each in a subshell; secrets.* stay for the
+    harness's environment."""
+    keys = set(re.findall(r"\$\{\{\s*matrix\.(\w+)\s*\}\}", script))
+    if keys:
+        k = sorted(keys)[0]
+        vals = matrix.get(k)
+        vals = vals if isinstance(vals, list) else [vals]
+        return " && ".join("(\n%s\n)" % actions_one(script, env, {k: v}) for v in vals)
+    return actions_one(script, env, {})
+
+
+def actions_one(script, env, value):
     def sub(m):
         expr = m.group(1).strip()
         if expr.startswith("matrix."):
-            v = matrix.get(expr[7:])
-            return str(v[0] if isinstance(v, list) else v)
+            return str(value.get(expr[7:], ""))
         if expr.startswith("env."):
             return str(env.get(expr[4:], ""))
         return m.group(0)
-    s = re.sub(r"\$\{\{(.*?)\}\}", sub, script)
-    return s
+    return re.sub(r"\$\{\{(.*?)\}\}", sub, script)
 
 
 def walk(o):
@@ -245,6 +254,11 @@ def from_k8s(path, rel):
                     c = " ".join(shlex.quote(a) for a in argv)
                     c = c.replace("'$((", '"$((').replace("))'", '))"')
                 n = line_of(path, (o.get("args") or o.get("command"))[0])
+                spec = doc.get("spec") or {}
+                if spec.get("completionMode") == "Indexed" and "JOB_COMPLETION_INDEX" in c:
+                    # An Indexed Job runs one pod per index: all of them, in turn.
+                    c = "ok=0; for JOB_COMPLETION_INDEX in $(seq 0 %d); do (%s) || ok=1; done; [ $ok -eq 0 ]" % (
+                        int(spec.get("completions", 1)) - 1, re.sub(r"^exec\s+", "", c))
                 cmds.append(Cmd(rel, n, c, "%s#%d" % (rel, n)))
     return cmds
 
@@ -266,7 +280,7 @@ def usage_placeholders(sub):
 
 
 # Set-up commands for the usage lines: a run directory and two shards.
-USAGE_SETUP = ("mkdir -p \"$DOCTEST_TMP/inbox\"; convex run --no-mail --out \"$DOCTEST_TMP/run\" jobs/demo.xml >/dev/null 2>&1; "
+USAGE_SETUP = ("mkdir -p \"$DOCTEST_TMP/inbox\"; convex run --out \"$DOCTEST_TMP/run\" jobs/demo.xml >/dev/null 2>&1; "
                "convex run --shard 1/2 --out \"$DOCTEST_TMP/shards\" jobs/demo.xml >/dev/null 2>&1; "
                "convex run --shard 2/2 --out \"$DOCTEST_TMP/shards\" jobs/demo.xml >/dev/null 2>&1; true")
 
@@ -313,15 +327,21 @@ def split_usage(u):
     return parts
 
 
-def instantiate(parts, keep, sub):
+def alternatives(group):
+    """'[--smtp URL [--ca F] | --eml]' -> ['--smtp URL', '--eml']: the
+    top-level alternatives of an optional group, nested options dropped."""
+    inner = re.sub(r"\[[^\[\]]*\]", "", group[1:-1])
+    return [a.strip() for a in inner.split(" | ") if a.strip()]
+
+
+def instantiate(parts, keep, sub, alt=None):
     vals = usage_placeholders(sub)
     words = []
     for i, p in enumerate(parts):
         if p.startswith("["):
             if i != keep:
                 continue
-            p = p[1:-1]
-            p = re.sub(r"\[[^\]]*\]", "", p)       # nested optional parts
+            p = alt if alt is not None else alternatives(p)[0]
         for w in p.split():
             if w.endswith("...") and w not in vals and w[:-3] in vals:
                 w = w[:-3]
@@ -339,7 +359,8 @@ def from_usage(convex):
         variants = [instantiate(parts, -1, sub)]
         for i, p in enumerate(parts):
             if p.startswith("[") and "..." not in p and not re.match(r"^\[-(q|v|vv)\]$", p):
-                variants.append(instantiate(parts, i, sub))
+                for a in alternatives(p):
+                    variants.append(instantiate(parts, i, sub, a))
         for k, c in enumerate(dict.fromkeys(variants)):
             cmds.append(Cmd(src, k + 1, c, src, (0,)))
     return cmds
@@ -401,6 +422,9 @@ SUBST = [
     (r"(?<![\w/$.-])(%s)(?=[/\s\"';]|$)" % "|".join(re.escape(d) for d in FAKE_ROOT_DIRS),
      r"$DOCTEST_ROOT\1"),
     (r"(?<![\w/$.-])/tmp/", r"$DOCTEST_TMP/"),
+    (r"(?<![\w/$.-])JOB\b", "jobs/demo.xml"),
+    (r"\bout/NAME/", "out/demo/"),
+    (r"^exec\s+", ""),
     (r"\bFILE\.eml\b", r'"$(ls out/demo/*/mail/*.eml | head -n 1)"'),
 ]
 SKIP_CMDS = [

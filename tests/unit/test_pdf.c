@@ -223,7 +223,7 @@ static void test_digest(void **state)
 	for (size_t k = 0; k < np; k++)
 		dp[k] = (struct digest_pair){&st[k], NULL, NULL, NULL, 0,
 			items[k].has_z, items[k].z, items[k].p, items[k].has_q,
-			items[k].q, items[k].significant};
+			items[k].q, items[k].significant, NULL, NULL};
 	/* the first section lists two related pairs */
 	static const struct deepdive_related rel[] = {
 		{"SBI", "SII", true, -0.25, true, 0.125},
