@@ -12,7 +12,9 @@ void killpoint(const char *step)
 	const char *at = getenv("CONVEX_TEST_KILL_AT");
 	if (at == NULL || strcmp(at, step) != 0)
 		return;
+	/* A malformed count is 0: kill at the first time the step is reached. */
 	const char *after = getenv("CONVEX_TEST_KILL_AFTER");
-	if (seen++ >= (after != NULL ? atol(after) : 0))
+	long n = after != NULL ? strtol(after, NULL, 10) : 0;
+	if (seen++ >= n)
 		kill(getpid(), SIGKILL);
 }

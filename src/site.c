@@ -224,14 +224,16 @@ static int publish_pairs_latest(const struct pub *p, struct cx_error *e)
 	size_t len = 0;
 	int rc = 0;
 
-	snprintf(base, sizeof base, "<base href=\"../../%spairs/\">", p->day_rel);
+	/* the tag's length from snprintf: the page is bytes, not a string */
+	int n = snprintf(base, sizeof base, "<base href=\"../../%spairs/\">", p->day_rel);
+	size_t bl = n > 0 && (size_t)n < sizeof base ? (size_t)n : sizeof base - 1;
 	for (size_t i = 0; i < p->nids && rc == 0; i++) {
 		page = p->page[i];
 		len = p->plen[i];
 		h = memmem(page, len, head, sizeof head - 1);
 		if (h == NULL)
 			return cx_fail(e, CX_ESOFTWARE, "web-pair.xsl: no <head> in the page of %s", p->ids[i]);
-		size_t at = (size_t)(h - page) + sizeof head - 1, bl = strlen(base);
+		size_t at = (size_t)(h - page) + sizeof head - 1;
 		char *html = xmalloc(len + bl);
 		memcpy(html, page, at);
 		memcpy(html + at, base, bl);
