@@ -90,8 +90,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_headers(&r);
 	/* As http_perform leaves it: NULL when empty, else NUL-terminated. */
 	r.len = size - at;
-	if (r.len > 0)
+	r.head_len = r.len;
+	if (r.len > 0) {
 		r.body = fuzz_cstring(data + at, r.len);
+		r.has_nul = memchr(r.body, '\0', r.len) != NULL;
+		r.last = r.body[r.len - 1];
+	}
 	p = prices_new();
 	s = fetch_check_response(&src, "SPY", "spy.us", r.display_url, &r, p, &e);
 	if (s != NULL)

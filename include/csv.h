@@ -48,6 +48,10 @@ struct csv_reader *csv_new_buffer(const char *name, const char *data,
 
 void csv_free(struct csv_reader *r);
 
+/* Let messages name the source `name` (copied), e.g. the URL of a body
+ * spooled to a temporary file. */
+void csv_set_name(struct csv_reader *r, const char *name);
+
 /* The name messages use for the source. Owned by the reader. */
 const char *csv_name(const struct csv_reader *r);
 

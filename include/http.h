@@ -19,6 +19,7 @@
 #ifndef CONVEX_HTTP_H
 #define CONVEX_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -37,6 +38,9 @@
 #define HTTP_RETRY_AFTER_MAX_S  600
 /* Bytes kept of a captured response header value; longer ones are dropped. */
 #define HTTP_HEADER_VALUE_MAX   256
+/* Bytes of a spooled body kept in memory (its start, for the checks that
+ * look at the first bytes: gzip magic, UTF-16 BOM, Stooq's messages). */
+#define HTTP_HEAD_MAX           4096
 
 struct http_request;
 
@@ -57,6 +61,11 @@ struct http_opts {
 	 * stay in the requests for the caller. */
 	void (*on_done)(struct http_request *r, void *ctx);
 	void *ctx;
+	/* NULL: each body is held in memory (body, len). Else a directory:
+	 * each body is written as it arrives to a temporary file there
+	 * (spool), only its first HTTP_HEAD_MAX bytes kept in `body`, so
+	 * memory stays bounded whatever the body's size. */
+	const char *spool_dir;
 };
 
 /* Fill `o` with the defaults above. */
@@ -72,8 +81,14 @@ struct http_request {
 
 	/* Set by http_perform. */
 	long status;                 /* final HTTP status, 0 without a response */
-	char *body;                  /* malloc'd, NUL-terminated; NULL when empty */
-	size_t len;
+	char *body;                  /* malloc'd, NUL-terminated; NULL when empty;
+					spooled: only the first head_len bytes */
+	size_t len;                  /* bytes of the whole body */
+	size_t head_len;             /* bytes in `body` (== len unless spooled) */
+	bool has_nul;                /* a NUL byte anywhere in the body */
+	char last;                   /* the body's last byte ('\0' when empty) */
+	char *spool;                 /* malloc'd path of the file holding the
+					whole body, or NULL (held in memory) */
 	char etag[HTTP_HEADER_VALUE_MAX];          /* "" when absent */
 	char last_modified[HTTP_HEADER_VALUE_MAX];
 	char content_type[HTTP_HEADER_VALUE_MAX];
@@ -100,7 +115,8 @@ int http_perform(struct http_request *reqs, size_t n,
  * is public for the fuzz harness. */
 void http_take_header(struct http_request *r, const char *line, size_t len);
 
-/* Free what http_perform put into `r` (the body). */
+/* Free what http_perform put into `r` (the body; the spool file is
+ * removed). */
 void http_request_release(struct http_request *r);
 
 /* Percent-encode `s` for a URL query. Returns a malloc'd string (caller

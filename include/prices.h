@@ -61,6 +61,11 @@ struct prices_opts {
 int prices_load_file(struct prices *p, const char *path,
 		     const struct prices_opts *opts, struct cx_error *e);
 
+/* prices_load_file, with `name` standing for the file `path` in messages
+ * (a body spooled to a temporary file, named by its URL). */
+int prices_load_named(struct prices *p, const char *name, const char *path,
+		      const struct prices_opts *opts, struct cx_error *e);
+
 /* The same for CSV text in memory; `name` stands for the file in messages
  * (e.g. a URL). The buffer need not be NUL-terminated. */
 int prices_load_buffer(struct prices *p, const char *name, const char *data,

@@ -127,6 +127,12 @@ void csv_free(struct csv_reader *r)
 	free(r);
 }
 
+void csv_set_name(struct csv_reader *r, const char *name)
+{
+	free(r->name);
+	r->name = xstrdup(name);
+}
+
 const char *csv_name(const struct csv_reader *r)
 {
 	return r->name;

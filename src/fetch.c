@@ -2,6 +2,7 @@
  * is due, ask conditionally and concurrently (http.h), check what came
  * back, merge it (store.h). See fetch.h for the rules. */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,30 +290,32 @@ static int check_envelope(const struct http_request *r, const char *url,
 {
 	const char *p, *end;
 
-	/* An empty body has no buffer (http.h): NULL + 0 is undefined. */
+	/* An empty body has no buffer (http.h): NULL + 0 is undefined. A
+	 * spooled body (http.h) is looked at through its first head_len
+	 * bytes, its last byte and whether it holds a NUL anywhere. */
 	if (r->body == NULL || r->len == 0)
 		return cx_fail(e, CX_EDATA, "%s: empty response", url);
 	p = r->body;
-	end = r->body + r->len;
-	if (r->len >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b)
+	end = r->body + r->head_len;
+	if (r->head_len >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b)
 		return cx_fail(e, CX_EDATA, "%s: compressed body without Content-Encoding (gzip data)", url);
-	if ((r->len >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0)) ||
-	    memchr(p, '\0', r->len) != NULL)
+	if ((r->head_len >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0)) ||
+	    r->has_nul)
 		return cx_fail(e, CX_EDATA, "%s: not UTF-8 (UTF-16?): the body holds NUL bytes", url);
-	if (r->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+	if (r->head_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	if (strncasecmp(p, "Exceeded the daily hits limit", 29) == 0)
 		return cx_fail(e, CX_EUNAVAILABLE, "%s: Stooq daily limit reached (\"Exceeded the daily hits limit\")", url);
-	if ((size_t)(end - p) < 64 && strncasecmp(p, "No data", 7) == 0)
+	if (r->len - (size_t)(p - r->body) < 64 && strncasecmp(p, "No data", 7) == 0)
 		return cx_fail(e, CX_EDATA, "%s: no data for symbol (the source answered \"No data\")", url);
 	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (p == end)
+	if (p == end && r->head_len == r->len)
 		return cx_fail(e, CX_EDATA, "%s: empty response", url);
 	if (*p == '<' || strstr(r->content_type, "html") != NULL)
 		return cx_fail(e, CX_EDATA, "%s: an HTML page (%s), not CSV",
 			       url, r->content_type[0] ? r->content_type : "no content type");
-	if (end[-1] != '\n')
+	if (r->last != '\n')
 		return cx_fail(e, CX_EDATA, "%s: truncated: the last line has no line end", url);
 	return 0;
 }
@@ -329,7 +332,13 @@ static int check_body(const struct http_request *r, const struct work *w,
 
 	if (check_envelope(r, url, e) != 0)
 		return -1;
-	rd = csv_new_buffer(url, r->body, r->len);
+	if (r->spool == NULL) {
+		rd = csv_new_buffer(url, r->body, r->len);
+	} else if ((rd = csv_new_file(r->spool, e)) == NULL) {
+		return -1;
+	} else {
+		csv_set_name(rd, url);
+	}
 	rc = csv_next(rd, &rec, e);
 	if (rc == 1)
 		rc = shape_of(&rec, w, url, s, e) == 0 ? 1 : -1;
@@ -410,7 +419,8 @@ static const struct series *parse_body(const struct http_request *r,
 		return NULL;
 	po.layout = s.layout;
 	po.symbol = s.layout == PRICES_OHLC ? s.name : NULL;
-	if (prices_load_buffer(tmp, w->item->url, r->body, r->len, &po, e) != 0)
+	if (r->spool != NULL ? prices_load_named(tmp, w->item->url, r->spool, &po, e) != 0
+	    : prices_load_buffer(tmp, w->item->url, r->body, r->len, &po, e) != 0)
 		return NULL;
 	ser = prices_find(tmp, s.name);
 	if (ser == NULL || ser->n == 0) {
@@ -774,13 +784,32 @@ static struct store *open_store(const struct job *j, bool offline,
 	return st;
 }
 
+/* The directory of the store file `path` (".", when it names none). */
+static void spool_dir_of(const char *path, char dir[PATH_MAX])
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, PATH_MAX, ".");
+	else if (slash == path)
+		snprintf(dir, PATH_MAX, "/");
+	else
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
+}
+
 /* The fetch on an open store. */
 static int fetch_on(struct store *st, const struct job *j,
 		    const struct fetch_opts *given, struct fetch_report *rep,
 		    struct cx_error *e)
 {
 	struct fetch_opts job_o = *given, *o = &job_o;
+	char spool[PATH_MAX];
 
+	/* Bodies are spooled next to the store (http.h), not held in memory. */
+	if (o->http.spool_dir == NULL) {
+		spool_dir_of(j->store.path, spool);
+		o->http.spool_dir = spool;
+	}
 	/* 0: the job's <store timeout deadline> */
 	if (o->http.timeout_ms == 0)
 		o->http.timeout_ms = j->store.timeout_s * 1000L;

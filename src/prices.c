@@ -959,6 +959,20 @@ int prices_load_file(struct prices *p, const char *path,
 	return rc;
 }
 
+int prices_load_named(struct prices *p, const char *name, const char *path,
+		      const struct prices_opts *opts, struct cx_error *e)
+{
+	struct csv_reader *r = csv_new_file(path, e);
+	int rc;
+
+	if (r == NULL)
+		return -1;
+	csv_set_name(r, name);
+	rc = load_csv(p, r, opts, e);
+	csv_free(r);
+	return rc;
+}
+
 int prices_load_buffer(struct prices *p, const char *name, const char *data,
 		       size_t len, const struct prices_opts *opts,
 		       struct cx_error *e)
