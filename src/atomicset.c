@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,9 +129,15 @@ static int cmp_dir(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* fsync every directory that received a file, once each. */
+/* Make the renames durable: one syncfs of the file system the files were
+ * written on, and an fsync of each directory that received a file and is
+ * on another file system. A directory fsync forces a journal commit each
+ * (ext4): 470 of them made up 0.3 s of a web edition of 435 pairs, one
+ * syncfs about 10 ms. */
 static void sync_dirs(const struct atomicset *s)
 {
+	struct stat fs, st;
+	bool have_fs = s->fs_fd >= 0 && fstat(s->fs_fd, &fs) == 0 && syncfs(s->fs_fd) == 0;
 	char **dirs = xcalloc(s->n + 1, sizeof *dirs);
 	for (size_t i = 0; i < s->n; i++) {
 		char copy[PATH_MAX];
@@ -141,6 +148,8 @@ static void sync_dirs(const struct atomicset *s)
 	for (size_t i = 0; i < s->n; i++) {
 		if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
 			continue;
+		if (have_fs && stat(dirs[i], &st) == 0 && st.st_dev == fs.st_dev)
+			continue;   /* the syncfs above covered it */
 		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)fsync(fd);   /* best effort, as atomicfile's */

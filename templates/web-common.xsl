@@ -37,6 +37,11 @@
     <xsl:param name="title"/>
     <xsl:param name="description" select="''"/>
     <head>
+      <!-- Every page declares its encoding itself, in the form libxml2's
+           HTML serialiser recognises (it would add this very element to
+           the first page of a transformation's output only, and a second
+           declaration to a page with <meta charset>). -->
+      <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"/>
       <meta name="viewport" content="width=device-width, initial-scale=1"/>
       <meta name="color-scheme" content="light dark"/>
       <title><xsl:value-of select="$title"/></title>
