@@ -128,4 +128,35 @@ for f in sorted(os.listdir(d)):
     assert t.startswith('%s/%s correlation' % (a, b)), (f, t)
 print(len(os.listdir(d)))
 PY
+# ---- pairs whose prices end before the report's date (the demo: the Dow
+# stocks end on 2 Jan 2001, the report is of 8 May 2007): each says so on
+# the day page and on its own page; the others do not.
+run_convex run jobs/demo.xml --no-mail --out "$TMP/demo"
+expect_rc 0 "the demo job publishes"
+check "stale pairs say their own date, fresh ones do not" $PY - "$TMP/demo/archive/2007/05/08" <<'PY'
+import datetime, os, sys, html5lib, xml.etree.ElementTree as ET
+d = sys.argv[1]
+rep = ET.parse(os.path.join(d, 'report.xml')).getroot()
+day = html5lib.parse(open(os.path.join(d, 'index.html'), 'rb'), namespaceHTMLElements=False)
+rows = {}
+for tr in day.find('.//h2[@id="pairs"]/..').iter('tr'):
+    a = tr.find('.//a')
+    if a is not None and a.get('href', '').startswith('pairs/'):
+        rows[a.get('href')[6:-5]] = ' '.join(' '.join(tr.itertext()).split())
+stale = 0
+for p in rep.find('pairs'):
+    t = datetime.date.fromisoformat(p.get('as-of'))
+    note = 'prices to %d %s %d' % (t.day, t.strftime('%b'), t.year)
+    page = ' '.join(' '.join(html5lib.parse(open(os.path.join(d, 'pairs', p.get('id') + '.html'), 'rb'),
+                                            namespaceHTMLElements=False).itertext()).split())
+    if p.get('as-of') != rep.get('as-of'):
+        stale += 1
+        assert note in rows[p.get('id')], (p.get('id'), rows[p.get('id')])
+        assert 'The prices of this pair end on %d %s %d' % (t.day, t.strftime('%b'), t.year) in page, p.get('id')
+    else:
+        assert 'prices to' not in rows[p.get('id')] and 'The prices of this pair end' not in page, p.get('id')
+assert stale > 0, 'the demo has stale pairs'
+print('stale', stale, 'of', len(rows))
+PY
+check "the demo's site is strict HTML5" $WEB_CHECK html5 "$TMP/demo/archive"
 finish
