@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "atomicset.h"
 #include "xalloc.h"
 
@@ -106,20 +107,11 @@ int atomicset_link(struct atomicset *s, const char *src, const char *path, size_
 		add(s, tmp, path);
 		return 0;
 	}
-	FILE *in = fopen(src, "rb");
-	struct stat st;
-	if (in == NULL)
-		return cx_fail(e, CX_ENOINPUT, "%s: cannot read: %s", src, strerror(errno));
-	if (fstat(fileno(in), &st) != 0 || st.st_size < 0 || (size_t)st.st_size > max) {
-		fclose(in);
-		return cx_fail(e, CX_EDATA, "%s: cannot copy: larger than %zu bytes", src, max);
-	}
-	size_t len = (size_t)st.st_size;
-	char *buf = xmalloc(len ? len : 1);
-	int bad = fread(buf, 1, len, in) != len || ferror(in);
-	fclose(in);
-	int rc = bad ? cx_fail(e, CX_ENOINPUT, "%s: read error", src)
-		     : atomicset_write(s, path, buf, len, e);
+	char *buf;
+	size_t len;
+	if (atomicfile_read(src, max, &buf, &len, e) != 0)
+		return -1;
+	int rc = atomicset_write(s, path, buf, len, e);
 	free(buf);
 	return rc;
 }
