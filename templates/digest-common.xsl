@@ -54,4 +54,33 @@
       <xsl:otherwise><xsl:value-of select="$key"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- The address of a pair's dated web page (docs/web.md: the archive's
+       YYYY/MM/DD/pairs/ID.html), $base being that day's public folder.
+       A symbol may hold '^', '=' and ':' (jobs/job.rng), which a URL path
+       carries percent-encoded, as the digest PDF's links do. -->
+  <xsl:template name="pair-page-url">
+    <xsl:param name="base"/>
+    <xsl:param name="id"/>
+    <xsl:value-of select="concat($base, 'pairs/')"/>
+    <xsl:call-template name="url-escape"><xsl:with-param name="s" select="$id"/></xsl:call-template>
+    <xsl:text>.html</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="url-escape">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="$s = ''"/>
+      <xsl:otherwise>
+        <xsl:variable name="c" select="substring($s, 1, 1)"/>
+        <xsl:choose>
+          <xsl:when test="$c = '^'">%5E</xsl:when>
+          <xsl:when test="$c = '='">%3D</xsl:when>
+          <xsl:when test="$c = ':'">%3A</xsl:when>
+          <xsl:otherwise><xsl:value-of select="$c"/></xsl:otherwise>
+        </xsl:choose>
+        <xsl:call-template name="url-escape"><xsl:with-param name="s" select="substring($s, 2)"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 </xsl:stylesheet>

@@ -88,10 +88,13 @@
       <xsl:text>&#10;</xsl:text>
     </xsl:for-each>
     <xsl:value-of select="concat('   ', normalize-space(meaning), $nl, '   ', normalize-space(shift-text), $nl)"/>
-    <xsl:choose>
-      <xsl:when test="$pdf-base != '' and @pdf">
-        <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
-      </xsl:when>
-    </xsl:choose>
+    <xsl:if test="$pdf-base != ''">
+      <xsl:text>   Deep dive: </xsl:text>
+      <xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="@id"/></xsl:call-template>
+      <xsl:value-of select="$nl"/>
+      <xsl:if test="@pdf">
+        <xsl:value-of select="concat('   PDF: ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
+      </xsl:if>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>
