@@ -83,4 +83,19 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- "Prices to 2 Jan 2001" (with $before and $after around it) when the
+       pair $p's prices end before the digest's date; nothing otherwise
+       (issue 12: every pair shows its own as-of date where it is older). -->
+  <xsl:template name="stale">
+    <xsl:param name="p"/>
+    <xsl:param name="before" select="''"/>
+    <xsl:param name="after" select="''"/>
+    <xsl:param name="word" select="'Prices'"/>
+    <xsl:if test="$p/@as-of and $p/@as-of != /report/@as-of">
+      <xsl:value-of select="concat($before, $word, ' to ')"/>
+      <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$p/@as-of"/></xsl:call-template>
+      <xsl:value-of select="$after"/>
+    </xsl:if>
+  </xsl:template>
 </xsl:stylesheet>

@@ -220,6 +220,7 @@
           <xsl:when test="@regime = 'stable'"><xsl:text>the correlation is stable.</xsl:text></xsl:when>
           <xsl:otherwise><xsl:text>the correlation has </xsl:text><xsl:value-of select="@regime"/><xsl:text>.</xsl:text></xsl:otherwise>
         </xsl:choose>
+        <xsl:call-template name="stale"><xsl:with-param name="p" select="$p"/><xsl:with-param name="before" select="' '"/><xsl:with-param name="after" select="'.'"/></xsl:call-template>
       </td>
     </tr>
   </xsl:template>
@@ -252,6 +253,7 @@
         <xsl:value-of select="concat(@a, '/', @b, ' · ', @observations, ' daily returns since ')"/>
         <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@start"/></xsl:call-template>
         <xsl:text> · regime: </xsl:text><xsl:value-of select="shift/@regime"/>
+        <xsl:call-template name="stale"><xsl:with-param name="p" select="."/><xsl:with-param name="before" select="' · '"/><xsl:with-param name="word" select="'prices'"/></xsl:call-template>
       </td></tr>
       <tr><td>
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">

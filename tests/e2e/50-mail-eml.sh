@@ -73,6 +73,14 @@ check "fixture made stale" grep -q 'id="SBI-SPI".*as-of="2001-01-02"' "$TMP/stal
 run_convex send "$TMP/stale/run" --job "$TMP/job.xml"
 subj=$(hdr "$TMP/stale/run/mail/ada@example.org.eml" Subject)
 check "a stale pair never headlines: $subj" test "$subj" = "SPI/SII weakened modestly (-0.15), 8 May 2007"
+# ... and shows its own date wherever it appears: text and HTML, in the
+# shift list and on its card (Ada follows it); the fresh pairs do not.
+html_of() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get_body(("html",)).get_content())' "$1"; }
+check "text: the stale pair's card says its date" text_has "$TMP/stale/run/mail/ada@example.org.eml" "Prices to 2 Jan 2001: every figure below is as of that day."
+check "text: its shift says its date" text_has "$TMP/stale/run/mail/ada@example.org.eml" "The correlation has strengthened materially. Prices to 2 Jan 2001."
+check "HTML: its date twice (shift row, card)" test "$(html_of "$TMP/stale/run/mail/ada@example.org.eml" | grep -o '[Pp]rices to 2 Jan 2001' | wc -l)" -eq 2
+no_note() { ! { html_of "$1"; text_of "$1"; } | grep -q 'rices to'; }
+check "no date note while every pair is fresh" no_note "$RUN/mail/carol@example.net.eml"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"
