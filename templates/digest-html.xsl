@@ -10,7 +10,7 @@
        xsltproc -o /tmp/digest.html \
          -stringparam name 'Ada' -stringparam pairs '' \
          templates/digest-html.xsl OUT/2007-05-08/report.xml
-     templates/web-day.xsl imports this file for the web edition. -->
+     The web edition has its own templates (web-*.xsl). -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="digest-common.xsl"/>
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
@@ -45,14 +45,20 @@
     <xsl:value-of select="concat('cid:', $path, '@', $cid-domain)"/>
   </xsl:template>
 
-  <!-- The PDF of a pair: a link when the archive is public. -->
+  <!-- A pair's deep dive when the archive is public: its web page (every
+       computed pair has one, docs/web.md) and its PDF when it has one. -->
   <xsl:template name="pdf-link">
     <xsl:param name="pair"/>
-    <xsl:choose>
-      <xsl:when test="$pdf-base != '' and $pair/@pdf">
-        <a class="link" href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};font-weight:bold;text-decoration:underline;">Read the full deep dive (PDF)</a>
-      </xsl:when>
-    </xsl:choose>
+    <xsl:if test="$pdf-base != ''">
+      <a class="link" style="color:{$navy};font-weight:bold;text-decoration:underline;">
+        <xsl:attribute name="href"><xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="$pair/@id"/></xsl:call-template></xsl:attribute>
+        <xsl:text>Read the full deep dive</xsl:text>
+      </a>
+      <xsl:if test="$pair/@pdf">
+        <xsl:text> · </xsl:text>
+        <a class="link" href="{concat($pdf-base, substring-after($pair/@pdf, 'pdf/'))}" style="color:{$navy};text-decoration:underline;">PDF</a>
+      </xsl:if>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="/">
@@ -195,7 +201,15 @@
     <xsl:variable name="sig" select="@significant = 'true'"/>
     <tr>
       <td class="ink" style="{$font}font-size:15px;font-weight:bold;color:{$ink};padding:10px 4px 2px 0;border-top:1px solid {$rule};">
-        <xsl:value-of select="concat(@a, '/', @b)"/>
+        <xsl:choose>
+          <xsl:when test="$pdf-base != ''">
+            <a class="ink" style="color:{$ink};text-decoration:underline;">
+              <xsl:attribute name="href"><xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="@pair"/></xsl:call-template></xsl:attribute>
+              <xsl:value-of select="concat(@a, '/', @b)"/>
+            </a>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat(@a, '/', @b)"/></xsl:otherwise>
+        </xsl:choose>
         <xsl:if test="$sig">
           <xsl:text> </xsl:text>
           <span style="{$font}font-size:10px;font-weight:bold;color:#ffffff;background-color:{$accent};padding:2px 6px;border-radius:3px;letter-spacing:1px;">SIGNIFICANT</span>
@@ -221,6 +235,7 @@
           <xsl:when test="@regime = 'stable'"><xsl:text>the correlation is stable.</xsl:text></xsl:when>
           <xsl:otherwise><xsl:text>the correlation has </xsl:text><xsl:value-of select="@regime"/><xsl:text>.</xsl:text></xsl:otherwise>
         </xsl:choose>
+        <xsl:call-template name="stale"><xsl:with-param name="p" select="$p"/><xsl:with-param name="before" select="' '"/><xsl:with-param name="after" select="'.'"/></xsl:call-template>
       </td>
     </tr>
   </xsl:template>
@@ -306,6 +321,7 @@
         <xsl:value-of select="concat(@a, '/', @b, ' · ', @observations, ' daily returns since ')"/>
         <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@start"/></xsl:call-template>
         <xsl:text> · regime: </xsl:text><xsl:value-of select="shift/@regime"/>
+        <xsl:call-template name="stale"><xsl:with-param name="p" select="."/><xsl:with-param name="before" select="' · '"/><xsl:with-param name="word" select="'prices'"/></xsl:call-template>
       </td></tr>
       <tr><td>
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
@@ -347,7 +363,7 @@
       <tr><td class="ink" style="{$font}font-size:14px;line-height:21px;color:{$ink};padding:8px 0 0 0;">
         <xsl:value-of select="meaning"/><xsl:text> </xsl:text><xsl:value-of select="shift-text"/>
       </td></tr>
-      <xsl:if test="$pdf-base != '' and @pdf">
+      <xsl:if test="$pdf-base != ''">
       <tr><td style="{$font}font-size:14px;padding:10px 0 14px 0;border-bottom:1px solid {$rule};">
         <xsl:call-template name="pdf-link"><xsl:with-param name="pair" select="."/></xsl:call-template>
       </td></tr>
