@@ -277,8 +277,9 @@
       <xsl:value-of select="count($mine) - $full-max"/>
       <xsl:text> more of your pairs in brief</xsl:text>
       <xsl:choose>
-        <xsl:when test="$web-url != ''">; every chart is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a><xsl:if test="$pdf-base != ''"> and each pair's PDF</xsl:if>.</xsl:when>
-        <xsl:otherwise>; their charts and deep dives are in the PDFs of today's run.</xsl:otherwise>
+        <xsl:when test="$web-url != ''">; every chart is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a><xsl:if test="$pdf-base != ''">; each pair links to its page and PDF</xsl:if>.</xsl:when>
+        <xsl:when test="$pdf-base != ''">; each pair links to its page, with every chart and the PDF.</xsl:when>
+        <xsl:otherwise>; their charts and deep dives are in the web edition and PDFs of today's run.</xsl:otherwise>
       </xsl:choose>
     </p>
     <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
@@ -294,8 +295,11 @@
           <tr>
             <td class="ink c" style="color:{$ink};">
               <xsl:choose>
-                <xsl:when test="$pdf-base != '' and @pdf">
-                  <a class="link" href="{concat($pdf-base, substring-after(@pdf, 'pdf/'))}" style="color:{$navy};"><xsl:value-of select="concat(@a, '/', @b)"/></a>
+                <xsl:when test="$pdf-base != ''">
+                  <a class="link" style="color:{$navy};">
+                    <xsl:attribute name="href"><xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="@id"/></xsl:call-template></xsl:attribute>
+                    <xsl:value-of select="concat(@a, '/', @b)"/>
+                  </a>
                 </xsl:when>
                 <xsl:otherwise><xsl:value-of select="concat(@a, '/', @b)"/></xsl:otherwise>
               </xsl:choose>
