@@ -7,6 +7,8 @@
 #  - baseline: Python's smtplib (bench/smtplib_send.py, Debian's python3)
 #    sends the same messages, composed beforehand as .eml files, over one
 #    STARTTLS connection with AUTH to the local aiosmtpd (tests/lib/smtpd.py);
+#    as shipped (the issue's baseline) and with TCP_NODELAY (a reference:
+#    without it smtplib waits on delayed ACKs);
 #  - convex send, end to end (composing, ledger, archive, SMTP) to the same
 #    server with STARTTLS+AUTH and the default connections;
 #  - convex send to a private Postfix (tests/lib/postfix.sh, STARTTLS).
@@ -46,13 +48,18 @@ write_job "$TMP/job-eml.xml"
 
 start_smtpd --cert "$TMP/cert.pem" --key "$TMP/key.pem" --auth bench:s3cret
 export SMTP_USER=bench SMTP_PASSWORD=s3cret
-: > "$TMP/py.times"
-i=0; while [ $i -lt "$RUNS" ]; do
-  $PY "$REPO/bench/smtplib_send.py" 127.0.0.1 "$SMTP_PORT" "$TMP/cert.pem" bench s3cret \
-      research@example.com "$RUN/mail" | cut -d' ' -f1 >> "$TMP/py.times"
-  i=$((i + 1))
-done
-py=$(best < "$TMP/py.times")
+# py_times [--nodelay]: best wall time of the smtplib baseline.
+py_times() {
+  : > "$TMP/py.times"
+  i=0; while [ $i -lt "$RUNS" ]; do
+    $PY "$REPO/bench/smtplib_send.py" "$@" 127.0.0.1 "$SMTP_PORT" "$TMP/cert.pem" bench s3cret \
+        research@example.com "$RUN/mail" | cut -d' ' -f1 >> "$TMP/py.times"
+    i=$((i + 1))
+  done
+  best < "$TMP/py.times"
+}
+py=$(py_times)
+pynd=$(py_times --nodelay)
 
 # send_times URL CA FILE: best wall time of convex send over $RUNS runs.
 send_times() {
@@ -71,7 +78,7 @@ send_times() {
 }
 cx=$(send_times "smtp://127.0.0.1:$SMTP_PORT" 'user-env="SMTP_USER" password-env="SMTP_PASSWORD"')
 stored=$(spool_count)
-[ "$stored" -eq $(( N * RUNS * 2 )) ] || { echo "bench: aiosmtpd stored $stored messages" >&2; exit 1; }
+[ "$stored" -eq $(( N * RUNS * 3 )) ] || { echo "bench: aiosmtpd stored $stored messages" >&2; exit 1; }
 
 pf=""
 if pf_available; then
@@ -82,10 +89,13 @@ fi
 echo "convex SMTP benchmarks: $N one-pair digests, best of $RUNS, $(nproc) CPUs"
 line "delivery" "time" "msg/s" "target"
 line "smtplib, .eml files, 1 STARTTLS+AUTH connection (aiosmtpd)" "${py}s" "$(rate "$py")" "(baseline)"
+line "  the same with TCP_NODELAY (as libcurl)" "${pynd}s" "$(rate "$pynd")" "(reference)"
 line "convex send, end to end, STARTTLS+AUTH (aiosmtpd)" "${cx}s" "$(rate "$cx")" \
   ">= 300 msg/s: $(verdict "$(rate "$cx")" 300)"
 ratio=$(awk -v a="$py" -v b="$cx" 'BEGIN { printf "%.2f", a / b }')
 line "  ratio to smtplib" "" "${ratio}x" ">= 2x: $(verdict "$ratio" 2)"
+ratio=$(awk -v a="$pynd" -v b="$cx" 'BEGIN { printf "%.2f", a / b }')
+line "  ratio to smtplib with TCP_NODELAY" "" "${ratio}x" "(reference)"
 if [ -n "$pf" ]; then
   line "convex send, end to end, STARTTLS (Postfix 3.7)" "${pf}s" "$(rate "$pf")" \
     ">= 200 msg/s: $(verdict "$(rate "$pf")" 200)"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - replay the regressions, then fuzz each harness for a while.
 #
-#   FUZZ_SECONDS=60 FUZZ_DIR=build/fuzz fuzz/run.sh build/fuzz/fuzz_NAME...
+#   FUZZ_SECONDS=60 FUZZ_DIR=build/fuzz [FUZZ_SEED=N] fuzz/run.sh build/fuzz/fuzz_NAME...
 #
 # For each harness NAME: every file in tests/data/fuzz-regressions/NAME/ is
 # run once (each a crash found earlier, now fixed), then libFuzzer runs for
@@ -10,6 +10,10 @@
 # the dictionary fuzz/NAME.dict when there is one. A crash, leak, timeout or
 # broken property fails the harness; libFuzzer's input is kept as
 # FUZZ_DIR/crash-NAME-* (make it a regression file once fixed).
+# FUZZ_SEED fixes libFuzzer's random seed: `make fuzz-short` (part of make
+# check) sets it, so a check is a repeatable gate and a CI run fails only on
+# a change to the code, not on the luck of the draw; `make fuzz` explores
+# with a new seed every time.
 #
 # One tally line per harness ("pass fuzz:NAME" / "fail fuzz:NAME") in
 # $TALLY when set; the seconds each harness has fuzzed so far are added up in
@@ -51,12 +55,13 @@ for bin in "$@"; do
     fi
   fi
   dict=""; [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
+  seed=""; [ -n "${FUZZ_SEED:-}" ] && seed="-seed=$FUZZ_SEED"
   start=$(date +%s)
   # -close_fd_mask=3: the parsers' own messages would drown the report;
   # libFuzzer and the sanitizers keep writing to a copy of stderr.
   # shellcheck disable=SC2086
   "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=16384 -print_final_stats=1 -close_fd_mask=3 $dict \
+    -max_len=16384 -print_final_stats=1 -close_fd_mask=3 $dict $seed \
     -artifact_prefix="$FUZZ_DIR/crash-$name-" "$corpus" "$here/corpus/$name" > "$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))

@@ -37,6 +37,12 @@ int atomicfile_write(const char *path, const void *data, size_t len,
 int atomicfile_write_private(const char *path, const void *data, size_t len,
 			     enum atomicfile_mode mode, struct cx_error *e);
 
+/* Read the whole file `src`, at most `max` bytes, into *data (malloc'd,
+ * caller frees; *len bytes). 0, or -1 with `e` set: CX_ENOINPUT when it
+ * cannot be read, CX_EDATA when it is larger than `max`. */
+int atomicfile_read(const char *src, size_t max, char **data, size_t *len,
+		    struct cx_error *e);
+
 /* Publish a copy of the file `src` (at most `max` bytes) as `path`, as
  * atomicfile_write does. Same returns. */
 int atomicfile_copy(const char *src, const char *path, size_t max,

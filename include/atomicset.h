@@ -5,7 +5,8 @@
  * atomicset_write/atomicset_link put each file under a hidden temporary
  * name next to its final one; atomicset_commit syncs the file system once
  * (syncfs), renames every file into place (an existing one is replaced) and
- * fsyncs each directory once. A reader sees the old file or the new one,
+ * syncs the file system again for the renames (fsyncing instead each
+ * directory that is on another file system). A reader sees the old file or the new one,
  * never a part; after a crash before the commit the old files are intact.
  * Directories must exist. Out of memory aborts (xalloc.h).
  */

@@ -43,6 +43,8 @@ struct deliver_summary {
 				 stopped (or the relay failed with the breaker open) */
 	size_t skipped;       /* bad subscriber/suppression rows and messages
 				 that could not be built: reported, skipped */
+	size_t unmatched;     /* messages to subscribers naming a pair or group
+				 not in today's report (each warned) */
 	int relay_down;       /* the relay's circuit breaker stopped the batch */
 	char transport[256];  /* the relay's URL; "" for .eml files */
 	double send_seconds;  /* wall time inside SMTP transactions (run.json) */

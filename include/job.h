@@ -274,6 +274,10 @@ int job_check_env(const struct job *j, unsigned what, struct cx_error *e);
 /* The asset of `symbol`, or NULL. */
 const struct job_asset *job_find_asset(const struct job *j, const char *symbol);
 
+/* Whether a subscriber's selector names something on the watchlist: "A/B"
+ * a pair (either order), anything else a group of an asset of some pair. */
+bool job_has_selector(const struct job *j, const char *selector);
+
 /* Load price file i of the job into `p` (prices_load_file with the file's
  * symbol and layout). Returns 0, or -1 with `e` set as prices.h says, the
  * message prefixed by the job's file:line of the <file>. */

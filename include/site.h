@@ -36,6 +36,7 @@ struct site_job {
 	const char *from;        /* the digest's From, or NULL: the feed's
 				    domain when there is no public_url */
 	const char *signup_url;  /* the pages' sign-up link, or NULL */
+	int threads;             /* threads for the pair pages (< 1: one) */
 };
 
 /* Publish the run in `run_dir` into `archive` and rebuild the index and
@@ -46,9 +47,10 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 		 struct cx_error *e);
 
 /* site_publish with what `job` says: its name, the digest's title (else
- * the job's), public-url, From and signup-url, its archive. */
+ * the job's), public-url, From and signup-url, its archive; the pair pages
+ * on `threads` threads. */
 struct job;
-int site_publish_job(const struct job *job, const char *run_dir, struct cx_error *e);
+int site_publish_job(const struct job *job, const char *run_dir, int threads, struct cx_error *e);
 
 /* The host of the feed's tag: URIs, lower case, into buf (size >=
  * SITE_DOMAIN_MAX): public_url's host, else the domain of the address in

@@ -4,6 +4,12 @@
  * as string parameters and quoted by libxslt (xsltQuoteUserParams), never
  * pasted into XML or XPath text, so a subscriber's name cannot change what a
  * template does. libxml2/libxslt types stay inside template.c.
+ *
+ * Threads: transformations may run on several threads at once when none
+ * shares a template or a template_doc with another (libxslt marks the
+ * source document's nodes while it computes keys, and libxml2 2.9 caches
+ * lookups inside compiled XPath expressions as it evaluates them). Errors
+ * are kept per thread.
  */
 #ifndef CONVEX_TEMPLATE_H
 #define CONVEX_TEMPLATE_H

@@ -128,24 +128,42 @@ int atomicfile_write_private(const char *path, const void *data, size_t len,
 	return write_perm(path, data, len, mode, 0600, e);
 }
 
-int atomicfile_copy(const char *src, const char *path, size_t max,
-		    enum atomicfile_mode mode, struct cx_error *e)
+int atomicfile_read(const char *src, size_t max, char **data, size_t *len,
+		    struct cx_error *e)
 {
 	FILE *in = fopen(src, "rb");
 	struct stat st;
 
+	*data = NULL;
+	*len = 0;
 	if (in == NULL)
 		return cx_fail(e, CX_ENOINPUT, "%s: cannot read: %s", src, strerror(errno));
 	if (fstat(fileno(in), &st) != 0 || st.st_size < 0 || (size_t)st.st_size > max) {
 		fclose(in);
 		return cx_fail(e, CX_EDATA, "%s: cannot copy: larger than %zu bytes", src, max);
 	}
-	size_t len = (size_t)st.st_size;
-	char *buf = xmalloc(len ? len : 1);
-	int bad = fread(buf, 1, len, in) != len || ferror(in);
+	size_t n = (size_t)st.st_size;
+	char *buf = xmalloc(n ? n : 1);
+	int bad = fread(buf, 1, n, in) != n || ferror(in);
 	fclose(in);
-	int rc = bad ? cx_fail(e, CX_ENOINPUT, "%s: read error", src)
-		     : atomicfile_write(path, buf, len, mode, e);
+	if (bad) {
+		free(buf);
+		return cx_fail(e, CX_ENOINPUT, "%s: read error", src);
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int atomicfile_copy(const char *src, const char *path, size_t max,
+		    enum atomicfile_mode mode, struct cx_error *e)
+{
+	char *buf;
+	size_t len;
+
+	if (atomicfile_read(src, max, &buf, &len, e) != 0)
+		return -1;
+	int rc = atomicfile_write(path, buf, len, mode, e);
 	free(buf);
 	return rc;
 }

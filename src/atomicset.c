@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "atomicset.h"
 #include "xalloc.h"
 
@@ -105,20 +107,11 @@ int atomicset_link(struct atomicset *s, const char *src, const char *path, size_
 		add(s, tmp, path);
 		return 0;
 	}
-	FILE *in = fopen(src, "rb");
-	struct stat st;
-	if (in == NULL)
-		return cx_fail(e, CX_ENOINPUT, "%s: cannot read: %s", src, strerror(errno));
-	if (fstat(fileno(in), &st) != 0 || st.st_size < 0 || (size_t)st.st_size > max) {
-		fclose(in);
-		return cx_fail(e, CX_EDATA, "%s: cannot copy: larger than %zu bytes", src, max);
-	}
-	size_t len = (size_t)st.st_size;
-	char *buf = xmalloc(len ? len : 1);
-	int bad = fread(buf, 1, len, in) != len || ferror(in);
-	fclose(in);
-	int rc = bad ? cx_fail(e, CX_ENOINPUT, "%s: read error", src)
-		     : atomicset_write(s, path, buf, len, e);
+	char *buf;
+	size_t len;
+	if (atomicfile_read(src, max, &buf, &len, e) != 0)
+		return -1;
+	int rc = atomicset_write(s, path, buf, len, e);
 	free(buf);
 	return rc;
 }
@@ -128,9 +121,15 @@ static int cmp_dir(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* fsync every directory that received a file, once each. */
+/* Make the renames durable: one syncfs of the file system the files were
+ * written on, and an fsync of each directory that received a file and is
+ * on another file system. A directory fsync forces a journal commit each
+ * (ext4): 470 of them made up 0.3 s of a web edition of 435 pairs, one
+ * syncfs about 10 ms. */
 static void sync_dirs(const struct atomicset *s)
 {
+	struct stat fs, st;
+	bool have_fs = s->fs_fd >= 0 && fstat(s->fs_fd, &fs) == 0 && syncfs(s->fs_fd) == 0;
 	char **dirs = xcalloc(s->n + 1, sizeof *dirs);
 	for (size_t i = 0; i < s->n; i++) {
 		char copy[PATH_MAX];
@@ -141,6 +140,8 @@ static void sync_dirs(const struct atomicset *s)
 	for (size_t i = 0; i < s->n; i++) {
 		if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
 			continue;
+		if (have_fs && stat(dirs[i], &st) == 0 && st.st_dev == fs.st_dev)
+			continue;   /* the syncfs above covered it */
 		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)fsync(fd);   /* best effort, as atomicfile's */

@@ -55,6 +55,25 @@ static void check_quality(const struct job *j, struct prices *p)
 	quality_report_release(&q);
 }
 
+/* A subscriber's pair or group that is not on the watchlist (a typo such
+ * as SBI/SPX): the subscriber would get none of it, every day. A warning
+ * with file:line each: the row itself is valid and is mailed. */
+static void check_selectors(const struct job *j, const struct subscribers *s)
+{
+	size_t unknown = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t t = 0; t < s->v[i].npairs; t++)
+			if (!job_has_selector(j, s->v[i].pairs[t])) {
+				log_warn("%s:%ld: \"%s\" is not a pair or group of the watchlist",
+					 s->path, s->v[i].line, s->v[i].pairs[t]);
+				unknown++;
+			}
+	if (unknown > 0)
+		log_warn("%s: %zu subscriber pair%s or group%s not on the watchlist (listed above)",
+			 j->path, unknown, unknown == 1 ? "" : "s", unknown == 1 ? "" : "s");
+}
+
 /* Every malformed subscriber and suppression row, each logged with
  * file:line by subscribers_load; the first error line counts them. */
 static int check_subscriber_rows(const struct job *j, struct cx_error *e)
@@ -63,6 +82,7 @@ static int check_subscriber_rows(const struct job *j, struct cx_error *e)
 
 	if (s == NULL)
 		return -1;
+	check_selectors(j, s);
 	size_t bad = s->nbad;
 	subscribers_free(s);
 	if (bad == 0)

@@ -25,10 +25,10 @@ static void inbox_usage(FILE *f)
 		   "so running it again on the same mailbox changes nothing.\n\n"
 		   "      --job JOB   the job file (required)\n"
 		   "  -h, --help      show this help and exit\n\n"
-		   "Exit status: 0 every message handled, 3 some could not be parsed (named\n"
-		   "on stderr and skipped), 64 usage, 65 stdin too large, 66 PATH missing,\n"
-		   "70 database error, 73 database cannot be created, 78 bad job or unset\n"
-		   "secret.\n");
+		   "Exit status: 0 every message handled (also: none on an empty stdin),\n"
+		   "3 some could not be parsed (named on stderr and skipped), 64 usage,\n"
+		   "65 stdin too large, 66 PATH missing, 70 database error, 73 database\n"
+		   "cannot be created, 78 bad job or unset secret.\n");
 }
 
 int cmd_inbox(int argc, char **argv)

@@ -61,7 +61,7 @@ static void help(FILE *f, const char *cmd)
 		return;
 	}
 	fprintf(f, "Usage: convex run JOB [--as-of YYYY-MM-DD] [--out DIR] [-j N] [--no-mail]\n"
-		   "                      [--smtp URL] [--smtp-ca-file FILE] [--offline]\n"
+		   "                      [--smtp URL [--smtp-ca-file FILE]] [--offline]\n"
 		   "                      [--shard K/N] [-q] [-v]\n"
 		   "Run the job: statistics of every watchlist pair, the regime-shift ranking,\n"
 		   "charts, deep-dive PDFs and the digest into OUT/YYYY-MM-DD/, the PDFs into\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cliargs.h"
 #include "cmd.h"
@@ -144,7 +145,8 @@ int cmd_send(int argc, char **argv)
 	}
 	struct deliver_summary sum;
 	/* The web edition first, as `convex run` publishes it (docs/web.md). */
-	rc = site_publish_job(job, a.rundir, &e);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);   /* the pair pages: every core */
+	rc = site_publish_job(job, a.rundir, cores > 0 && cores < 64 ? (int)cores : 1, &e);
 	if (rc == 0)
 		rc = deliver_digest(job, a.rundir, &sum, &e);
 	else

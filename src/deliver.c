@@ -220,14 +220,14 @@ static void release(struct batch *b)
 
 /* "|A-B|C-D|" for the subscriber's pairs and groups; "" for all. A token
  * that names nothing in today's report is a warning (the pair may have been
- * skipped today), not an error. */
-static void pairs_param(const struct batch *b, const struct subscriber *s,
-			char *out, size_t size)
+ * skipped today), not an error. Returns how many tokens named nothing. */
+static size_t pairs_param(const struct batch *b, const struct subscriber *s,
+			  char *out, size_t size)
 {
-	size_t len = 0;
+	size_t len = 0, unknown = 0;
 	out[0] = '\0';
 	if (s->npairs == 0)
-		return;
+		return 0;
 	snprintf(out, size, "|");
 	len = 1;
 	for (size_t t = 0; t < s->npairs; t++) {
@@ -254,10 +254,13 @@ static void pairs_param(const struct batch *b, const struct subscriber *s,
 				len = strlen(out);
 			}
 		}
-		if (!hit)
+		if (!hit) {
 			log_warn("%s:%ld: \"%s\" is not a pair or group of today's report",
 				 b->subs->path, s->line, tok);
+			unknown++;
+		}
 	}
+	return unknown;
 }
 
 static int render(struct batch *b, const struct subscriber *s, char *out[T_COUNT],
@@ -267,7 +270,8 @@ static int render(struct batch *b, const struct subscriber *s, char *out[T_COUNT
 	size_t len;
 	int rc = 0;
 
-	pairs_param(b, s, pairs, DELIVER_PAIRS_PARAM_MAX);
+	if (pairs_param(b, s, pairs, DELIVER_PAIRS_PARAM_MAX) > 0)
+		b->sum->unmatched++;
 	token[0] = '\0';
 	*unsub_url = NULL;
 	if (b->keys.n > 0) {
@@ -813,6 +817,14 @@ int deliver_digest(const struct job *job, const char *run_dir,
 	return rc;
 }
 
+static void print_unmatched(FILE *f, const struct deliver_summary *s)
+{
+	if (s->unmatched)
+		fprintf(f, "mail: %zu message%s to subscribers naming a pair or group not in "
+			"today's report (listed above with file:line)\n", s->unmatched,
+			s->unmatched == 1 ? "" : "s");
+}
+
 void deliver_summary_print(FILE *f, const struct deliver_summary *s)
 {
 	if (s->transport[0] == '\0') {
@@ -821,6 +833,7 @@ void deliver_summary_print(FILE *f, const struct deliver_summary *s)
 		if (s->skipped)
 			fprintf(f, "mail: %zu bad subscriber row%s skipped (listed above with file:line)\n",
 				s->skipped, s->skipped == 1 ? "" : "s");
+		print_unmatched(f, s);
 		return;
 	}
 	fprintf(f, "mail: %zu sent, %zu deferred, %zu failed, %zu suppressed, %zu already sent, "
@@ -830,6 +843,7 @@ void deliver_summary_print(FILE *f, const struct deliver_summary *s)
 	if (s->skipped)
 		fprintf(f, "mail: %zu bad subscriber row%s skipped (listed above with file:line)\n",
 			s->skipped, s->skipped == 1 ? "" : "s");
+	print_unmatched(f, s);
 	if (s->relay_down)
 		fprintf(f, "relay down: %zu message%s left queued for the next run\n", s->pending,
 			s->pending == 1 ? "" : "s");

@@ -17,6 +17,7 @@
 #include "job.h"
 #include "log.h"
 #include "mail.h"
+#include "plural.h"
 #include "suppress.h"
 #include "token.h"
 #include "verp.h"
@@ -565,9 +566,9 @@ static int read_stdin(struct inbox *ib, struct cx_error *e)
 		g_byte_array_append(buf, chunk, (guint)n);
 	}
 	if (buf->len == 0) {
+		/* Nothing arrived: nothing to act on, not a message that failed. */
 		g_byte_array_unref(buf);
-		ib->sum->messages++, ib->sum->unreadable++;
-		log_warn("stdin: empty; nothing to read");
+		log_warn("stdin: empty: no message to act on");
 		return 0;
 	}
 	GMimeStream *s = g_mime_stream_mem_new_with_byte_array(buf);  /* owns buf */
@@ -610,9 +611,13 @@ int inbox_process(const struct job *job, const char *path, struct inbox_summary 
 
 void inbox_summary_print(FILE *f, const struct inbox_summary *s)
 {
-	fprintf(f, "inbox: %zu messages: %zu hard bounces, %zu soft bounces (%zu suppressed), "
-		   "%zu complaints, %zu unsubscribes, %zu forged, %zu other, %zu unreadable, "
+	fprintf(f, "inbox: %zu %s: %zu hard %s, %zu soft %s (%zu suppressed), "
+		   "%zu %s, %zu %s, %zu forged, %zu other, %zu unreadable, "
 		   "%zu already seen\n",
-		s->messages, s->hard, s->soft, s->soft_suppressed, s->complaints,
-		s->unsubscribes, s->forged, s->other, s->unreadable, s->seen);
+		s->messages, plural(s->messages, "message", "messages"),
+		s->hard, plural(s->hard, "bounce", "bounces"),
+		s->soft, plural(s->soft, "bounce", "bounces"), s->soft_suppressed,
+		s->complaints, plural(s->complaints, "complaint", "complaints"),
+		s->unsubscribes, plural(s->unsubscribes, "unsubscribe", "unsubscribes"),
+		s->forged, s->other, s->unreadable, s->seen);
 }

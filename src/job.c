@@ -1101,6 +1101,27 @@ const struct job_asset *job_find_asset(const struct job *j, const char *symbol)
 	return NULL;
 }
 
+bool job_has_selector(const struct job *j, const char *sel)
+{
+	const char *slash = strchr(sel, '/');
+	size_t la = slash != NULL ? (size_t)(slash - sel) : 0;
+
+	for (size_t i = 0; i < j->npairs; i++) {
+		const struct job_pair *p = &j->pairs[i];
+		if (slash != NULL) {
+			if ((strlen(p->a) == la && !strncmp(p->a, sel, la) && !strcmp(p->b, slash + 1)) ||
+			    (strlen(p->b) == la && !strncmp(p->b, sel, la) && !strcmp(p->a, slash + 1)))
+				return true;
+			continue;
+		}
+		const struct job_asset *a = job_find_asset(j, p->a), *b = job_find_asset(j, p->b);
+		if ((a != NULL && a->group != NULL && !strcmp(a->group, sel)) ||
+		    (b != NULL && b->group != NULL && !strcmp(b->group, sel)))
+			return true;
+	}
+	return false;
+}
+
 int job_load_file(const struct job *j, size_t i, struct prices *p,
 		  struct cx_error *e)
 {

@@ -922,7 +922,7 @@ int run_deliver(struct run *r, struct cx_error *e)
 		return -1;
 	/* The web edition (docs/web.md), with or without mail. */
 	t = run_stage_begin("site");
-	rc = site_publish_job(r->job, r->dir.final, e);
+	rc = site_publish_job(r->job, r->dir.final, r->args.threads, e);
 	run_stage_end(r, "site", t, 0, NULL, NULL);
 	return rc != 0 ? -1 : send_mail(r, e);
 }

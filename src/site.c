@@ -4,6 +4,7 @@
 #define _GNU_SOURCE   /* memmem */
 #include <ctype.h>
 #include <glob.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "feed.h"
 #include "job.h"
 #include "paths.h"
+#include "pool.h"
 #include "rundir.h"
 #include "site.h"
 #include "template.h"
@@ -30,6 +32,14 @@
 #define SITE_COPY_MAX (64u << 20)
 /* Longest pair id or symbol used in a file name. */
 #define SITE_NAME_MAX 128
+/* The pair pages are made SITE_CHUNK_PAIRS to a transformation: one for
+ * every pair at once held the whole result tree in memory (171 MiB for the
+ * 435 Dow pairs) and went past TEMPLATE_OUTPUT_MAX at 4,950 pairs. The
+ * chunks are spread over at most SITE_THREADS_MAX threads, each with its
+ * own copy of report.xml and of the stylesheet (template.h: nothing is
+ * shared by two transformations running at once). */
+#define SITE_CHUNK_PAIRS 48
+#define SITE_THREADS_MAX 8
 
 /* Everything one publication uses. */
 struct pub {
@@ -41,9 +51,11 @@ struct pub {
 	char asof[DATE_STR_SIZE];
 	char **ids;                   /* the pairs' ids, document order */
 	size_t nids;
-	char *pairs;                  /* the dated pair pages (web-pairs.xsl) */
-	size_t pairs_len;
-	const char **page;            /* each pair's page in `pairs` */
+	int threads;                  /* for the pair pages */
+	char **chunk;                 /* the dated pair pages, SITE_CHUNK_PAIRS a
+					 transformation (web-pairs.xsl) */
+	size_t *chunk_len, nchunks;
+	const char **page;            /* each pair's page, inside a chunk */
 	size_t *plen;
 	struct atomicset *set;        /* every page and chart, published at once */
 };
@@ -74,18 +86,31 @@ static bool safe_name(const char *s)
 	return true;
 }
 
-/* Apply `t` with the page parameters; *out as template_apply's. */
+/* Apply `t` to `doc` with the page parameters and up to two more (name,
+ * value; NULL names end the list); *out as template_apply's. */
+static int apply_doc(const struct pub *p, const struct template *t,
+		     const struct template_doc *doc, const char *root, const char *day,
+		     const char *const extra[4], char **out, size_t *len, struct cx_error *e)
+{
+	const char *params[] = {"root", root, "day", day,
+		"signup", p->job->signup_url != NULL ? p->job->signup_url : "",
+		"site-title", p->job->title, NULL, NULL, NULL, NULL, NULL};
+
+	for (size_t i = 0; extra != NULL && i < 4 && extra[i] != NULL; i += 2) {
+		params[8 + i] = extra[i];
+		params[9 + i] = extra[i + 1];
+	}
+	return template_apply(t, doc, params, out, len, e);
+}
+
+/* Apply `t` to the report with the page parameters and one more (name,
+ * value; name may be NULL). */
 static int apply(const struct pub *p, const struct template *t, const char *root,
 		 const char *day, const char *name, const char *value, char **out, size_t *len,
 		 struct cx_error *e)
 {
-	const char *params[] = {"root", root, "day", day,
-		"signup", p->job->signup_url != NULL ? p->job->signup_url : "",
-		"site-title", p->job->title, name, value, NULL};
-
-	if (name == NULL)
-		params[8] = NULL;
-	return template_apply(t, p->doc, params, out, len, e);
+	const char *extra[4] = {name, value, NULL, NULL};
+	return apply_doc(p, t, p->doc, root, day, extra, out, len, e);
 }
 
 /* Apply `t` and publish the result as `path`. */
@@ -171,8 +196,96 @@ static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *
 	return 0;
 }
 
-/* DAY/pairs/ID.html for every pair (one transformation, kept in p->pairs
- * for the latest pages), and DAY/index.html. */
+/* ---- the pair pages, in chunks on threads ---------------------------------- */
+
+struct lanes {
+	struct pub *p;
+	const struct template *t;
+	pthread_mutex_t lock;
+	size_t next;                  /* the next chunk to make */
+};
+
+static size_t next_chunk(struct lanes *l)
+{
+	pthread_mutex_lock(&l->lock);
+	size_t k = l->next++;
+	pthread_mutex_unlock(&l->lock);
+	return k;
+}
+
+/* Chunk k: pairs k*SITE_CHUNK_PAIRS+1 .. +SITE_CHUNK_PAIRS (positions in
+ * the report), cut into their pages. */
+static int pairs_chunk(struct lanes *l, const struct template *t,
+		       const struct template_doc *doc, size_t k, struct cx_error *e)
+{
+	struct pub *p = l->p;
+	size_t first = k * SITE_CHUNK_PAIRS, n = p->nids - first;
+	char from[24], to[24];
+
+	if (n > SITE_CHUNK_PAIRS)
+		n = SITE_CHUNK_PAIRS;
+	snprintf(from, sizeof from, "%zu", first + 1);
+	snprintf(to, sizeof to, "%zu", first + n);
+	const char *extra[4] = {"first", from, "last", to};
+	if (apply_doc(p, t, doc, "../../../../", "../", extra, &p->chunk[k], &p->chunk_len[k], e) != 0)
+		return -1;
+	return batch_split("web-pairs.xsl", p->chunk[k], p->chunk_len[k], n,
+			   p->page + first, p->plen + first, e);
+}
+
+/* Lane i makes chunks until none is left: lane 0 with the report and
+ * stylesheet already loaded, every other lane with its own copies (libxml2
+ * 2.9 caches XPath function lookups inside a compiled expression while it
+ * evaluates it: helgrind reports that as a race when two threads share a
+ * stylesheet; a second compilation costs about 5 ms). */
+static int pairs_lane(void *ctx, size_t i, struct cx_error *e)
+{
+	struct lanes *l = ctx;
+	struct template_doc *own = NULL;
+	struct template *own_t = NULL;
+	const struct template_doc *doc = l->p->doc;
+	const struct template *t = l->t;
+	char path[SITE_PATH_MAX + 16];
+	int rc = 0;
+
+	if (i > 0) {
+		snprintf(path, sizeof path, "%s/report.xml", l->p->run_dir);
+		if ((own = template_doc_load(path, e)) == NULL ||
+		    (own_t = load_tpl("templates/web-pairs.xsl", e)) == NULL) {
+			template_doc_free(own);
+			return -1;
+		}
+		doc = own;
+		t = own_t;
+	}
+	for (size_t k = next_chunk(l); k < l->p->nchunks && rc == 0; k = next_chunk(l))
+		rc = pairs_chunk(l, t, doc, k, e);
+	template_free(own_t);
+	template_doc_free(own);
+	return rc;
+}
+
+static int pair_pages(struct pub *p, const struct template *t, struct cx_error *e)
+{
+	struct lanes l = {.p = p, .t = t, .lock = PTHREAD_MUTEX_INITIALIZER};
+	int threads = p->threads > 0 ? p->threads : 1;
+	size_t nlanes;
+
+	p->nchunks = (p->nids + SITE_CHUNK_PAIRS - 1) / SITE_CHUNK_PAIRS;
+	p->chunk = xcalloc(p->nchunks + 1, sizeof *p->chunk);
+	p->chunk_len = xcalloc(p->nchunks + 1, sizeof *p->chunk_len);
+	p->page = xcalloc(p->nids + 1, sizeof *p->page);
+	p->plen = xcalloc(p->nids + 1, sizeof *p->plen);
+	nlanes = (size_t)(threads < SITE_THREADS_MAX ? threads : SITE_THREADS_MAX);
+	if (nlanes > p->nchunks)
+		nlanes = p->nchunks;
+	int rc = nlanes == 0 ? 0 : pool_run((int)nlanes, nlanes, pairs_lane, &l, NULL, e);
+	pthread_mutex_destroy(&l.lock);
+	return rc;
+}
+
+/* DAY/pairs/ID.html for every pair (kept in p->page for the latest
+ * pages), and DAY/index.html. */
 static int publish_day(struct pub *p, struct cx_error *e)
 {
 	struct template *tp = NULL, *td = NULL;
@@ -185,11 +298,7 @@ static int publish_day(struct pub *p, struct cx_error *e)
 		return -1;
 	if ((tp = load_tpl("templates/web-pairs.xsl", e)) == NULL ||
 	    (td = load_tpl("templates/web-day.xsl", e)) == NULL ||
-	    apply(p, tp, "../../../../", "../", NULL, NULL, &p->pairs, &p->pairs_len, e) != 0)
-		goto done;
-	p->page = xcalloc(p->nids + 1, sizeof *p->page);
-	p->plen = xcalloc(p->nids + 1, sizeof *p->plen);
-	if (batch_split("web-pairs.xsl", p->pairs, p->pairs_len, p->nids, p->page, p->plen, e) != 0)
+	    pair_pages(p, tp, e) != 0)
 		goto done;
 	for (size_t i = 0; i < p->nids; i++) {
 		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, p->ids[i]);
@@ -552,7 +661,7 @@ static int publish(struct pub *p, struct cx_error *e)
 int site_publish(const char *run_dir, const char *archive, const struct site_job *job,
 		 struct cx_error *e)
 {
-	struct pub p = {.job = job, .run_dir = run_dir, .archive = archive};
+	struct pub p = {.job = job, .run_dir = run_dir, .archive = archive, .threads = job->threads};
 	char path[SITE_PATH_MAX];
 	int rc;
 
@@ -561,19 +670,25 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 		return -1;
 	rc = publish(&p, e);
 	template_strings_free(p.ids, p.nids);
-	free(p.pairs);
+	for (size_t k = 0; k < p.nchunks; k++)
+		free(p.chunk[k]);
+	free(p.chunk);
+	free(p.chunk_len);
 	free(p.page);
 	free(p.plen);
 	template_doc_free(p.doc);
 	return rc;
 }
 
-int site_publish_job(const struct job *job, const char *run_dir, struct cx_error *e)
+int site_publish_job(const struct job *job, const char *run_dir, int threads, struct cx_error *e)
 {
 	const struct job_digest *d = &job->digest;
-	struct site_job s = {job->name, d->present && d->title != NULL ? d->title : job->title,
-			     d->present ? d->public_url : NULL, d->present ? d->from : NULL,
-			     d->present ? d->signup_url : NULL};
+	struct site_job s = {.name = job->name,
+			     .title = d->present && d->title != NULL ? d->title : job->title,
+			     .public_url = d->present ? d->public_url : NULL,
+			     .from = d->present ? d->from : NULL,
+			     .signup_url = d->present ? d->signup_url : NULL,
+			     .threads = threads};
 
 	return site_publish(run_dir, job->outputs.archive, &s, e);
 }

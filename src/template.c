@@ -1,4 +1,5 @@
 /* template.c - libxslt over report.xml (the only libxslt user). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,12 @@ struct template_doc {
 /* No network, no external entities, no DTD loading: a report is data. */
 #define TEMPLATE_PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
 
-/* libxml2 reports parse errors through a global handler; keep the first
- * line of the last one for our message instead of letting it print. */
-static char last_xml_error[256];
+/* libxml2 reports parse errors through a handler of the calling thread
+ * (its global state is per thread); keep the first line of the last one
+ * for our message instead of letting it print. Per thread too: the web
+ * edition transforms on several threads at once (site.c). */
+static _Thread_local char last_xml_error[256];
+static pthread_once_t xslt_quiet_once = PTHREAD_ONCE_INIT;
 
 static void quiet_xml_error(void *ctx, const char *fmt, ...)
 {
@@ -45,12 +49,18 @@ static void quiet_structured(void *ctx, xmlErrorPtr err)
 		*nl = '\0';
 }
 
+/* libxslt's own handler is one process-wide variable: set once. */
+static void xslt_quiet(void)
+{
+	xsltSetGenericErrorFunc(NULL, quiet_xml_error);
+}
+
 static void quiet_errors(void)
 {
 	last_xml_error[0] = '\0';
 	xmlSetGenericErrorFunc(NULL, quiet_xml_error);
 	xmlSetStructuredErrorFunc(NULL, quiet_structured);
-	xsltSetGenericErrorFunc(NULL, quiet_xml_error);
+	pthread_once(&xslt_quiet_once, xslt_quiet);
 }
 
 struct template *template_load(const char *path, struct cx_error *e)

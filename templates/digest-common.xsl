@@ -54,4 +54,48 @@
       <xsl:otherwise><xsl:value-of select="$key"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- The address of a pair's dated web page (docs/web.md: the archive's
+       YYYY/MM/DD/pairs/ID.html), $base being that day's public folder.
+       A symbol may hold '^', '=' and ':' (jobs/job.rng), which a URL path
+       carries percent-encoded, as the digest PDF's links do. -->
+  <xsl:template name="pair-page-url">
+    <xsl:param name="base"/>
+    <xsl:param name="id"/>
+    <xsl:value-of select="concat($base, 'pairs/')"/>
+    <xsl:call-template name="url-escape"><xsl:with-param name="s" select="$id"/></xsl:call-template>
+    <xsl:text>.html</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="url-escape">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="$s = ''"/>
+      <xsl:otherwise>
+        <xsl:variable name="c" select="substring($s, 1, 1)"/>
+        <xsl:choose>
+          <xsl:when test="$c = '^'">%5E</xsl:when>
+          <xsl:when test="$c = '='">%3D</xsl:when>
+          <xsl:when test="$c = ':'">%3A</xsl:when>
+          <xsl:otherwise><xsl:value-of select="$c"/></xsl:otherwise>
+        </xsl:choose>
+        <xsl:call-template name="url-escape"><xsl:with-param name="s" select="substring($s, 2)"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "Prices to 2 Jan 2001" (with $before and $after around it) when the
+       pair $p's prices end before the digest's date; nothing otherwise
+       (issue 12: every pair shows its own as-of date where it is older). -->
+  <xsl:template name="stale">
+    <xsl:param name="p"/>
+    <xsl:param name="before" select="''"/>
+    <xsl:param name="after" select="''"/>
+    <xsl:param name="word" select="'Prices'"/>
+    <xsl:if test="$p/@as-of and $p/@as-of != /report/@as-of">
+      <xsl:value-of select="concat($before, $word, ' to ')"/>
+      <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$p/@as-of"/></xsl:call-template>
+      <xsl:value-of select="$after"/>
+    </xsl:if>
+  </xsl:template>
 </xsl:stylesheet>

@@ -72,13 +72,16 @@
     <xsl:text>  q </xsl:text>
     <xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template>
     <xsl:choose>
-      <xsl:when test="@regime = 'stable'"><xsl:value-of select="concat($nl, '   The correlation is stable.', $nl, $nl)"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="concat($nl, '   The correlation has ', @regime, '.', $nl, $nl)"/></xsl:otherwise>
+      <xsl:when test="@regime = 'stable'"><xsl:value-of select="concat($nl, '   The correlation is stable.')"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($nl, '   The correlation has ', @regime, '.')"/></xsl:otherwise>
     </xsl:choose>
+    <xsl:call-template name="stale"><xsl:with-param name="p" select="$r/pairs/pair[@id = current()/@pair]"/><xsl:with-param name="before" select="' '"/><xsl:with-param name="after" select="'.'"/></xsl:call-template>
+    <xsl:value-of select="concat($nl, $nl)"/>
   </xsl:template>
 
   <xsl:template match="pair" mode="text">
     <xsl:value-of select="concat($nl, @a-name, ' / ', @b-name, ' (', @a, '/', @b, ')', $nl)"/>
+    <xsl:call-template name="stale"><xsl:with-param name="p" select="."/><xsl:with-param name="before" select="'   '"/><xsl:with-param name="after" select="concat(': every figure below is as of that day.', $nl)"/></xsl:call-template>
     <xsl:for-each select="window">
       <xsl:text>   </xsl:text>
       <xsl:value-of select="substring(concat(@key, '     '), 1, 5)"/>
@@ -88,10 +91,13 @@
       <xsl:text>&#10;</xsl:text>
     </xsl:for-each>
     <xsl:value-of select="concat('   ', normalize-space(meaning), $nl, '   ', normalize-space(shift-text), $nl)"/>
-    <xsl:choose>
-      <xsl:when test="$pdf-base != '' and @pdf">
-        <xsl:value-of select="concat('   Deep dive (PDF): ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
-      </xsl:when>
-    </xsl:choose>
+    <xsl:if test="$pdf-base != ''">
+      <xsl:text>   Deep dive: </xsl:text>
+      <xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="@id"/></xsl:call-template>
+      <xsl:value-of select="$nl"/>
+      <xsl:if test="@pdf">
+        <xsl:value-of select="concat('   PDF: ', $pdf-base, substring-after(@pdf, 'pdf/'), $nl)"/>
+      </xsl:if>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

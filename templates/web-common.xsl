@@ -37,6 +37,11 @@
     <xsl:param name="title"/>
     <xsl:param name="description" select="''"/>
     <head>
+      <!-- Every page declares its encoding itself, in the form libxml2's
+           HTML serialiser recognises (it would add this very element to
+           the first page of a transformation's output only, and a second
+           declaration to a page with <meta charset>). -->
+      <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"/>
       <meta name="viewport" content="width=device-width, initial-scale=1"/>
       <meta name="color-scheme" content="light dark"/>
       <title><xsl:value-of select="$title"/></title>
@@ -72,6 +77,7 @@ ul.tiles li{background:var(--card);border:1px solid var(--line);border-radius:6p
 .k{display:block;font-size:14px;font-weight:700;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 .v{display:block;font-size:1.75rem;line-height:1.2;font-weight:700;font-variant-numeric:tabular-nums;margin:.15em 0}
 .s{display:block;font-size:14px;color:var(--muted)}
+.stale{font-style:italic}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;background:var(--card)}
 caption{text-align:left;font-size:14px;color:var(--muted);padding:0 0 6px}
@@ -303,5 +309,18 @@ td.self{background:var(--line)}
       <i style="background:rgb(33,102,172)"/><i style="background:rgb(103,169,207)"/><i style="background:rgb(209,229,240)"/><i style="background:rgb(247,247,247)"/><i style="background:rgb(253,219,199)"/><i style="background:rgb(239,138,98)"/><i style="background:rgb(178,24,43)"/>
     </div>
     <div class="scale-l"><span>−1</span><span>0</span><span>+1</span></div>
+  </xsl:template>
+
+  <!-- ", prices to 2 Jan 2001" after a pair whose prices end before the
+       report's date (issue 12: every pair shows its own as-of date where
+       it is older); nothing otherwise. $p is the report's <pair>. -->
+  <xsl:template name="stale-note">
+    <xsl:param name="p"/>
+    <xsl:if test="$p/@as-of and $p/@as-of != /report/@as-of">
+      <span class="s stale">
+        <xsl:text>prices to </xsl:text>
+        <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$p/@as-of"/></xsl:call-template>
+      </span>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

@@ -44,7 +44,8 @@
                     <tr>
                       <td><xsl:value-of select="@rank"/></td>
                       <td><a href="{$day}pairs/{@pair}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
-                        <span class="s"><xsl:value-of select="@regime"/><xsl:if test="@significant = 'true'">, significant</xsl:if></span></td>
+                        <span class="s"><xsl:value-of select="@regime"/><xsl:if test="@significant = 'true'">, significant</xsl:if></span>
+                        <xsl:call-template name="stale-note"><xsl:with-param name="p" select="key('pair', @pair)"/></xsl:call-template></td>
                       <td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
                       <td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="@baseline"/></xsl:call-template></td>
                       <td class="n"><xsl:call-template name="fixed"><xsl:with-param name="v" select="@z"/><xsl:with-param name="d" select="1"/></xsl:call-template></td>
@@ -79,7 +80,8 @@
               <xsl:for-each select="pairs/pair">
                 <xsl:sort select="@rank" data-type="number"/>
                 <tr>
-                  <td><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a></td>
+                  <td><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
+                    <xsl:call-template name="stale-note"><xsl:with-param name="p" select="."/></xsl:call-template></td>
                   <td class="n"><xsl:call-template name="r3"><xsl:with-param name="v" select="window[@key = '90d']/@r"/></xsl:call-template></td>
                   <td><xsl:value-of select="window[@key = '90d']/@label"/><xsl:if test="not(window[@key = '90d']/@label)">n/a</xsl:if></td>
                   <td><a href="{$day}{@id}.pdf">PDF</a></td>

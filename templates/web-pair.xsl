@@ -46,6 +46,15 @@
             <xsl:call-template name="plural"><xsl:with-param name="n" select="@observations"/><xsl:with-param name="one" select="'aligned observation'"/></xsl:call-template>
             <xsl:text>).</xsl:text>
           </p>
+          <xsl:if test="@as-of != /report/@as-of">
+            <p class="note stale">
+              <xsl:text>The prices of this pair end on </xsl:text>
+              <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@as-of"/></xsl:call-template>
+              <xsl:text>, before this report's date (</xsl:text>
+              <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template>
+              <xsl:text>): every figure on this page is as of that day.</xsl:text>
+            </p>
+          </xsl:if>
           <p class="note">
             <a href="{$day}{@id}.pdf">Deep dive as PDF</a> ·
             <a href="{$root}pairs/{@id}/index.html">Latest page of <xsl:value-of select="concat(@a, '/', @b)"/></a> ·

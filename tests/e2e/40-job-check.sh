@@ -64,6 +64,18 @@ expect_rc 66 "missing price file: exit 66"
 expect_err "missing.xml:9: price file: "
 expect_err "missing.csv: cannot open" "the message names the missing file"
 
+# A subscriber's pair or group that is not on the watchlist: the row is
+# valid and mailed, so a warning with file:line each, exit 0.
+printf 'email,name,pairs\na@example.com,A,SPI/SBI\nb@example.com,B,SBI/SPX;rates\nc@example.com,C,bonds;SII/SBI\n' > "$TMP/subs-typo.csv"
+SUBS=subs-typo.csv write_job selectors
+run_convex check "$TMP/selectors.xml"
+expect_rc 0 "unknown subscriber pairs: a warning, not a failure"
+expect_err 'subs-typo.csv:3: "SBI/SPX" is not a pair or group of the watchlist'
+expect_err 'subs-typo.csv:4: "bonds" is not a pair or group of the watchlist'
+expect_err 'selectors.xml: 2 subscriber pairs or groups not on the watchlist (listed above)'
+check "known pairs (either order) and groups raise nothing" \
+  sh -c "! grep -q 'SPI/SBI\|\"rates\"\|SII/SBI' '$TMP/.err'"
+
 SUBS=nobody.csv write_job nosubs
 run_convex check "$TMP/nosubs.xml"
 expect_rc 66 "missing subscribers file: exit 66"

@@ -29,7 +29,15 @@ check "non-ASCII name RFC 2047-encoded" grep -q '^To: Bob =?[a-z0-9-]*?q?M=FClle
 tok=v1.k1.$(printf 'v1\nfixture\n%s' ada@example.org | openssl dgst -sha256 -hmac "$CONVEX_TEST_SECRET" | sed 's/.*= //')
 check "unsubscribe token is v1.k1.HMAC-SHA256(secret, v1 LIST address)" grep -q "token=$tok>" "$RUN/mail/ada@example.org.eml"
 check "mailto subject carries token and address" grep -q "subject=unsubscribe%20$tok%20ada%40example.org>" "$RUN/mail/ada@example.org.eml"
-check "PDF link under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive (PDF): https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
+check "text: the pair's web page under the public URL" text_has "$RUN/mail/ada@example.org.eml" "Deep dive: https://research.example.com/archive/2007/05/08/pairs/SBI-SPI.html"
+check "text: the PDF under the public URL" text_has "$RUN/mail/ada@example.org.eml" "PDF: https://research.example.com/archive/2007/05/08/SBI-SPI.pdf"
+# Issue 17 item 7: every pair in the HTML part links to its dated page, and
+# the archive (the web root the public URL serves) holds it. Carol follows
+# every pair. The fixture run directory has no PDFs (53-web-browser checks
+# those links after a real run).
+check "HTML: a page link for every pair, each page in the archive" \
+  $PY "$TESTS_DIR/lib/mail_links.py" --pages-only "$RUN/mail/carol@example.net.eml" \
+  https://research.example.com/archive "$ARCH" "$RUN/report.xml"
 # RFC 2919 List-Id (title and job name at the From domain); RFC 8058
 # one-click with the https URL only.
 hdr() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get(sys.argv[2],""))' "$1" "$2"; }
@@ -50,7 +58,7 @@ check "text: the quiet pair is stable" text_has "$RUN/mail/carol@example.net.eml
 for f in "$RUN/mail/carol@example.net.eml" "$TMP/http/run/mail/carol@example.net.eml"; do
   check "$f: no 'has stable', no 'Good morning', no 'on request'" no_bad_copy "$f"
 done
-check "no public-url: no PDF link either" sh -c "! grep -q 'Deep dive (PDF)' '$TMP/http/run/mail/carol@example.net.eml'"
+check "no public-url: no page or PDF link either" sh -c "! grep -q 'Deep dive: \\|PDF: ' '$TMP/http/run/mail/carol@example.net.eml'"
 noname() { $PY -c 'import email,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb")); sys.exit(any(p.get_filename() or p.get_param("name") for p in m.walk() if p.get_content_maintype()=="image"))' "$1"; }
 check "image parts carry no file name (not listed as attachments)" noname "$RUN/mail/carol@example.net.eml"
 # Subject: the news first, at most 60 characters; a pair whose data ends
@@ -65,6 +73,14 @@ check "fixture made stale" grep -q 'id="SBI-SPI".*as-of="2001-01-02"' "$TMP/stal
 run_convex send "$TMP/stale/run" --job "$TMP/job.xml"
 subj=$(hdr "$TMP/stale/run/mail/ada@example.org.eml" Subject)
 check "a stale pair never headlines: $subj" test "$subj" = "SPI/SII weakened modestly (-0.15), 8 May 2007"
+# ... and shows its own date wherever it appears: text and HTML, in the
+# shift list and on its card (Ada follows it); the fresh pairs do not.
+html_of() { $PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m.get_body(("html",)).get_content())' "$1"; }
+check "text: the stale pair's card says its date" text_has "$TMP/stale/run/mail/ada@example.org.eml" "Prices to 2 Jan 2001: every figure below is as of that day."
+check "text: its shift says its date" text_has "$TMP/stale/run/mail/ada@example.org.eml" "The correlation has strengthened materially. Prices to 2 Jan 2001."
+check "HTML: its date twice (shift row, card)" test "$(html_of "$TMP/stale/run/mail/ada@example.org.eml" | grep -o '[Pp]rices to 2 Jan 2001' | wc -l)" -eq 2
+no_note() { ! { html_of "$1"; text_of "$1"; } | grep -q 'rices to'; }
+check "no date note while every pair is fresh" no_note "$RUN/mail/carol@example.net.eml"
 
 cp "$RUN/mail/ada@example.org.eml" "$TMP/first.eml"
 run_convex send "$RUN" --job "$TMP/job.xml"

@@ -75,6 +75,20 @@ sys.exit(0 if len(a) == 1 and a[0].addr_spec == "ada@example.org" and "evil" in 
 CONVEX_TEST_SECRET= run_convex send "$RUN" --job "$TMP/job.xml"
 expect_rc 78 "no unsubscribe secret with SMTP: exit 78"
 expect_err "environment variable CONVEX_TEST_SECRET (the unsubscribe secret) is not set"
+# A subscriber naming a pair or group that is not in the day's report
+# (a typo): a warning with file:line, their message still goes out with
+# what they do follow, and the summary counts the messages concerned.
+printf 'email,name,pairs\nada@example.org,Ada,SBI/SPX;SPI/SBI\nbob@example.org,Bob,bonds\nzed@example.org,Zed,SII/SPI\n' > "$TMP/typos.csv"
+write_job "$TMP/eml.xml"
+sed "s|subscribers=\"[^\"]*\"|subscribers=\"$TMP/typos.csv\"|" "$TMP/eml.xml" > "$TMP/typos.xml"
+rm -rf "$RUN/mail"
+run_convex send "$RUN" --job "$TMP/typos.xml"
+expect_rc 0 "unknown pairs: mail still goes out, exit 0"
+expect_err 'typos.csv:2: "SBI/SPX" is not a pair or group of today'"'"'s report'
+expect_err 'typos.csv:3: "bonds" is not a pair or group of today'"'"'s report'
+expect_out "mail: 2 messages to subscribers naming a pair or group not in today's report (listed above with file:line)"
+check "ada still gets the pair she named correctly" text_has "$RUN/mail/ada@example.org.eml" "(SBI/SPI)"
+
 # Header settings are checked by `check` before any mail is built: every
 # bad one listed with the job file and line.
 sed -e 's|unsubscribe-url="https://research.example.com/unsubscribe"|unsubscribe-url="https://research.example.com/u?a=1?b=2\&gt;"|' \

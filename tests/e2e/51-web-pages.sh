@@ -100,4 +100,63 @@ check "index: two editions, newest first" \
   sh -c "grep -q '>2 editions, newest first' '$ARCH/index.html' && grep -o '2007/0[45]/[0-9]*/index.html' '$ARCH/index.html' | head -1 | grep -q 2007/05/08"
 check "still strict HTML5 with both days" $WEB_CHECK html5 "$ARCH"
 check "still every link resolves with both days" $WEB_CHECK links "$ARCH"
+check "every page declares UTF-8 exactly once" sh -c "for f in \$(find '$ARCH' -name '*.html'); do test \$(grep -o 'charset=UTF-8' \$f | wc -l) -eq 1 || exit 1; done"
+
+# ---- a watchlist of several chunks (site.c makes the pair pages 48 to a
+# transformation, spread over the threads): 15 Dow stocks, 105 pairs, the
+# same site on one thread and on three, every page its own pair's.
+{
+  echo '<?xml version="1.0" encoding="UTF-8"?><job name="dow15" title="Dow 15"><assets>'
+  for s in AA AXP T BA CAT C KO DD EK XOM GE GM HWP HD HON; do echo "<asset symbol=\"$s\" name=\"$s Inc\" group=\"dow\"/>"; done
+  echo "</assets><prices><file path=\"$REPO/jobs/demo/prices/dowjones30.csv\" layout=\"wide\"/></prices>"
+  echo '<watchlist><within group="dow"/></watchlist><outputs dir="out" archive="archive"/></job>'
+} > "$TMP/dow15.xml"
+for j in 1 3; do
+  run_convex run "$TMP/dow15.xml" --no-mail -j $j --out "$TMP/dow15-$j"
+  expect_rc 0 "105 pairs on $j thread(s)"
+done
+d1=$(ls -d "$TMP"/dow15-1/archive/????/??/??); d3=$(ls -d "$TMP"/dow15-3/archive/????/??/??)
+check "105 dated pair pages" test "$(ls "$d1/pairs" | wc -l)" -eq 105
+check "one thread or three: the same pages, byte for byte" diff -r "$d1/pairs" "$d3/pairs"
+check "each page is its own pair's (title), all 105" $PY - "$d3/pairs" <<'PY'
+import os, sys, html5lib
+d = sys.argv[1]
+for f in sorted(os.listdir(d)):
+    a, b = f[:-len('.html')].split('-')
+    doc = html5lib.parse(open(os.path.join(d, f), 'rb'), namespaceHTMLElements=False)
+    t = doc.find('.//title').text
+    assert t.startswith('%s/%s correlation' % (a, b)), (f, t)
+print(len(os.listdir(d)))
+PY
+# ---- pairs whose prices end before the report's date (the demo: the Dow
+# stocks end on 2 Jan 2001, the report is of 8 May 2007): each says so on
+# the day page and on its own page; the others do not.
+run_convex run jobs/demo.xml --no-mail --out "$TMP/demo"
+expect_rc 0 "the demo job publishes"
+check "stale pairs say their own date, fresh ones do not" $PY - "$TMP/demo/archive/2007/05/08" <<'PY'
+import datetime, os, sys, html5lib, xml.etree.ElementTree as ET
+d = sys.argv[1]
+rep = ET.parse(os.path.join(d, 'report.xml')).getroot()
+day = html5lib.parse(open(os.path.join(d, 'index.html'), 'rb'), namespaceHTMLElements=False)
+rows = {}
+for tr in day.find('.//h2[@id="pairs"]/..').iter('tr'):
+    a = tr.find('.//a')
+    if a is not None and a.get('href', '').startswith('pairs/'):
+        rows[a.get('href')[6:-5]] = ' '.join(' '.join(tr.itertext()).split())
+stale = 0
+for p in rep.find('pairs'):
+    t = datetime.date.fromisoformat(p.get('as-of'))
+    note = 'prices to %d %s %d' % (t.day, t.strftime('%b'), t.year)
+    page = ' '.join(' '.join(html5lib.parse(open(os.path.join(d, 'pairs', p.get('id') + '.html'), 'rb'),
+                                            namespaceHTMLElements=False).itertext()).split())
+    if p.get('as-of') != rep.get('as-of'):
+        stale += 1
+        assert note in rows[p.get('id')], (p.get('id'), rows[p.get('id')])
+        assert 'The prices of this pair end on %d %s %d' % (t.day, t.strftime('%b'), t.year) in page, p.get('id')
+    else:
+        assert 'prices to' not in rows[p.get('id')] and 'The prices of this pair end' not in page, p.get('id')
+assert stale > 0, 'the demo has stale pairs'
+print('stale', stale, 'of', len(rows))
+PY
+check "the demo's site is strict HTML5" $WEB_CHECK html5 "$TMP/demo/archive"
 finish

@@ -4,13 +4,20 @@
 # <= the viewport), every piece of text at >= 14 CSS px, every image decoded,
 # the dark scheme really applied. A copy of each page gets a probe script
 # (the pages have none) that writes the measures into the DOM, read back
-# with --dump-dom.
+# with --dump-dom. And the links from the digest email to these pages.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$TESTS_DIR/lib/web.sh"
 . "$TESTS_DIR/lib/browser_check.sh"
 
 web_job "$TMP/j.xml" web 'public-url="https://research.example.com/archive"'
 web_run "$TMP/j.xml" 2007-05-08
+
+# The email links here (issue 17 item 7): in a message of this real run,
+# each pair's page and PDF link names a file the published archive holds.
+eml=$(ls "$TMP"/web/out/2007-05-08/mail/*.eml | head -1)
+check "the digest email links every pair's page and PDF, all in the archive" \
+  $PY "$TESTS_DIR/lib/mail_links.py" "$eml" https://research.example.com/archive \
+  "$ARCH" "$TMP/web/out/2007-05-08/report.xml"
 
 PROBE='<script>window.addEventListener("load",function(){
 var de=document.documentElement,small=[],bad=[];

@@ -45,6 +45,25 @@ TALLY=$TMP/pend.tally $PY "$DT" run --convex "$CONVEX" --doc "$TMP/selftest.md" 
 check "self-test: a pending command does not fail the harness" [ "$rc" -eq 0 ]
 check "self-test: a pending command is tallied as skipped" grep -q '^skip .*no-such-option (pending' "$TMP/pend.tally"
 
+# ---- outside a git checkout (a tarball): the scratch copy is made without git --
+mkdir "$TMP/nogit"
+(cd "$REPO" && tar --exclude=./.git --exclude='./build*' --exclude=./out -cf - .) | tar -C "$TMP/nogit" -xf -
+cat > "$TMP/clone.md" <<'DOC'
+```sh
+git clone https://example.org/convex.git convex
+test -f convex/jobs/demo.xml && test -f convex/src/main.c && test ! -e convex/build && test ! -e convex/.git
+convex check jobs/demo.xml
+```
+DOC
+TALLY=$TMP/nogit.tally $PY "$TMP/nogit/tests/tools/doctest.py" run --convex "$CONVEX" --doc "$TMP/clone.md" \
+  --pending /dev/null > "$TMP/nogit.out" 2>&1; rc=$?
+cat "$TMP/nogit.out"
+check "no git checkout: the harness says so" grep -q 'is not a git checkout' "$TMP/nogit.out"
+check "no git checkout: the documented commands pass" [ "$rc" -eq 0 ]
+check "no git checkout: git clone copies the sources" grep -q '^pass .*clone.md:2:' "$TMP/nogit.tally"
+check "no git checkout: the copy has the sources, not build/ or .git" grep -q '^pass .*clone.md:3:' "$TMP/nogit.tally"
+check "no git checkout: the scratch copy runs the job" grep -q '^pass .*clone.md:4:' "$TMP/nogit.tally"
+
 # ---- the documentation ---------------------------------------------------------
 if [ "$TALLY_PREFIX" = e2e-asan ]; then
   # Once is enough: the plain e2e pass runs every documented command.

@@ -98,7 +98,11 @@ expect_rc 0 "mbox: exit 0"
 expect_out "inbox: 3 messages: 0 hard bounces, 3 soft bounces (0 suppressed)"
 check "kim not suppressed" sh -c "! '$CONVEX' suppress --job '$TMP/job.xml' export | grep -q kim@"
 run_convex inbox --job "$TMP/job.xml" < "$MD/new/u-gina.eml"
-expect_out "inbox: 1 messages: 0 hard bounces, 0 soft bounces (0 suppressed), 0 complaints, 0 unsubscribes, 0 forged, 0 other, 0 unreadable, 1 already seen"
+expect_out "inbox: 1 message: 0 hard bounces, 0 soft bounces (0 suppressed), 0 complaints, 0 unsubscribes, 0 forged, 0 other, 0 unreadable, 1 already seen"
+run_convex inbox --job "$TMP/job.xml" < /dev/null
+expect_rc 0 "empty stdin: no message, exit 0"
+expect_out "inbox: 0 messages: 0 hard bounces" "empty stdin: no message counted"
+expect_err "stdin: empty: no message to act on" "empty stdin: said on stderr"
 run_convex inbox --job "$TMP/job.xml" "$TMP/missing"
 expect_rc 66 "missing mailbox: exit 66"
 

@@ -48,7 +48,7 @@ check "gone's says failed, 5.x.x" sh -c "grep -l '^Final-Recipient: rfc822; *gon
 
 run_convex inbox --job "$TMP/job.xml" "$PF_MAIL/all"
 expect_rc 0 "inbox over Postfix's Maildir"
-expect_out "inbox: 4 messages: 1 hard bounces, 2 soft bounces (1 suppressed), 0 complaints, 0 unsubscribes, 0 forged, 1 other, 0 unreadable, 0 already seen"
+expect_out "inbox: 4 messages: 1 hard bounce, 2 soft bounces (1 suppressed), 0 complaints, 0 unsubscribes, 0 forged, 1 other, 0 unreadable, 0 already seen"
 run_convex suppress --job "$TMP/job.xml" list
 printf '%s\n' "$out" | cut -f1,2 > "$TMP/got"
 printf 'full@busy.example\tbounce-soft\ngone@nowhere.example\tbounce-hard\n' > "$TMP/want"

@@ -276,6 +276,10 @@ def usage_placeholders(sub):
          "RUNDIR...": "$DOCTEST_TMP/shards/%s.shard-1-of-2 $DOCTEST_TMP/shards/%s.shard-2-of-2" % (DEMO_DAY, DEMO_DAY)}
     if sub in ("stats", "report"):
         v["FILE"] = "jobs/demo/prices/swx.csv"
+    if sub == "fetch":
+        # fetch needs a job with HTTP sources: the Stooq example, its host
+        # the harness's own web server (serve_prices, point_jobs_at).
+        v["JOB"], v["SYMBOL"] = "jobs/stooq.xml", "TLT"
     return v
 
 
@@ -469,6 +473,40 @@ def wait_port(port, secs=15):
     return False
 
 
+# The example jobs with HTTP sources (jobs/stooq.xml, jobs/fred.xml) fetch
+# from the harness's nginx: their public host is replaced in the scratch
+# copy, and nginx serves real series of the demo data in each site's format
+# (tests/nginx/nginx.conf.in maps Stooq's and FRED's URL shapes to files).
+SOURCE_HOSTS = ("https://stooq.com", "https://fred.stlouisfed.org")
+SERVED = {  # file under www -> (format, demo price file, column)
+    "q/d/l/tlt.us.csv": ("stooq", "dowjones30.csv", "MSFT"),
+    "q/d/l/iwm.us.csv": ("stooq", "dowjones30.csv", "KO"),
+    "fred/DGS10.csv": ("fred", "swx.csv", "SBI"),
+    "fred/DGS2.csv": ("fred", "swx.csv", "LP25"),
+    "fred/SP500.csv": ("fred", "swx.csv", "SPI"),
+}
+
+
+def serve_prices(www):
+    for rel, (fmt, src, col) in SERVED.items():
+        dst = os.path.join(www, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        # FRED's header names the series by its id ("name" of mkprices.py)
+        named = ["name", os.path.basename(rel)[:-4]] if fmt == "fred" else []
+        subprocess.run([PY, os.path.join(REPO, "tests/tools/mkprices.py"), fmt,
+                        os.path.join(REPO, "jobs/demo/prices", src), col, dst] + named, check=True)
+
+
+def point_jobs_at(repo, http):
+    for job in ("stooq.xml", "fred.xml"):
+        path = os.path.join(repo, "jobs", job)
+        if os.path.exists(path) and http:
+            text = open(path).read()
+            for host in SOURCE_HOSTS:
+                text = text.replace(host, http)
+            open(path, "w").write(text)
+
+
 class Servers:
     def __init__(self, tmp):
         self.tmp, self.procs, self.env = tmp, [], {}
@@ -493,6 +531,7 @@ class Servers:
         www = os.path.join(self.tmp, "nginx", "www")
         os.makedirs(os.path.join(self.tmp, "nginx", "tmp"), exist_ok=True)
         shutil.copytree(os.path.join(REPO, "jobs", "demo", "prices"), os.path.join(www, "prices"))
+        serve_prices(www)
         hport, d = free_port(), os.path.join(self.tmp, "nginx")
         conf = open(os.path.join(REPO, "tests/nginx/nginx.conf.in")).read()
         conf = conf.replace("@DIR@", d).replace("@PORT@", str(hport))
@@ -518,15 +557,56 @@ class Servers:
 
 
 # ---- running ----------------------------------------------------------------
+# Not copied when the tree is not a git checkout (a tarball): what the build,
+# the runs and Python leave behind (.gitignore).
+UNTRACKED_DIRS = re.compile(r"^(build[^/]*|out|bench/out|\.git)$|(^|/)__pycache__$")
+UNTRACKED_FILES = re.compile(r"^\.git$|\.(o|d|pyc)$")
+
+
+def git_files():
+    """git's list of the repository's files, or None outside a checkout."""
+    if not os.path.exists(os.path.join(REPO, ".git")) or not shutil.which("git"):
+        return None
+    ls = subprocess.run(["git", "-C", REPO, "ls-files", "-z"], capture_output=True)
+    return ls.stdout.decode().split("\0") if ls.returncode == 0 else None
+
+
+def source_files():
+    """The repository's files relative to REPO: git's list in a checkout,
+    else every file but the build tree and the outputs."""
+    names = git_files()
+    if names is not None:
+        return [f for f in names if f and os.path.isfile(os.path.join(REPO, f))]
+    names = []
+    for top, dirs, files in os.walk(REPO):
+        rel = os.path.relpath(top, REPO)
+        dirs[:] = sorted(d for d in dirs if not UNTRACKED_DIRS.search(os.path.normpath(os.path.join(rel, d))))
+        names += [os.path.normpath(os.path.join(rel, f)) for f in sorted(files) if not UNTRACKED_FILES.search(f)]
+    return names
+
+
+def copy_sources(dst_dir):
+    for f in source_files():
+        dst = os.path.join(dst_dir, f)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(os.path.join(REPO, f), dst)
+
+
+def clone_from_copy(base):
+    """Outside a git checkout `git clone` has nothing to clone: the
+    documented clone copies a clean copy of the sources instead."""
+    src = os.path.join(base, "src")
+    copy_sources(src)
+    os.environ["DOCTEST_SRC"] = src
+    for i, (pat, rep) in enumerate(SUBST):
+        if pat.startswith(r"\bgit clone"):
+            SUBST[i] = (pat, r'cp -a "$DOCTEST_SRC"')
+
+
 def make_scratch(base, name, convex):
     d = os.path.join(base, name)
     repo, root = os.path.join(d, "repo"), os.path.join(d, "root")
-    files = subprocess.run(["git", "-C", REPO, "ls-files", "-z"], capture_output=True).stdout
-    names = [f for f in files.decode().split("\0") if f and os.path.isfile(os.path.join(REPO, f))]
-    for f in names:
-        dst = os.path.join(repo, f)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(os.path.join(REPO, f), dst)
+    copy_sources(repo)
     os.makedirs(os.path.join(repo, "build"), exist_ok=True)
     os.symlink(convex, os.path.join(repo, "build", "convex"))
     # The fake root: the job and data as the schedule examples install them.
@@ -599,6 +679,7 @@ class Group:
 def run_group(g, args, ctx):
     base, convex, bindir, srv_env, pending = ctx
     repo, root, tmp = make_scratch(base, "s%d" % g.gi, convex)
+    point_jobs_at(repo, srv_env.get("DOCTEST_HTTP"))
     env = dict(os.environ)
     env.update(srv_env)
     env.update({"PATH": bindir + ":" + env.get("PATH", "/usr/bin:/bin"),
@@ -664,6 +745,9 @@ def run_all(args):
     bindir = os.path.join(base, "bin")
     os.makedirs(bindir)
     os.symlink(convex, os.path.join(bindir, "convex"))
+    if git_files() is None:
+        print("doctest: %s is not a git checkout: copying its files, `git clone` copies them" % REPO)
+        clone_from_copy(base)
     srv = Servers(base)
     total = {"pass": 0, "fail": 0, "skip": 0, "pending": 0}
     try:
