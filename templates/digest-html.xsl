@@ -30,7 +30,13 @@
   <xsl:variable name="ink" select="'#1b2430'"/>
   <xsl:variable name="muted" select="'#5b6776'"/>
   <xsl:variable name="rule" select="'#e3e8ee'"/>
-  <xsl:variable name="font" select="&quot;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;&quot;"/>
+  <!-- The font family is set once in the <style> block (Gmail, Apple Mail
+       and Outlook.com read it); clients that drop it fall back to their
+       sans-serif default. Inlined on every cell it was 112 KB of a message. -->
+  <xsl:variable name="font" select="''"/>
+  <!-- Own pairs shown in full with a chart (the ranking chart is the one
+       more image): at most 6 images, whatever the number of pairs. -->
+  <xsl:variable name="full-max" select="4"/>
   <xsl:variable name="r" select="/report"/>
 
   <!-- How an image is referenced; the web edition overrides this. -->
@@ -64,6 +70,9 @@
         <meta name="supported-color-schemes" content="light dark"/>
         <title><xsl:value-of select="$r/@title"/> - <xsl:value-of select="$r/@as-of"/></title>
         <style>
+          body, table, td, div, p, span, a { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; }
+          .c { font-size: 14px; padding: 6px 4px; border-top: 1px solid #e3e8ee; }
+          .cn { text-align: right; white-space: nowrap; }
           @media (prefers-color-scheme: dark) {
             .bg { background-color: #0f1720 !important; }
             .card { background-color: #18222d !important; }
@@ -73,6 +82,12 @@
           }
           @media only screen and (max-width: 620px) {
             .wrap { width: 100% !important; }
+            .pad { padding-left: 14px !important; padding-right: 14px !important; }
+          }
+          @media only screen and (max-width: 480px) {
+            .wide { display: none !important; }
+            .outer { padding: 8px 0 !important; }
+            .pad { padding-left: 10px !important; padding-right: 10px !important; }
           }
         </style>
       </head>
@@ -81,13 +96,13 @@
           <xsl:apply-templates select="$r/ranking/shift[1]" mode="preheader"/>
         </div>
         <table role="presentation" class="bg" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#eef1f5" style="background-color:#eef1f5;">
-          <tr><td align="center" style="padding:16px 8px;">
+          <tr><td class="outer" align="center" style="padding:16px 8px;">
             <table role="presentation" class="wrap" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:600px;">
               <xsl:call-template name="topline"/>
               <xsl:call-template name="masthead"/>
               <xsl:call-template name="greeting"/>
-              <xsl:call-template name="shifts"/>
               <xsl:call-template name="own-pairs"/>
+              <xsl:call-template name="shifts"/>
               <xsl:call-template name="notes"/>
               <xsl:call-template name="footer"/>
             </table>
@@ -110,7 +125,7 @@
   </xsl:template>
 
   <xsl:template name="masthead">
-    <tr><td bgcolor="{$navy}" style="background-color:{$navy};padding:26px 32px 22px 32px;border-radius:6px 6px 0 0;">
+    <tr><td class="pad" bgcolor="{$navy}" style="background-color:{$navy};padding:26px 32px 22px 32px;border-radius:6px 6px 0 0;">
       <div style="{$font}font-size:12px;letter-spacing:2px;text-transform:uppercase;color:#9fb6cf;">Correlation digest</div>
       <div style="{$font}font-size:26px;line-height:32px;font-weight:bold;color:#ffffff;padding-top:6px;">
         <xsl:value-of select="$r/@title"/>
@@ -125,13 +140,13 @@
   </xsl:template>
 
   <xsl:template name="greeting">
-    <tr><td class="card ink" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:15px;line-height:23px;color:{$ink};padding:24px 32px 4px 32px;">
+    <tr><td class="card ink pad" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:15px;line-height:23px;color:{$ink};padding:24px 32px 4px 32px;">
       <xsl:choose>
         <xsl:when test="$edition = 'mail' and $name != ''">Hello <xsl:value-of select="$name"/>,</xsl:when>
         <xsl:otherwise>Hello,</xsl:otherwise>
       </xsl:choose>
       <br/>
-      <xsl:text>here are today's largest correlation shifts across the watchlist, then your own pairs. </xsl:text>
+      <xsl:text>here are your own pairs, then today's largest correlation shifts across the watchlist. </xsl:text>
       <xsl:variable name="sig" select="count($r/ranking/shift[@significant = 'true'])"/>
       <xsl:choose>
         <xsl:when test="$sig = 1">One shift is significant after correcting for the <xsl:value-of select="$r/ranking/@tests"/> pairs tested.</xsl:when>
@@ -150,7 +165,7 @@
 
   <xsl:template name="shifts">
     <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
-    <tr><td class="card" bgcolor="#ffffff" style="background-color:#ffffff;padding:20px 32px 8px 32px;">
+    <tr><td class="card pad" bgcolor="#ffffff" style="background-color:#ffffff;padding:20px 32px 8px 32px;">
       <xsl:call-template name="section-title"><xsl:with-param name="text" select="&quot;Today's biggest regime shifts&quot;"/></xsl:call-template>
       <xsl:if test="$r/ranking/@chart">
         <div style="padding:14px 0 6px 0;">
@@ -171,8 +186,8 @@
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90 days</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5 years</td>
               <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
+              <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
+              <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
             </tr>
             <xsl:apply-templates select="$top" mode="row"/>
           </table>
@@ -209,8 +224,8 @@
         <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
         <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
       </td>
-      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template></td>
-      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 0 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template></td>
+      <td class="ink wide" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template></td>
+      <td class="ink wide" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 0 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template></td>
     </tr>
     <tr>
       <td class="muted" colspan="6" style="{$font}font-size:13px;line-height:19px;color:{$muted};padding:0 0 10px 0;">
@@ -228,7 +243,7 @@
   <!-- The pairs this subscriber follows (all of them when $pairs is empty). -->
   <xsl:template name="own-pairs">
     <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
-    <tr><td class="card" bgcolor="#ffffff" style="background-color:#ffffff;padding:22px 32px 8px 32px;">
+    <tr><td class="card pad" bgcolor="#ffffff" style="background-color:#ffffff;padding:22px 32px 8px 32px;">
       <xsl:call-template name="section-title">
         <xsl:with-param name="text">
           <xsl:choose>
@@ -240,8 +255,65 @@
       <xsl:if test="not($mine)">
         <p class="muted" style="{$font}font-size:14px;color:{$muted};">None of your pairs could be computed today.</p>
       </xsl:if>
-      <xsl:apply-templates select="$mine" mode="card"/>
+      <!-- The biggest movers (by rank, |z|) in full, the rest one row each. -->
+      <xsl:for-each select="$mine">
+        <xsl:sort select="@rank" data-type="number"/>
+        <xsl:if test="$edition != 'mail' or position() &lt;= $full-max">
+          <xsl:apply-templates select="." mode="card"/>
+        </xsl:if>
+      </xsl:for-each>
+      <xsl:if test="$edition = 'mail' and count($mine) &gt; $full-max">
+        <xsl:call-template name="compact">
+          <xsl:with-param name="mine" select="$mine"/>
+        </xsl:call-template>
+      </xsl:if>
     </td></tr>
+  </xsl:template>
+
+  <!-- Pairs beyond the first $full-max: one table row each, no chart. -->
+  <xsl:template name="compact">
+    <xsl:param name="mine"/>
+    <p class="muted" style="font-size:14px;line-height:20px;color:{$muted};margin:18px 0 4px 0;">
+      <xsl:value-of select="count($mine) - $full-max"/>
+      <xsl:text> more of your pairs in brief</xsl:text>
+      <xsl:choose>
+        <xsl:when test="$web-url != ''">; every chart is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a><xsl:if test="$pdf-base != ''">; each pair links to its page and PDF</xsl:if>.</xsl:when>
+        <xsl:when test="$pdf-base != ''">; each pair links to its page, with every chart and the PDF.</xsl:when>
+        <xsl:otherwise>; their charts and deep dives are in the web edition and PDFs of today's run.</xsl:otherwise>
+      </xsl:choose>
+    </p>
+    <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+      <tr>
+        <td class="muted c" style="font-size:11px;text-transform:uppercase;color:{$muted};">Pair</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">90 days</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">1 year</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">Shift</td>
+      </tr>
+      <xsl:for-each select="$mine">
+        <xsl:sort select="@rank" data-type="number"/>
+        <xsl:if test="position() &gt; $full-max">
+          <tr>
+            <td class="ink c" style="color:{$ink};">
+              <xsl:choose>
+                <xsl:when test="$pdf-base != ''">
+                  <a class="link" style="color:{$navy};">
+                    <xsl:attribute name="href"><xsl:call-template name="pair-page-url"><xsl:with-param name="base" select="$pdf-base"/><xsl:with-param name="id" select="@id"/></xsl:call-template></xsl:attribute>
+                    <xsl:value-of select="concat(@a, '/', @b)"/>
+                  </a>
+                </xsl:when>
+                <xsl:otherwise><xsl:value-of select="concat(@a, '/', @b)"/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:if test="@as-of != $r/@as-of">
+                <span class="muted" style="color:{$muted};font-size:12px;"> (data to <xsl:value-of select="@as-of"/>)</span>
+              </xsl:if>
+            </td>
+            <td class="ink c cn" align="right" style="color:{$ink};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="window[@key = '90d']/@r"/></xsl:call-template></td>
+            <td class="ink c cn" align="right" style="color:{$ink};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="window[@key = '1y']/@r"/></xsl:call-template></td>
+            <td class="ink c cn" align="right" style="color:{$ink};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="shift/@delta"/></xsl:call-template></td>
+          </tr>
+        </xsl:if>
+      </xsl:for-each>
+    </table>
   </xsl:template>
 
   <xsl:template match="pair" mode="card">
@@ -260,6 +332,7 @@
           <tr>
             <xsl:for-each select="window">
               <td width="25%" align="center" valign="top" bgcolor="#f4f7fa" style="background-color:#f4f7fa;border:2px solid #ffffff;padding:10px 4px;">
+                <xsl:if test="@key = '30d'"><xsl:attribute name="class">wide</xsl:attribute></xsl:if>
                 <div style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};">
                   <xsl:call-template name="window-name"><xsl:with-param name="key" select="@key"/></xsl:call-template>
                 </div>
@@ -303,7 +376,7 @@
   </xsl:template>
 
   <xsl:template name="notes">
-    <tr><td class="card muted" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:12px;line-height:18px;color:{$muted};padding:10px 32px 26px 32px;border-radius:0 0 6px 6px;">
+    <tr><td class="card muted pad" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:12px;line-height:18px;color:{$muted};padding:10px 32px 26px 32px;border-radius:0 0 6px 6px;">
       <div style="font-weight:bold;color:{$ink};padding-bottom:4px;" class="ink">Methodology</div>
       <div><xsl:value-of select="$r/methodology"/></div>
       <xsl:if test="$r/skipped/pair">
