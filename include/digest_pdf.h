@@ -24,6 +24,8 @@
 #include "pdf.h"
 #include "stats.h"
 
+struct progress;
+
 /* One watchlist pair whose statistics were computed. */
 struct digest_pair {
 	const struct pair_stats *s;
@@ -57,6 +59,9 @@ struct digest_input {
 	 * "https://host/base/2007/05/08/": appendix lines without a section link
 	 * to pair_url + "A-B.pdf". NULL: they link nowhere. */
 	const char *pair_url;
+	/* NULL: none. Else a bar of (deep dives written) + 2 items: one step
+	 * per deep dive, the table of all pairs, the file. */
+	struct progress *progress;
 };
 
 /* Default of the job setting <analysis deep-dives="N"/>. */

@@ -21,6 +21,7 @@
 #include "mailarchive.h"
 #include "mail.h"
 #include "paths.h"
+#include "progress.h"
 #include "relay.h"
 #include "rundir.h"
 #include "sendpool.h"
@@ -68,6 +69,7 @@ struct batch {
 	char archive_mail[DELIVER_PATH_MAX + 16];
 	size_t repaired;            /* archive files or manifest lines restored */
 	struct deliver_summary *sum;
+	struct progress pg;         /* the "mail" bar: one step per message */
 };
 
 /* ---- setup ---------------------------------------------------------------- */
@@ -654,6 +656,7 @@ static int group_finish(struct batch *b, struct group *gr, struct cx_error *e)
 	}
 	if (mark_group(b, gr->o, gr->it, gr->n, e) != 0)
 		return -1;
+	progress_add(&b->pg, gr->n);
 	killpoint("after-commit");
 	for (size_t i = 0; i < gr->n; i++) {
 		const char *st = status_after(b, &gr->it[i]);
@@ -732,8 +735,10 @@ static int smtp_batch(struct batch *b, struct cx_error *e)
 	int rc = smtp_prepare(b, todo, &ntodo, e);
 
 	sendpool_catch_signals(true);
+	progress_init(&b->pg, "mail", rc == 0 ? ntodo : 0);
 	if (rc == 0 && ntodo > 0)
 		rc = smtp_groups(b, todo, ntodo, &k, e);
+	progress_release(&b->pg);
 	sendpool_catch_signals(false);
 	if (rc == 0 && k < ntodo)
 		b->sum->pending += ntodo - k;
@@ -760,7 +765,8 @@ static int run_batch(struct batch *b, struct cx_error *e)
 	size_t i;
 	if (b->pool != NULL)
 		return smtp_batch(b, e);
-	for (i = 0; i < b->subs->n; i++) {
+	progress_init(&b->pg, "mail", b->subs->n);
+	for (i = 0; i < b->subs->n; i++, progress_step(&b->pg)) {
 		const struct subscriber *s = &b->subs->v[i];
 		int sup = suppressed(b, s->email, e);
 		if (sup < 0)
@@ -784,6 +790,7 @@ static int run_batch(struct batch *b, struct cx_error *e)
 		}
 		log_debug("mail to %s: written as .eml", s->email);    /* -vv */
 	}
+	progress_release(&b->pg);
 	if (i < b->subs->n) {
 		for (size_t j = i + 1; j < b->subs->n; j++)
 			if (suppressed(b, b->subs->v[j].email, NULL) == 0)

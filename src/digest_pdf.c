@@ -7,6 +7,7 @@
 #include "digest_pdf.h"
 #include "layout.h"
 #include "narrative.h"
+#include "progress.h"
 #include "xalloc.h"
 
 #define NUM_MAX LAYOUT_NUM_MAX
@@ -306,6 +307,12 @@ static void appendix(struct layout *l, const struct digest_input *in, const size
 	free(cells);
 }
 
+static void step(const struct digest_input *in)
+{
+	if (in->progress != NULL)
+		progress_step(in->progress);
+}
+
 int digest_pdf_write(const char *path, const struct digest_input *in,
 		     enum pdf_paper paper, struct cx_error *e)
 {
@@ -348,9 +355,11 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 					     p->related, p->nrelated, in->created,
 					     p->quality_a, p->quality_b};
 		deepdive_layout(&l, &din, parent);
+		step(in);
 	}
 	if (in->npairs > 0)
 		appendix(&l, in, start);
+	step(in);
 	/* the cover's pair names jump to their sections (or PDFs) */
 	for (size_t i = 0; i < n; i++)
 		link_pair(&l, in, in->order[i], start, table_page,
@@ -365,6 +374,7 @@ int digest_pdf_write(const char *path, const struct digest_input *in,
 	struct pdf_meta m = {title, "convex", "Correlation digest",
 			     "correlation, regime shift, digest", in->created};
 	rc = pdf_save(doc, path, &m, e);
+	step(in);
 	pdf_free(doc);
 	free(start);
 	return rc;

@@ -14,6 +14,7 @@
 #include "xalloc.h"
 #include "log.h"
 #include "plausible.h"
+#include "progress.h"
 
 /* Bytes of a URL after expanding the template (and the key). */
 #define FETCH_URL_MAX STORE_URL_MAX
@@ -697,6 +698,7 @@ struct answers {
 	struct http_request *rq;
 	size_t *idx;
 	int64_t now;
+	struct progress *pg;          /* one step per answer */
 };
 
 /* One answer: checked and merged in its own transaction right away, so a
@@ -706,6 +708,7 @@ static void on_answer(struct http_request *r, void *ctx)
 	struct answers *a = ctx;
 
 	take_response(a->st, &a->ws[a->idx[r - a->rq]], r, a->now);
+	progress_step(a->pg);
 }
 
 /* Ask every due item at once and take the answers as they come. */
@@ -714,7 +717,8 @@ static int ask_items(struct store *st, struct work *ws, size_t n,
 {
 	struct http_request *rq = xcalloc(n ? n : 1, sizeof *rq);
 	size_t *idx = xcalloc(n ? n : 1, sizeof *idx), m = 0;
-	struct answers ans = {st, ws, rq, idx, now};
+	struct progress pg;
+	struct answers ans = {.st = st, .ws = ws, .rq = rq, .idx = idx, .now = now, .pg = &pg};
 	struct http_opts ho = o->http;
 	int rc;
 
@@ -734,7 +738,9 @@ static int ask_items(struct store *st, struct work *ws, size_t n,
 	}
 	ho.on_done = on_answer;
 	ho.ctx = &ans;
+	progress_init(&pg, "fetch", m);
 	rc = m ? http_perform(rq, m, &ho, e) : 0;
+	progress_release(&pg);
 	for (size_t i = 0; i < m; i++)
 		http_request_release(&rq[i]);
 	free(rq);

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "progress.h"
 #include "run_stages.h"
 #include "runlock.h"
 #include "xalloc.h"
@@ -17,10 +18,16 @@ static int read_shards(struct run *r, struct cx_error *e)
 	int n = r->args.nshard_dirs;
 	struct shard_result **byk;
 
+	struct progress pg;
+	int got = 0;
+
 	r->shards = xcalloc((size_t)n, sizeof *r->shards);
-	for (int i = 0; i < n; i++)
-		if ((r->shards[i] = shard_read(r->args.shard_dirs[i], e)) == NULL)
-			return -1;
+	progress_init(&pg, "shards", (size_t)n);
+	for (; got < n && (r->shards[got] = shard_read(r->args.shard_dirs[got], e)) != NULL; got++)
+		progress_step(&pg);
+	progress_release(&pg);
+	if (got < n)
+		return -1;
 	const struct shard_result *s0 = r->shards[0];
 	for (int i = 0; i < n; i++) {
 		const struct shard_result *s = r->shards[i];

@@ -28,16 +28,23 @@ void progress_init(struct progress *p, const char *what, size_t total)
 	snprintf(p->what, sizeof p->what, "%s", what);
 	p->done = 0;
 	p->total = total;
-	p->on = total > 0 && isatty(STDERR_FILENO) && log_verbosity() >= 0;
+	/* -vv prints a line per item: that is the progress, and a bar
+	 * redrawn between those lines would only garble them */
+	p->on = total > 0 && isatty(STDERR_FILENO) && log_verbosity() >= 0 && log_verbosity() < 2;
+}
+
+void progress_add(struct progress *p, size_t n)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done = p->done + n < p->total ? p->done + n : p->total;
+	if (p->on && n > 0)
+		draw(p);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void progress_step(struct progress *p)
 {
-	pthread_mutex_lock(&p->lock);
-	p->done++;
-	if (p->on)
-		draw(p);
-	pthread_mutex_unlock(&p->lock);
+	progress_add(p, 1);
 }
 
 void progress_release(struct progress *p)

@@ -540,10 +540,11 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	for (size_t k = 0; k < rep->nranked; k++)
 		order[k] = pos[rep->order[k]];
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
-	struct digest_input in = {r->job->digest.title, rep->as_of, dp, n, order, rep->nranked,
-		top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, rep->alpha,
-		h->m.n > 1 ? &h->m : NULL, skipped, nskip, r->created,
-		(size_t)r->job->analysis.deep_dives, NULL};
+	struct digest_input in = {.title = r->job->digest.title, .as_of = rep->as_of, .pairs = dp,
+		.npairs = n, .order = order, .nranked = rep->nranked,
+		.top = top < DIGEST_TOP_MAX ? top : DIGEST_TOP_MAX, .alpha = rep->alpha,
+		.heatmap = h->m.n > 1 ? &h->m : NULL, .skipped = skipped, .nskipped = nskip,
+		.created = r->created, .deep_dives = (size_t)r->job->analysis.deep_dives};
 	char url[RUN_PATH_MAX + 32];
 	int y, mo, d;
 	if (r->job->digest.public_url != NULL && r->job->digest.public_url[0] != '\0') {
@@ -555,7 +556,11 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 		in.pair_url = url;
 	}
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, REPORT_DIGEST_PDF);
+	struct progress pg;
+	progress_init(&pg, "digest", (in.deep_dives < in.nranked ? in.deep_dives : in.nranked) + 2);
+	in.progress = &pg;
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
+	progress_release(&pg);
 	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
 	return rc;
 }
@@ -683,9 +688,13 @@ static int archive_pdfs(struct run *r, struct cx_error *e)
 {
 	char pdfdir[RUNDIR_PATH_MAX + 8];
 	struct cx_error ae;
-	size_t npdf = 0;
+	struct progress pg;
+	size_t npdf = 0, nok = 0;
 
 	snprintf(pdfdir, sizeof pdfdir, "%s/pdf", r->dir.final);
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		nok += r->rep.pairs[i].ok;
+	progress_init(&pg, "archive", nok + 1);    /* each pair's PDF, the digest */
 	for (size_t i = 0; i <= r->rep.npairs; i++) {
 		char rel[REPORT_FILE_MAX], src[RUNDIR_PATH_MAX + REPORT_FILE_MAX];
 		enum archive_result res;
@@ -711,7 +720,9 @@ static int archive_pdfs(struct run *r, struct cx_error *e)
 		} else {
 			r->archived_same++;
 		}
+		progress_step(&pg);
 	}
+	progress_release(&pg);
 	(void)npdf;
 	return r->archive_failed ? -1 : 0;
 }

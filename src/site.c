@@ -21,6 +21,7 @@
 #include "job.h"
 #include "paths.h"
 #include "pool.h"
+#include "progress.h"
 #include "rundir.h"
 #include "site.h"
 #include "template.h"
@@ -58,6 +59,9 @@ struct pub {
 	const char **page;            /* each pair's page, inside a chunk */
 	size_t *plen;
 	struct atomicset *set;        /* every page and chart, published at once */
+	struct progress pg;           /* the "web" bar, once the pairs are known: */
+	bool pg_started;              /* a step per pair page (dated, latest),
+					 the day page, the symbol pages, the index */
 };
 
 /* What the batch stylesheets (web-pairs.xsl, web-symbols.xsl) write after
@@ -229,8 +233,11 @@ static int pairs_chunk(struct lanes *l, const struct template *t,
 	const char *extra[4] = {"first", from, "last", to};
 	if (apply_doc(p, t, doc, "../../../../", "../", extra, &p->chunk[k], &p->chunk_len[k], e) != 0)
 		return -1;
-	return batch_split("web-pairs.xsl", p->chunk[k], p->chunk_len[k], n,
-			   p->page + first, p->plen + first, e);
+	if (batch_split("web-pairs.xsl", p->chunk[k], p->chunk_len[k], n,
+			p->page + first, p->plen + first, e) != 0)
+		return -1;
+	progress_add(&p->pg, n);
+	return 0;
 }
 
 /* Lane i makes chunks until none is left: lane 0 with the report and
@@ -296,6 +303,8 @@ static int publish_day(struct pub *p, struct cx_error *e)
 	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 ||
 	    pair_ids(p, &p->ids, &p->nids, e) != 0)
 		return -1;
+	progress_init(&p->pg, "web", 2 * p->nids + 3);
+	p->pg_started = true;
 	if ((tp = load_tpl("templates/web-pairs.xsl", e)) == NULL ||
 	    (td = load_tpl("templates/web-day.xsl", e)) == NULL ||
 	    pair_pages(p, tp, e) != 0)
@@ -315,6 +324,7 @@ static int publish_day(struct pub *p, struct cx_error *e)
 	} else if (rc == 0) {
 		rc = -1;
 	}
+	progress_step(&p->pg);
 done:
 	template_free(tp);
 	template_free(td);
@@ -325,7 +335,7 @@ done:
 
 /* ARCHIVE/pairs/ID/index.html: the dated page with a <base> at the dated
  * page's address, so that its relative links and images resolve there. */
-static int publish_pairs_latest(const struct pub *p, struct cx_error *e)
+static int publish_pairs_latest(struct pub *p, struct cx_error *e)
 {
 	static const char head[] = "<head>";
 	char path[SITE_BUF], base[96];
@@ -353,6 +363,7 @@ static int publish_pairs_latest(const struct pub *p, struct cx_error *e)
 			rc = atomicset_write(p->set, path, html, len + bl, e);
 		}
 		free(html);
+		progress_step(&p->pg);
 	}
 	return rc;
 }
@@ -650,10 +661,14 @@ static int publish(struct pub *p, struct cx_error *e)
 	if (newest)
 		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
 		     publish_matrix(p, e) == 0 && atomicset_commit(p->set, e) == 0;
+	else
+		progress_add(&p->pg, p->nids);   /* not the newest day: no latest pages */
+	progress_step(&p->pg);
 	atomicset_free(p->set);
 	p->set = NULL;
 	if (ok && write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
 		rc = 0;
+	progress_step(&p->pg);
 	free_days(days, n);
 	return rc;
 }
@@ -669,6 +684,8 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	if ((p.doc = template_doc_load(path, e)) == NULL)
 		return -1;
 	rc = publish(&p, e);
+	if (p.pg_started)
+		progress_release(&p.pg);
 	template_strings_free(p.ids, p.nids);
 	for (size_t k = 0; k < p.nchunks; k++)
 		free(p.chunk[k]);

@@ -233,8 +233,10 @@ static void test_digest(void **state)
 	dp[0].nrelated = 2;
 	struct chart_matrix m = {NSYM, syms, r, has};
 	static const char *const skipped[] = {"AA/XYZ: no prices for \"XYZ\""};
-	struct digest_input in = {"Swiss macro watchlist", st[0].as_of, dp, np,
-				  order, np, 5, RANK_ALPHA, &m, skipped, 1, 0, np, NULL};
+	struct digest_input in = {.title = "Swiss macro watchlist", .as_of = st[0].as_of,
+				  .pairs = dp, .npairs = np, .order = order, .nranked = np,
+				  .top = 5, .alpha = RANK_ALPHA, .heatmap = &m, .skipped = skipped,
+				  .nskipped = 1, .created = 0, .deep_dives = np};
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	snprintf(path, sizeof path, "%s/digest.pdf", dir);
