@@ -10,6 +10,10 @@
 . "$(dirname "$0")/../lib/assert.sh"
 export SOURCE_DATE_EPOCH=1178582400 CONVEX_UNSUBSCRIBE_SECRET=size-test-secret
 PY=${PY:-/usr/bin/python3}
+# 1,000 subscribers; 200 under ASan+UBSan, where composing is several times
+# slower (the plain pass keeps the full list).
+N=1000
+[ "${TALLY_PREFIX:-e2e}" = e2e-asan ] && N=200
 
 mkdir -p "$TMP/job"
 cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
@@ -19,7 +23,7 @@ expect_rc 0 "demo run"
 RUN=$TMP/out/2007-05-08
 
 # The pair ids, read from the run's report.xml.
-$PY - "$RUN/report.xml" "$TMP/job/demo/subs1000.csv" <<'PYEOF'
+$PY - "$RUN/report.xml" "$TMP/job/demo/subs1000.csv" "$N" <<'PYEOF'
 import random, sys, xml.etree.ElementTree as E
 ids = [p.get("a") + "/" + p.get("b") for p in E.parse(sys.argv[1]).getroot().find("pairs")]
 rng = random.Random(12)
@@ -27,7 +31,7 @@ with open(sys.argv[2], "w") as f:
     f.write("email,name,pairs\n")
     f.write("all@example.com,All Pairs," + ";".join(ids) + "\n")
     f.write("two@example.com,Two Pairs," + ";".join(ids[:2]) + "\n")
-    for i in range(998):
+    for i in range(int(sys.argv[3]) - 2):
         f.write(f"r{i}@example.com,Reader {i}," + ";".join(rng.sample(ids, rng.randint(1, len(ids)))) + "\n")
 PYEOF
 check "the demo job has 37 pairs" \
@@ -36,8 +40,8 @@ sed 's|subscribers="demo/subscribers.csv"|subscribers="demo/subs1000.csv"|' \
   "$TMP/job/demo.xml" > "$TMP/job/demo1000.xml"
 rm -rf "$RUN/mail"
 run_convex send "$RUN" --job "$TMP/job/demo1000.xml"
-expect_rc 0 "send to 1,000 subscribers"
-check "1,000 messages" test "$(ls "$RUN"/mail/*.eml | wc -l)" -eq 1000
+expect_rc 0 "send to $N subscribers"
+check "$N messages" test "$(ls "$RUN"/mail/*.eml | wc -l)" -eq "$N"
 
 # The budget, for every message (numbers from the issue, in the script).
 $PY "$TESTS_DIR/lib/mail_budget.py" "$RUN/mail/all@example.com.eml" > "$TMP/all.txt"
@@ -49,7 +53,7 @@ check "2 pairs: within budget ($(tr '\n' ' ' < "$TMP/two.txt"))" test "$expect_r
 $PY "$TESTS_DIR/lib/mail_budget.py" --extract "$TMP/largest" "$RUN"/mail/*.eml > "$TMP/budget.txt"
 rc=$?
 cat "$TMP/budget.txt"
-check "every one of the 1,000 messages within budget" test "$rc" -eq 0
+check "every one of the $N messages within budget" test "$rc" -eq 0
 # The subscriber following every pair gets 4 in full and 37 - 4 = 33 in
 # brief, and is told so; the one following 2 gets both in full.
 for a in all two; do
