@@ -32,7 +32,7 @@ TEST_PKGS="libcmocka-dev python3 python3-pandas python3-numpy python3-aiosmtpd
   clang libclang-rt-14-dev valgrind cppcheck clang-tidy hyperfine time
   python3-yaml groff-base man-db bsdutils jq file strace
   fcgiwrap curl python3-selenium chromium-driver postfix faketime
-  python3-html5lib python3-feedparser python3-lxml"
+  python3-html5lib python3-feedparser python3-lxml procps"
 
 case "${1:-all}" in
   build|all) ;;

@@ -35,7 +35,9 @@ start_unsubscribe_cgi() {
   # Four workers: the concurrency test really runs requests side by side.
   /usr/sbin/fcgiwrap -c 4 -s "unix:$d/fcgiwrap.sock" 2>>"$CGI_LOG" &
   FCGI_PID=$!
-  at_exit "kill $FCGI_PID 2>/dev/null; wait $FCGI_PID 2>/dev/null"
+  # -c 4 forks four workers that outlive their parent's SIGTERM: the stop
+  # takes them down too (their pids, read before the parent goes).
+  at_exit 'kids=$(pgrep -P '"$FCGI_PID"'); kill '"$FCGI_PID"' 2>/dev/null; wait '"$FCGI_PID"' 2>/dev/null; [ -z "$kids" ] || kill $kids 2>/dev/null'
   wait_for 50 test -S "$d/fcgiwrap.sock" || { echo "fcgiwrap did not start"; cat "$CGI_LOG"; return 1; }
   for try in 1 2 3 4 5; do
     CGI_PORT=$(free_port)
