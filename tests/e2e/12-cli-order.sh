@@ -11,10 +11,7 @@ export SOURCE_DATE_EPOCH=1178582400
 unset CONVEX_UNSUBSCRIBE_SECRET CONVEX_SMTP_USER CONVEX_SMTP_PASSWORD
 
 # The demo job and its data, copied so that everything it writes is ours.
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/demo.xml
+demo_job
 tail -n +2 "$REPO/jobs/demo/subscribers.csv" | cut -d, -f1 | sort -u > "$TMP/expected"
 nsubs=$(wc -l < "$TMP/expected")
 

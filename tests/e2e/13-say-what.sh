@@ -8,10 +8,7 @@
 . "$(dirname "$0")/../lib/assert.sh"
 export SOURCE_DATE_EPOCH=1178582400
 
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/demo.xml
+demo_job
 
 # -v: a start and a "done in S s" line per stage.
 run_convex run "$job" --out "$TMP/v" --no-mail -j 2 -v

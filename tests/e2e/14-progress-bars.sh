@@ -15,10 +15,7 @@ if ! command -v script >/dev/null 2>&1; then
   echo "skip $TALLY_PREFIX:$TEST_NAME: script(1) (util-linux) is not installed" >> "$TALLY"
   finish
 fi
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/demo.xml
+demo_job
 nsubs=$(tail -n +2 "$TMP/job/demo/subscribers.csv" | cut -d, -f1 | tr 'A-Z' 'a-z' | sort -u | grep -c @)
 
 # tty FILE CMD...: run CMD on a pseudo-terminal, its output into FILE.

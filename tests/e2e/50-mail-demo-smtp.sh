@@ -11,10 +11,7 @@ export SOURCE_DATE_EPOCH=1178582400 CONVEX_UNSUBSCRIBE_SECRET=demo-test-secret
 
 # The demo job and its data, copied so that its out/, archive and ledger
 # are ours.
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/demo.xml
+demo_job
 check "the demo job has no <smtp> (the .eml default)" \
   test "$($PY -c 'import sys, xml.etree.ElementTree as E; print(len(E.parse(sys.argv[1]).findall(".//smtp")))' "$job")" -eq 0
 # The subscribers, read here from the CSV (header skipped, one per line).

@@ -15,9 +15,7 @@ PY=${PY:-/usr/bin/python3}
 N=1000
 [ "${TALLY_PREFIX:-e2e}" = e2e-asan ] && N=200
 
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
+demo_job
 run_convex run -q --out "$TMP/out" "$TMP/job/demo.xml"
 expect_rc 0 "demo run"
 RUN=$TMP/out/2007-05-08

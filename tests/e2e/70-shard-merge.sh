@@ -7,11 +7,7 @@
 . "$(dirname "$0")/../lib/assert.sh"
 export SOURCE_DATE_EPOCH=1178582400
 
-# The demo job and its data, copied so that its out/ and archive are ours.
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/t.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/t.xml
+demo_job
 
 run_convex run --no-mail -j 2 --out "$TMP/full" "$job"
 expect_rc 0 "unsharded run"

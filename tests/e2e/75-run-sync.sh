@@ -7,11 +7,7 @@
 export SOURCE_DATE_EPOCH=1178582400   # 2007-05-08: byte-identical PDFs
 
 command -v strace > /dev/null || { _fail "strace is installed (scripts/deps.sh)"; finish; }
-# The demo job and its data, copied so that its out/ and archive are ours.
-mkdir -p "$TMP/job"
-cp "$REPO/jobs/demo.xml" "$TMP/job/t.xml"
-cp -r "$REPO/jobs/demo" "$TMP/job/demo"
-job=$TMP/job/t.xml
+demo_job
 # LeakSanitizer cannot run under ptrace: in the ASan pass the traced run
 # keeps every other check but the leak check (the untraced runs below
 # keep theirs).

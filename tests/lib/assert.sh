@@ -60,3 +60,12 @@ expect_one_line() {
 # skip DESC WHY: a check that cannot run here, counted as skipped (not passed)
 skip() { echo "skip $TALLY_PREFIX:$TEST_NAME: $1 ($2)" >> "$TALLY"; echo "skip - $1 ($2)"; }
 finish() { exit $_failed; }
+
+# demo_job: a copy of the demo job and its data in $TMP/job (so that its
+# out/ and archive are the test's own); sets job=$TMP/job/demo.xml.
+demo_job() {
+  mkdir -p "$TMP/job"
+  cp "$REPO/jobs/demo.xml" "$TMP/job/demo.xml"
+  cp -r "$REPO/jobs/demo" "$TMP/job/demo"
+  job=$TMP/job/demo.xml
+}
