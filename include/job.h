@@ -274,8 +274,13 @@ int job_check_env(const struct job *j, unsigned what, struct cx_error *e);
 /* The asset of `symbol`, or NULL. */
 const struct job_asset *job_find_asset(const struct job *j, const char *symbol);
 
-/* Whether a subscriber's selector names something on the watchlist: "A/B"
- * a pair (either order), anything else a group of an asset of some pair. */
+/* Whether a subscriber's selector names the pair a/b: "A/B" the pair in
+ * either order, anything else a group of either asset (group_a, group_b
+ * may be NULL or ""). */
+bool job_selector_matches(const char *selector, const char *a, const char *b,
+			  const char *group_a, const char *group_b);
+
+/* Whether a selector names some pair of the watchlist (job_selector_matches). */
 bool job_has_selector(const struct job *j, const char *selector);
 
 /* Load price file i of the job into `p` (prices_load_file with the file's

@@ -234,19 +234,10 @@ static size_t pairs_param(const struct batch *b, const struct subscriber *s,
 	len = 1;
 	for (size_t t = 0; t < s->npairs; t++) {
 		const char *tok = s->pairs[t];
-		const char *slash = strchr(tok, '/');
 		int hit = 0;
 		for (size_t i = 0; i < b->npairs; i++) {
-			int match;
-			if (slash != NULL) {
-				size_t la = (size_t)(slash - tok);
-				const char *rb = slash + 1;
-				match = (strlen(b->pair_a[i]) == la && !strncmp(b->pair_a[i], tok, la) && !strcmp(b->pair_b[i], rb)) ||
-					(strlen(b->pair_b[i]) == la && !strncmp(b->pair_b[i], tok, la) && !strcmp(b->pair_a[i], rb));
-			} else {
-				match = !strcmp(b->group_a[i], tok) || !strcmp(b->group_b[i], tok);
-			}
-			if (!match)
+			if (!job_selector_matches(tok, b->pair_a[i], b->pair_b[i],
+						  b->group_a[i], b->group_b[i]))
 				continue;
 			hit = 1;
 			char needle[300];

@@ -1101,22 +1101,26 @@ const struct job_asset *job_find_asset(const struct job *j, const char *symbol)
 	return NULL;
 }
 
-bool job_has_selector(const struct job *j, const char *sel)
+bool job_selector_matches(const char *sel, const char *a, const char *b,
+			  const char *group_a, const char *group_b)
 {
 	const char *slash = strchr(sel, '/');
-	size_t la = slash != NULL ? (size_t)(slash - sel) : 0;
 
+	if (slash == NULL)
+		return (group_a != NULL && !strcmp(group_a, sel)) ||
+		       (group_b != NULL && !strcmp(group_b, sel));
+	size_t la = (size_t)(slash - sel);
+	return (strlen(a) == la && !strncmp(a, sel, la) && !strcmp(b, slash + 1)) ||
+	       (strlen(b) == la && !strncmp(b, sel, la) && !strcmp(a, slash + 1));
+}
+
+bool job_has_selector(const struct job *j, const char *sel)
+{
 	for (size_t i = 0; i < j->npairs; i++) {
 		const struct job_pair *p = &j->pairs[i];
-		if (slash != NULL) {
-			if ((strlen(p->a) == la && !strncmp(p->a, sel, la) && !strcmp(p->b, slash + 1)) ||
-			    (strlen(p->b) == la && !strncmp(p->b, sel, la) && !strcmp(p->a, slash + 1)))
-				return true;
-			continue;
-		}
 		const struct job_asset *a = job_find_asset(j, p->a), *b = job_find_asset(j, p->b);
-		if ((a != NULL && a->group != NULL && !strcmp(a->group, sel)) ||
-		    (b != NULL && b->group != NULL && !strcmp(b->group, sel)))
+		if (job_selector_matches(sel, p->a, p->b, a != NULL ? a->group : NULL,
+					 b != NULL ? b->group : NULL))
 			return true;
 	}
 	return false;
