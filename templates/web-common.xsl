@@ -318,8 +318,7 @@ td.self{background:var(--line)}
     <xsl:param name="p"/>
     <xsl:if test="$p/@as-of and $p/@as-of != /report/@as-of">
       <span class="s stale">
-        <xsl:text>prices to </xsl:text>
-        <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$p/@as-of"/></xsl:call-template>
+        <xsl:call-template name="stale"><xsl:with-param name="p" select="$p"/><xsl:with-param name="word" select="'prices'"/></xsl:call-template>
       </span>
     </xsl:if>
   </xsl:template>
