@@ -34,6 +34,7 @@ struct stats_args {
 	struct stats_opts opts;
 	bool json;
 	struct quality_report quality;  /* data-quality notes of the loaded prices */
+	bool *warned;           /* --json: quality.notes[i] already on stderr */
 };
 
 static void help(FILE *f)
@@ -293,8 +294,9 @@ static int print_json(const struct pair_stats *s, struct cx_error *e)
 }
 
 /* The data-quality notes of A and B (quality.h), as the run's report has
- * them: a section after the text, warnings on stderr with --json. */
-static void print_quality(const struct quality_report *q, const char *a,
+ * them: a section after the text; with --json, a warning on stderr, once
+ * per symbol however many of its pairs are printed. */
+static void print_quality(const struct quality_report *q, bool *warned, const char *a,
 			  const char *b, bool json)
 {
 	const struct quality_note *n[2] = {quality_find(q, a), quality_find(q, b)};
@@ -306,9 +308,12 @@ static void print_quality(const struct quality_report *q, const char *a,
 	for (int k = 0; k < 2; k++) {
 		if (n[k] == NULL)
 			continue;
-		if (json)
-			log_warn("data quality of \"%s\": %s", n[k]->symbol, n[k]->text);
-		else
+		if (json) {
+			size_t i = (size_t)(n[k] - q->notes);
+			if (!warned[i])
+				log_warn("data quality of \"%s\": %s", n[k]->symbol, n[k]->text);
+			warned[i] = true;
+		} else
 			printf("  %s: %s\n", n[k]->symbol, n[k]->text);
 	}
 }
@@ -324,7 +329,7 @@ static int one_pair(const struct series *a, const struct series *b,
 			rc = print_json(&s, e);
 		else
 			print_text(&s);
-		print_quality(&args->quality, a->symbol, b->symbol, args->json);
+		print_quality(&args->quality, args->warned, a->symbol, b->symbol, args->json);
 	}
 	stats_release(&s);
 	return rc;
@@ -372,8 +377,10 @@ static int run(struct stats_args *args, struct cx_error *e)
 	for (size_t i = 0; rc == 0 && i < args->nprices; i++)
 		rc = cliargs_load_prices(p, args->prices[i], e);
 	plausible_opts_init(&qo);
-	if (rc == 0)
+	if (rc == 0) {
 		quality_apply(p, &qo, (int64_t)time(NULL), &args->quality);
+		args->warned = xcalloc(args->quality.n + 1, sizeof *args->warned);
+	}
 	if (rc == 0 && !strcmp(args->pair, "all"))
 		rc = all_pairs(p, args, e);
 	else if (rc == 0 && (rc = cliargs_find_pair(p, args->pair,
@@ -381,6 +388,7 @@ static int run(struct stats_args *args, struct cx_error *e)
 		rc = one_pair(a, b, args, e);
 	prices_free(p);
 	quality_report_release(&args->quality);
+	free(args->warned);
 	return rc;
 }
 

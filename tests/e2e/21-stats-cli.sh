@@ -110,4 +110,11 @@ if [ -w /dev/full ]; then
   expect_rc 74 "write error: 74"
   expect_err "cannot write the output"
 fi
+# --pair all --json: a symbol's data-quality note goes to stderr once, not
+# once per pair it is in. The Dow sample has two such symbols, HD and PG
+# (each in 29 pairs; see 61-prices-plausible's pandas reference).
+run_convex stats --prices "$REPO/jobs/demo/prices/dowjones30.csv" --pair all --json
+expect_rc 0 "stats --pair all --json on the Dow sample"
+check "each symbol's data-quality warning once: HD and PG" \
+  test "$(printf '%s\n' "$err" | grep 'data quality of' | sed 's/.*data quality of "\([^"]*\)".*/\1/' | sort | tr '\n' ' ')" = "HD PG "
 finish
