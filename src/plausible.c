@@ -135,10 +135,15 @@ size_t plausible_scan(const cx_date *dates, const double *close, size_t n,
 	for (size_t i = 1; i < n; i++)
 		ret[i] = log(close[i] / close[i - 1]);
 	for (size_t i = 1; i < n; i++) {
-		double vol, t = threshold(ret, n, i, o, tmp, &vol), a = ret[i];
+		double vol, t, a = ret[i];
 		double b = i + 1 < n ? ret[i + 1] : 0, ratio;
 		struct plausible_flag f = {.i = i, .date = dates[i],
 					   .before = close[i - 1], .at = close[i]};
+		/* The threshold is never below jump_min: a smaller move needs no
+		 * robust volatility (two sorts of a window), which is most days. */
+		if (fabs(a) <= o->jump_min)
+			continue;
+		t = threshold(ret, n, i, o, tmp, &vol);
 		if (fabs(a) <= t)
 			continue;
 		if (fabs(b) > t && a * b < 0 && fabs(a + b) <= 0.5 * fabs(a)) {
