@@ -167,11 +167,11 @@
     <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
     <tr><td class="card pad" bgcolor="#ffffff" style="background-color:#ffffff;padding:20px 32px 8px 32px;">
       <xsl:call-template name="section-title"><xsl:with-param name="text" select="&quot;Today's biggest regime shifts&quot;"/></xsl:call-template>
-      <xsl:if test="$r/ranking/@chart">
+      <xsl:if test="$r/ranking/@mail-chart and $r/ranking/@mail-chart-pairs &gt; 0">
         <div style="padding:14px 0 6px 0;">
-          <img width="536" style="display:block;width:100%;max-width:536px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
-            <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@chart"/></xsl:call-template></xsl:attribute>
-            <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="count($r/ranking/shift)"/> ranked pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
+          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+            <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@mail-chart"/></xsl:call-template></xsl:attribute>
+            <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="$r/ranking/@mail-chart-pairs"/> most shifted pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
           </img>
         </div>
       </xsl:if>
@@ -349,7 +349,7 @@
       </td></tr>
       <xsl:if test="charts/@rolling">
         <tr><td style="padding:12px 0 4px 0;">
-          <img width="536" style="display:block;width:100%;max-width:536px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="charts/@rolling"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">
               <xsl:text>Chart: rolling 90-day correlation of </xsl:text><xsl:value-of select="concat(@a, ' and ', @b)"/>
