@@ -158,14 +158,15 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
  * test divides it by the PNG's natural-to-displayed ratio to get CSS px. */
 #define CHART_PNG_TEXT_KEY "Convex-Smallest-Text-Px"
 
-/* The email's charts: drawn for a slot CHART_MAIL_CSS_W CSS px wide (the
- * 600 px layout less its padding) at twice that in pixels, and narrow in
- * points so that their smallest text (CHART_FONT_SMALL) stays >= 11 CSS px
- * where a 375 px phone shows the image ~355 px wide:
- * 6.5 pt * 355 / 200 pt = 11.5 px. The rolling chart is CHART_MAIL_W x
+/* The email's charts: drawn for a slot CHART_MAIL_CSS_W CSS px wide (at
+ * most; narrower on a phone), centred in the 536 px column, at twice that
+ * in pixels, and narrow in points so that their smallest text
+ * (CHART_FONT_SMALL) stays >= 11 CSS px where a 375 px phone shows the
+ * image ~355 px wide: 6.5 pt * 355 / 200 pt = 11.5 px (14.3 px on a
+ * desktop, about the body text). The rolling chart is CHART_MAIL_W x
  * CHART_MAIL_ROLLING_H; the shifts chart has at most CHART_MAIL_SHIFTS
  * rows of CHART_MAIL_SHIFTS_ROW (height: rows * row + CHART_MAIL_SHIFTS_EXTRA). */
-#define CHART_MAIL_CSS_W      536
+#define CHART_MAIL_CSS_W      440
 #define CHART_MAIL_W          200.0
 #define CHART_MAIL_SCALE      (2.0 * CHART_MAIL_CSS_W / CHART_MAIL_W)
 #define CHART_MAIL_ROLLING_H  150.0

@@ -167,7 +167,8 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 			*e = fonts.err;
 		return -1;
 	}
-	int wpx = (int)ceil(width_pt * scale), hpx = (int)ceil(height_pt * scale);
+	/* Whole pixels; 200 pt at 2 * 440 / 200 is 880.0000000001, not 881. */
+	int wpx = (int)ceil(width_pt * scale - 1e-6), hpx = (int)ceil(height_pt * scale - 1e-6);
 	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
 	cairo_t *cr = cairo_create(surf);
 	int rc = -1;

@@ -79,6 +79,7 @@
             .ink { color: #e8edf2 !important; }
             .muted { color: #a7b3c0 !important; }
             .link { color: #9cc4ee !important; }
+            .accent { color: #f28b82 !important; }
           }
           @media only screen and (max-width: 620px) {
             .wrap { width: 100% !important; }
@@ -119,7 +120,7 @@
   <xsl:template name="topline">
     <tr><td class="muted" align="right" style="{$font}font-size:12px;color:{$muted};padding:0 4px 8px 4px;">
       <xsl:if test="$edition = 'mail' and $web-url != ''">
-        <a href="{$web-url}" style="color:{$muted};text-decoration:underline;">View in your browser</a>
+        <a class="muted" href="{$web-url}" style="color:{$muted};text-decoration:underline;">View in your browser</a>
       </xsl:if>
     </td></tr>
   </xsl:template>
@@ -168,8 +169,8 @@
     <tr><td class="card pad" bgcolor="#ffffff" style="background-color:#ffffff;padding:20px 32px 8px 32px;">
       <xsl:call-template name="section-title"><xsl:with-param name="text" select="&quot;Today's biggest regime shifts&quot;"/></xsl:call-template>
       <xsl:if test="$r/ranking/@mail-chart and $r/ranking/@mail-chart-pairs &gt; 0">
-        <div style="padding:14px 0 6px 0;">
-          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+        <div align="center" style="padding:14px 0 6px 0;">
+          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;margin:0 auto;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@mail-chart"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="$r/ranking/@mail-chart-pairs"/> most shifted pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
           </img>
@@ -220,7 +221,7 @@
            above shows the baseline the z test uses. -->
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
       <td align="right">
-        <xsl:if test="not($sig)"><xsl:attribute name="class">ink</xsl:attribute></xsl:if>
+        <xsl:attribute name="class"><xsl:choose><xsl:when test="$sig">accent</xsl:when><xsl:otherwise>ink</xsl:otherwise></xsl:choose></xsl:attribute>
         <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
         <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
       </td>
@@ -348,8 +349,8 @@
         </table>
       </td></tr>
       <xsl:if test="charts/@rolling">
-        <tr><td style="padding:12px 0 4px 0;">
-          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+        <tr><td align="center" style="padding:12px 0 4px 0;">
+          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;margin:0 auto;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="charts/@rolling"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">
               <xsl:text>Chart: rolling 90-day correlation of </xsl:text><xsl:value-of select="concat(@a, ' and ', @b)"/>
@@ -410,21 +411,21 @@
           <xsl:text>You receive this digest because </xsl:text><xsl:value-of select="$email"/>
           <xsl:text> subscribed to </xsl:text><xsl:value-of select="$r/@title"/><xsl:text>.</xsl:text><br/>
           <xsl:if test="$unsubscribe-url != ''">
-            <a href="{$unsubscribe-url}" style="color:{$muted};text-decoration:underline;">Unsubscribe</a>
+            <a class="muted" href="{$unsubscribe-url}" style="color:{$muted};text-decoration:underline;">Unsubscribe</a>
           </xsl:if>
           <xsl:if test="$web-url != ''">
             <xsl:text> · </xsl:text>
-            <a href="{$web-url}" style="color:{$muted};text-decoration:underline;">Web edition</a>
+            <a class="muted" href="{$web-url}" style="color:{$muted};text-decoration:underline;">Web edition</a>
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <xsl:value-of select="$r/@title"/><xsl:text> · </xsl:text>
-          <a href="../../../index.html" style="color:{$muted};text-decoration:underline;">All editions</a>
+          <a class="muted" href="../../../index.html" style="color:{$muted};text-decoration:underline;">All editions</a>
           <xsl:text> · </xsl:text>
-          <a href="../../../feed.xml" style="color:{$muted};text-decoration:underline;">Atom feed</a>
+          <a class="muted" href="../../../feed.xml" style="color:{$muted};text-decoration:underline;">Atom feed</a>
         </xsl:otherwise>
       </xsl:choose>
-      <br/><span style="color:#8a96a3;">Generated by <xsl:value-of select="$r/@generator"/></span>
+      <br/><span class="muted" style="color:{$muted};">Generated by <xsl:value-of select="$r/@generator"/></span>
     </td></tr>
   </xsl:template>
 </xsl:stylesheet>

@@ -459,7 +459,7 @@ static const unsigned char *png_chunk(const unsigned char *png, size_t len,
 
 /* The email's rolling chart: an indexed PNG of at most CHART_MAIL_PALETTE
  * colours recording its smallest text, the legend's 6.5 pt at the email's
- * scale (2 * 536 / 200 px per pt): 6.5 * 5.36 = 34.84 px. */
+ * scale (2 * 440 / 200 px per pt): 6.5 * 4.4 = 28.60 px. */
 static void png_mail(struct fixture *f)
 {
 	struct chart_spec spec = {.kind = CHART_ROLLING, .pair = &f->s};
@@ -468,13 +468,13 @@ static void png_mail(struct fixture *f)
 	struct cx_error e;
 	assert_int_equal(chart_png_render(&spec, CHART_MAIL_W, CHART_MAIL_ROLLING_H,
 					  CHART_MAIL_SCALE, CHART_MAIL_PALETTE, &png, &len, &e), 0);
-	assert_int_equal(be32(png + 16), 1072);
+	assert_int_equal(be32(png + 16), 880);
 	assert_int_equal(png[25], 3);   /* colour type 3: palette */
 	assert_non_null(png_chunk(png, len, "PLTE", &n));
 	assert_true(n % 3 == 0 && n / 3 >= 2 && n / 3 <= CHART_MAIL_PALETTE);
 	const unsigned char *t = png_chunk(png, len, "tEXt", &n);
 	assert_non_null(t);
-	const char want[] = "Convex-Smallest-Text-Px\0" "34.84";
+	const char want[] = "Convex-Smallest-Text-Px\0" "28.60";
 	assert_int_equal(n, sizeof want - 1);
 	assert_memory_equal(t, want, n);
 	free(png);
