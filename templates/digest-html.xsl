@@ -34,9 +34,6 @@
        and Outlook.com read it); clients that drop it fall back to their
        sans-serif default. Inlined on every cell it was 112 KB of a message. -->
   <xsl:variable name="font" select="''"/>
-  <!-- Own pairs shown in full with a chart (the ranking chart is the one
-       more image): at most 6 images, whatever the number of pairs. -->
-  <xsl:variable name="full-max" select="4"/>
   <xsl:variable name="r" select="/report"/>
 
   <!-- How an image is referenced; the web edition overrides this. -->
@@ -275,7 +272,8 @@
   <xsl:template name="compact">
     <xsl:param name="mine"/>
     <p class="muted" style="font-size:14px;line-height:20px;color:{$muted};margin:18px 0 4px 0;">
-      <xsl:value-of select="count($mine) - $full-max"/>
+      <xsl:variable name="brief" select="count($mine) - $full-max"/>
+      <xsl:value-of select="$brief - ($brief - $brief-max) * ($brief &gt; $brief-max)"/>
       <xsl:text> more of your pairs in brief</xsl:text>
       <xsl:choose>
         <xsl:when test="$web-url != ''">; every chart is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a><xsl:if test="$pdf-base != ''">; each pair links to its page and PDF</xsl:if>.</xsl:when>
@@ -292,7 +290,7 @@
       </tr>
       <xsl:for-each select="$mine">
         <xsl:sort select="@rank" data-type="number"/>
-        <xsl:if test="position() &gt; $full-max">
+        <xsl:if test="position() &gt; $full-max and position() &lt;= $full-max + $brief-max">
           <tr>
             <td class="ink c" style="color:{$ink};">
               <xsl:choose>
@@ -315,6 +313,16 @@
         </xsl:if>
       </xsl:for-each>
     </table>
+    <xsl:if test="count($mine) &gt; $full-max + $brief-max">
+      <p class="muted" style="font-size:14px;line-height:20px;color:{$muted};margin:8px 0 4px 0;">
+        <xsl:value-of select="count($mine) - $full-max - $brief-max"/>
+        <xsl:text> more of your pairs, lower in the ranking, are not listed here</xsl:text>
+        <xsl:choose>
+          <xsl:when test="$web-url != ''">; every pair is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a>.</xsl:when>
+          <xsl:otherwise>.</xsl:otherwise>
+        </xsl:choose>
+      </p>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="pair" mode="card">

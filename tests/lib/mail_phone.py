@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""mail_phone.py FILE.html OUTDIR - the digest's HTML on a phone, in headless
+"""mail_phone.py OUTDIR FILE.html... - the digest's HTML on a phone, in headless
 Chromium (Selenium + chromedriver, as unsubscribe_click.py): at 320, 375
 and 600 px, light and dark, the page is no wider than the screen
 (documentElement.scrollWidth <= innerWidth) and every image decoded.
@@ -20,8 +20,9 @@ visible element with its own text has a WCAG 2 contrast ratio >= 4.5
 between its computed colour and the computed background colour of the
 nearest ancestor that has an opaque one.
 
-Screenshots go to OUTDIR/mail-WIDTH-light.png / -dark.png. Exits 1
-naming each failure."""
+Every FILE is checked in one Chromium session; screenshots of the first
+go to OUTDIR/mail-WIDTH-light.png / -dark.png. Exits 1 naming each
+failure (with its file)."""
 import pathlib
 import struct
 import sys
@@ -30,7 +31,7 @@ import tempfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-page, outdir = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2]
+outdir, pages = sys.argv[1], [pathlib.Path(a).resolve() for a in sys.argv[2:]]
 opts = webdriver.ChromeOptions()
 opts.binary_location = "/usr/bin/chromium"
 for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -97,36 +98,61 @@ return Array.from(document.images).map(i => [i.getAttribute('src'), i.naturalWid
 """
 
 
-def check_images(driver, scheme, w):
+def check_images(driver, page, scheme, w):
     bad = 0
     for src, natural, shown, attr in driver.execute_script(IMAGES_JS):
         f = page.parent / src
         px = png_text_px(f) if f.is_file() else None
         if px is None:
-            print(f"{scheme} {w}: {src}: no {TEXT_KEY.decode()} in the PNG"); bad += 1
+            print(f"{page.parent.name} {scheme} {w}: {src}: no {TEXT_KEY.decode()} in the PNG"); bad += 1
             continue
         if natural != 2 * attr:
-            print(f"{scheme} {w}: {src}: {natural} px wide for width={attr}, not 2x"); bad += 1
+            print(f"{page.parent.name} {scheme} {w}: {src}: {natural} px wide for width={attr}, not 2x"); bad += 1
         css = px * shown / natural if natural else 0
         sizes.setdefault((scheme, w), []).append(css)
         if w == 375 and css < MIN_CSS_PX:
-            print(f"{scheme} {w}: {src}: smallest chart text {css:.2f} CSS px < {MIN_CSS_PX}"); bad += 1
+            print(f"{page.parent.name} {scheme} {w}: {src}: smallest chart text {css:.2f} CSS px < {MIN_CSS_PX}"); bad += 1
         if w == 600 and shown != attr:
-            print(f"{scheme} {w}: {src}: shown {shown} px wide, not its width={attr}"); bad += 1
+            print(f"{page.parent.name} {scheme} {w}: {src}: shown {shown} px wide, not its width={attr}"); bad += 1
     return bad
 
 
-def check_contrast(driver, scheme, w):
+def check_contrast(driver, page, scheme, w):
     bad = 0
     texts = driver.execute_script(TEXTS_JS)
-    worst = min((contrast(fg, bg), t, fg, bg) for t, fg, bg in texts)
-    ratios[(scheme, w)] = (worst[0], len(texts))
+    if not texts:
+        print(f"{page.parent.name} {scheme} {w}: no text found"); return 1
+    worst, count = ratios.get((scheme, w), (99.0, 0))
+    ratios[(scheme, w)] = (min([worst] + [contrast(fg, bg) for _, fg, bg in texts]),
+                           count + len(texts))
     for t, fg, bg in texts:
         c = contrast(fg, bg)
         if c < MIN_CONTRAST:
             if bad < 5:
-                print(f"{scheme} {w}: \"{t}\" rgb{tuple(fg)} on rgb{tuple(bg)}: contrast {c:.2f} < {MIN_CONTRAST}")
+                print(f"{page.parent.name} {scheme} {w}: \"{t}\" rgb{tuple(fg)} on rgb{tuple(bg)}: contrast {c:.2f} < {MIN_CONTRAST}")
             bad += 1
+    return bad
+
+
+def check_page(driver, page, scheme, w):
+    """Load `page` at width w and check it; the number of failures."""
+    bad = 0
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": w, "height": 1400, "deviceScaleFactor": 1, "mobile": True})
+    driver.get(page.as_uri())
+    sw = driver.execute_script("return document.documentElement.scrollWidth")
+    iw = driver.execute_script("return window.innerWidth")
+    broken = driver.execute_script(
+        "return Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length")
+    where = f"{page.parent.name} {scheme} {w}"
+    if iw != w:
+        print(f"{where}: window {iw} px wide, not {w}"); bad += 1
+    if sw > iw:
+        print(f"{where}: page {sw} px wide in a {iw} px window"); bad += 1
+    if broken:
+        print(f"{where}: {broken} images did not load"); bad += 1
+    bad += check_images(driver, page, scheme, w)
+    bad += check_contrast(driver, page, scheme, w)
     return bad
 
 
@@ -135,29 +161,18 @@ driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts
 driver.set_page_load_timeout(30)
 bad = 0
 try:
-    for scheme in ("light", "dark"):
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
-            "features": [{"name": "prefers-color-scheme", "value": scheme}]})
-        for w in (320, 375, 600):
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": w, "height": 1400, "deviceScaleFactor": 1, "mobile": True})
-            driver.get(page.as_uri())
-            sw = driver.execute_script("return document.documentElement.scrollWidth")
-            iw = driver.execute_script("return window.innerWidth")
-            broken = driver.execute_script(
-                "return Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length")
-            if iw != w:
-                print(f"{scheme} {w}: window {iw} px wide, not {w}"); bad += 1
-            if sw > iw:
-                print(f"{scheme} {w}: page {sw} px wide in a {iw} px window"); bad += 1
-            if broken:
-                print(f"{scheme} {w}: {broken} images did not load"); bad += 1
-            bad += check_images(driver, scheme, w)
-            bad += check_contrast(driver, scheme, w)
-            driver.save_screenshot(f"{outdir}/mail-{w}-{scheme}.png")
+    for n, page in enumerate(pages):
+        for scheme in ("light", "dark"):
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+                "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            for w in (320, 375, 600):
+                bad += check_page(driver, page, scheme, w)
+                if n == 0:
+                    driver.save_screenshot(f"{outdir}/mail-{w}-{scheme}.png")
 finally:
     driver.quit()
-for (scheme, w), v in sorted(sizes.items()):
-    print(f"{scheme} {w}: smallest chart text {min(v):.2f} CSS px over {len(v)} images;"
-          f" lowest text contrast {ratios[(scheme, w)][0]:.2f} over {ratios[(scheme, w)][1]} texts")
+for (scheme, w), (worst, count) in sorted(ratios.items()):
+    v = sizes.get((scheme, w), [])
+    chart = f"smallest chart text {min(v):.2f} CSS px over {len(v)} images" if v else "no images"
+    print(f"{len(pages)} pages, {scheme} {w}: {chart}; lowest text contrast {worst:.2f} over {count} texts")
 sys.exit(1 if bad else 0)
