@@ -18,13 +18,14 @@ mk stooq "$DJ" MSFT "$TMP/p/MSFT.csv" x10 2000-11-15
 mk stooq "$DJ" IBM "$TMP/p/IBM.csv" split 2000-12-15
 printf 'email,name,pairs\ncarol@example.net,Carol,\n' > "$TMP/subscribers.csv"
 : > "$TMP/suppression.txt"
-# files_job FILE [QUALITY-ELEMENT]
+# files_job FILE [QUALITY-ELEMENT [SYMBOLS]]
 files_job() {
+  syms=${3:-AA KO MSFT IBM}
   {
     echo '<job name="files" title="Files"><assets>'
-    for s in AA KO MSFT IBM; do echo "<asset symbol=\"$s\" name=\"$s\" group=\"g\"/>"; done
+    for s in $syms; do echo "<asset symbol=\"$s\" name=\"$s\" group=\"g\"/>"; done
     echo '</assets><prices>'
-    for s in AA KO MSFT IBM; do echo "<file path=\"p/$s.csv\"/>"; done
+    for s in $syms; do echo "<file path=\"p/$s.csv\"/>"; done
     echo "${2:-}</prices><watchlist><within group=\"g\"/></watchlist>"
     echo '<analysis lookback-years="5"/><outputs dir="out" archive="arch" mail-archive="march"/>'
     echo "<digest title=\"Files\" subscribers=\"$TMP/subscribers.csv\" suppression=\"$TMP/suppression.txt\""
@@ -119,5 +120,28 @@ for q in "10 0.2" "6 0.1"; do
 done
 check "spike-sigmas 6 jump-min 0.1 flags BA 1997-10-27 as a spike (the reference says so)" \
   grep -q "BA 1997-10-27 spike" "$TMP/fp.ref"
+
+# An unreadable price file (a directory where the file should be) skips
+# only the pairs that need it: listed in the summary, report.json and the
+# digest; exit 3.
+mkdir -p "$TMP/p/GE.csv"
+mk stooq "$DJ" KO "$TMP/p/KO.csv"
+files_job "$TMP/ge.xml" "" "AA KO GE"
+rm -rf "$TMP/out" "$TMP/arch" "$TMP/march"
+run_convex run --no-mail --as-of 2001-01-02 "$TMP/ge.xml"
+expect_rc 3 "unreadable file: exit 3, not a failed run"
+expect_out "GE.csv: cannot open: Is a directory" "unreadable file: the summary names it"
+check "unreadable file: AA/KO delivered" [ "$(jq '[.pairs[] | select(.id == "AA-KO")] | length' "$RUN/report.json")" -eq 1 ]
+check "unreadable file: GE's 2 pairs listed as skipped in report.json" \
+  [ "$(jq '[.skipped[] | select(.a == "GE" or .b == "GE")] | length' "$RUN/report.json")" -eq 2 ]
+run_convex send "$RUN" --job "$TMP/ge.xml"
+for part in plain html; do
+  check "unreadable file: the digest ($part) lists GE's skipped pairs" \
+    $PY -c "
+import email, email.policy, sys
+m = email.message_from_binary_file(open('$RUN/mail/carol@example.net.eml', 'rb'), policy=email.policy.default)
+t = m.get_body(('$part',)).get_content()
+sys.exit(not ('AA/GE' in t and 'KO/GE' in t and 'AA/KO' in t))"
+done
 
 finish
