@@ -57,6 +57,12 @@
         <xsl:otherwise><xsl:value-of select="concat('.', $nl)"/></xsl:otherwise>
       </xsl:choose>
     </xsl:if>
+    <xsl:if test="$r/skipped/pair">
+      <xsl:text>&#10;NOT COMPUTED TODAY&#10;</xsl:text>
+      <xsl:for-each select="$r/skipped/pair">
+        <xsl:value-of select="concat(@a, '/', @b, ': ', @reason, '.', $nl)"/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:if test="$r/assets/asset[@data-quality]">
       <xsl:text>&#10;DATA QUALITY&#10;</xsl:text>
       <xsl:for-each select="$r/assets/asset[@data-quality]">
