@@ -901,6 +901,97 @@ static HPDF_STATUS cid_to_unicode(HPDF_Dict cmap, const struct cid_used *u)
 	return st;
 }
 
+/* ---- the embedded font program ---------------------------------------
+ *
+ * libharu embeds the outlines of the used glyphs only, but copies the
+ * other tables whole. In a CID font two of them serve nothing: the
+ * character map (the PDF's CIDToGIDMap replaces it; ISO 32000 9.9 needs a
+ * cmap only for simple TrueType fonts) and the metrics of glyphs the file
+ * never shows (the PDF's /W gives the widths). Both are zeroed in place --
+ * an all-zero cmap is a valid empty one (version 0, no subtables) -- which
+ * deflates them to nearly nothing: about 2 KB a font and PDF. The table
+ * checksums and head.checkSumAdjustment are recomputed. */
+
+#define TTF_DIR_MAX 64   /* tables in a font's directory; ours have 13 */
+
+static uint32_t be32(const HPDF_BYTE *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(HPDF_BYTE *p, uint32_t v)
+{
+	p[0] = (HPDF_BYTE)(v >> 24), p[1] = (HPDF_BYTE)(v >> 16);
+	p[2] = (HPDF_BYTE)(v >> 8), p[3] = (HPDF_BYTE)v;
+}
+
+static uint32_t ttf_sum(const HPDF_BYTE *p, size_t len)
+{
+	uint32_t sum = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		HPDF_BYTE w[4] = {0};
+		memcpy(w, p + i, len - i < 4 ? len - i : 4);
+		sum += be32(w);
+	}
+	return sum;
+}
+
+/* The directory entry of table `tag` whose data lies inside the font, or
+ * NULL. */
+static HPDF_BYTE *ttf_table(HPDF_BYTE *f, size_t size, const char *tag)
+{
+	size_t n = size >= 12 ? (size_t)(f[4] << 8 | f[5]) : 0;
+	for (size_t i = 0; i < n && i < TTF_DIR_MAX && 12 + 16 * (i + 1) <= size; i++) {
+		HPDF_BYTE *e = f + 12 + 16 * i;
+		uint32_t off = be32(e + 8), len = be32(e + 12);
+		if (memcmp(e, tag, 4) == 0 && off <= size && len <= size - off)
+			return e;
+	}
+	return NULL;
+}
+
+static void ttf_trim(HPDF_BYTE *f, size_t size, const HPDF_BYTE *used, size_t nglyphs)
+{
+	HPDF_BYTE *cmap = ttf_table(f, size, "cmap"), *hmtx = ttf_table(f, size, "hmtx");
+	HPDF_BYTE *head = ttf_table(f, size, "head");
+	if (cmap == NULL || hmtx == NULL || head == NULL || be32(head + 12) < 12)
+		return;
+	memset(f + be32(cmap + 8), 0, be32(cmap + 12));
+	/* hmtx: numberOfHMetrics (advance, lsb) pairs; glyph 0 (.notdef) kept */
+	HPDF_BYTE *m = f + be32(hmtx + 8);
+	for (size_t g = 1; g < nglyphs && 4 * (g + 1) <= be32(hmtx + 12); g++)
+		if (!used[g])
+			memset(m + 4 * g, 0, 4);
+	put_be32(cmap + 4, ttf_sum(f + be32(cmap + 8), be32(cmap + 12)));
+	put_be32(hmtx + 4, ttf_sum(m, be32(hmtx + 12)));
+	HPDF_BYTE *adj = f + be32(head + 8) + 8;
+	put_be32(adj, 0);
+	put_be32(head + 4, ttf_sum(f + be32(head + 8), be32(head + 12)));
+	put_be32(adj, 0xB1B0AFBAu - ttf_sum(f, size));
+}
+
+/* Trim the FontFile2 stream of `def`'s descriptor (made by libharu's
+ * before-write hook) in place; its length (Length1) does not change. */
+static HPDF_STATUS ttf_trim_embedded(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	HPDF_Dict ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
+	if (ff == NULL)
+		return HPDF_OK;
+	HPDF_UINT32 size = HPDF_Stream_Size(ff->stream);
+	HPDF_BYTE *f = xmalloc(size ? size : 1);
+	HPDF_UINT got = size;
+	HPDF_STATUS st = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET);
+	if (st == HPDF_OK)
+		st = HPDF_Stream_Read(ff->stream, f, &got);
+	if (st == HPDF_OK && got == size) {
+		ttf_trim(f, size, tt->glyph_tbl.flgs, tt->num_glyphs);
+		st = stream_replace(ff, f, size);
+	}
+	free(f);
+	return st;
+}
+
 /* Finish one Type0 font (see above). libharu builds the descriptor and the
  * embedded program in the font's before-write hook; it is run here first
  * (it runs again when saving and then keeps what it made) so that the
@@ -919,6 +1010,8 @@ static HPDF_STATUS cid_finish(HPDF_Font font)
 		st = HPDF_INVALID_FONTDEF_DATA;
 	if (st == HPDF_OK)
 		st = HPDF_Dict_AddNumber(def->descriptor, "CapHeight", def->cap_height);
+	if (st == HPDF_OK)
+		st = ttf_trim_embedded(def);
 	if (st == HPDF_OK)
 		st = cid_set(def->descriptor, attr->xref, u);
 	if (st == HPDF_OK)
