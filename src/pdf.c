@@ -827,12 +827,13 @@ static HPDF_STATUS stream_replace(HPDF_Dict dict, const void *data, size_t len)
 /* CIDToGIDMap: two bytes (big-endian GID) per CID up to the largest used. */
 static HPDF_STATUS cid_gid_map(HPDF_Dict map, const struct cid_used *u)
 {
-	size_t len = 2 * ((u->n ? u->cid[u->n - 1] : 0) + 1u);
+	size_t len = 2 * ((size_t)(u->n ? u->cid[u->n - 1] : 0) + 1);
 	HPDF_BYTE *b = xcalloc(len, 1);
 
 	for (size_t i = 0; i < u->n; i++) {
-		b[2 * u->cid[i]] = (HPDF_BYTE)(u->gid[i] >> 8);
-		b[2 * u->cid[i] + 1] = (HPDF_BYTE)u->gid[i];
+		size_t at = 2 * (size_t)u->cid[i];
+		b[at] = (HPDF_BYTE)(u->gid[i] >> 8);
+		b[at + 1] = (HPDF_BYTE)u->gid[i];
 	}
 	HPDF_STATUS st = stream_replace(map, b, len);
 	free(b);
