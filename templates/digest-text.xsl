@@ -38,6 +38,12 @@
     <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
     <xsl:if test="not($mine)">None of your pairs could be computed today.&#10;</xsl:if>
     <xsl:apply-templates select="$mine" mode="text"/>
+    <xsl:if test="$r/skipped/pair">
+      <xsl:text>&#10;NOT COMPUTED TODAY&#10;</xsl:text>
+      <xsl:for-each select="$r/skipped/pair">
+        <xsl:value-of select="concat(@a, '/', @b, ': ', @reason, '.', $nl)"/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:if test="$r/assets/asset[@data-quality]">
       <xsl:text>&#10;DATA QUALITY&#10;</xsl:text>
       <xsl:for-each select="$r/assets/asset[@data-quality]">
