@@ -22,7 +22,7 @@ CSV
 
 # --- check names the two subscribers that need SMTPUTF8 ---------------------
 start_smtpd --cert "$TMP/cert.pem" --key "$TMP/key.pem" --no-smtputf8
-PLAIN_PORT=$SMTP_PORT PLAIN_SPOOL=$SPOOL
+PLAIN_PORT=$SMTP_PORT
 write_job "$TMP/job.xml" "<smtp url=\"smtp://127.0.0.1:$PLAIN_PORT\" ca-file=\"$TMP/cert.pem\" timeout=\"10\"/>"
 run_convex check "$TMP/job.xml"
 expect_rc 0 "check: the file is valid"
