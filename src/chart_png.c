@@ -109,12 +109,12 @@ static void op_set_font(void *impl, enum canvas_font font, double size)
 /* The UTF-8 the PDF would print for `utf8` (see text.h). */
 static void printable(const char *utf8, char *out, size_t size)
 {
-	text_normalize(utf8, out, size, NULL);
+	text_to_font(utf8, out, size, NULL);
 }
 
 static double op_text_width(void *impl, const char *utf8)
 {
-	char buf[TEXT_MAX * TEXT_UTF8_PER_CP1252];
+	char buf[TEXT_MAX];
 	cairo_text_extents_t ext;
 	printable(utf8, buf, sizeof buf);
 	cairo_text_extents(cr_of(impl), buf, &ext);
@@ -123,7 +123,7 @@ static double op_text_width(void *impl, const char *utf8)
 
 static void op_show_text(void *impl, double x, double y, const char *utf8)
 {
-	char buf[TEXT_MAX * TEXT_UTF8_PER_CP1252];
+	char buf[TEXT_MAX];
 	struct png_canvas *pc = impl;
 	printable(utf8, buf, sizeof buf);
 	if (buf[0] != '\0')

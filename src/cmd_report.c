@@ -20,6 +20,7 @@
 #include "prices.h"
 #include "quality.h"
 #include "stats.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
@@ -152,6 +153,7 @@ static int check_names(const struct report_args *a, struct cx_error *e)
 		if (eq == NULL || eq == a->names[i])
 			return cx_fail(e, CX_EUSAGE, "--name \"%s\" is not "
 				       "SYMBOL=NAME", a->names[i]);
+		text_warn_missing("--name", "name", eq + 1);
 	}
 	return 0;
 }
