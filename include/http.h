@@ -61,11 +61,13 @@ struct http_opts {
 	 * stay in the requests for the caller. */
 	void (*on_done)(struct http_request *r, void *ctx);
 	void *ctx;
-	/* NULL: each body is held in memory (body, len). Else a directory:
-	 * each body is written as it arrives to a temporary file there
-	 * (spool), only its first HTTP_HEAD_MAX bytes kept in `body`, so
-	 * memory stays bounded whatever the body's size. */
-	const char *spool_dir;
+	/* NULL: each body is held in memory (body, len). Else a path
+	 * prefix: each body is written as it arrives to a temporary file
+	 * PREFIX-XXXXXX (mkstemp; spool), only its first HTTP_HEAD_MAX bytes
+	 * kept in `body`, so memory stays bounded whatever the body's size.
+	 * A process killed mid-transfer leaves its file: whoever owns the
+	 * prefix removes those (store_lock does for a store's). */
+	const char *spool_prefix;
 };
 
 /* Fill `o` with the defaults above. */

@@ -4,7 +4,7 @@
  * A document holds pages of one paper size. Each page has a canvas
  * (canvas.h, origin top-left, y down; flipped here) that draws vector
  * graphics and text in the two embedded TrueType fonts of fonts/ (the chart
- * fonts, CHART_FONT_REGULAR/BOLD) with WinAnsiEncoding; text goes through
+ * fonts, CHART_FONT_REGULAR/BOLD) as UTF-8 Type0 fonts; text goes through
  * the text layer (text.h). Pages stay drawable until the document is saved,
  * so headers and "Page N of M" footers can be added once all pages exist.
  *

@@ -70,6 +70,7 @@ struct shard_asset {
 	bool has_prices, stale;
 	cx_date first, last;
 	int days;
+	char *quality;      /* data-quality note (quality.h), NULL: none */
 };
 
 struct shard_pair {

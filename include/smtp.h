@@ -58,6 +58,9 @@ struct smtp_outcome {
 			  refused or failed connection, no greeting or a 4xx
 			  one, TLS failure, timeout or drop without a reply,
 			  421 (what the circuit breaker counts) */
+	bool needs_utf8; /* SMTP_PERMFAIL decided here, nothing sent: the
+			  address is not ASCII and the relay's EHLO did not
+			  offer SMTPUTF8 */
 };
 
 struct smtp;
@@ -67,8 +70,16 @@ struct smtp;
 struct smtp *smtp_new(const struct smtp_opts *o, struct cx_error *e);
 void smtp_free(struct smtp *s);
 
+/* Whether the addr-spec `addr` has a non-ASCII character, so that it can
+ * go only to a relay offering SMTPUTF8 (RFC 6531). */
+bool smtp_needs_utf8(const char *addr);
+
 /* Send `len` bytes of `msg` (CRLF lines) with the envelope sender `from`
  * (the return path; "" for the null sender) to `rcpt` (addr-specs).
+ * A non-ASCII address goes out only when the relay's EHLO offers SMTPUTF8
+ * (libcurl then adds the SMTPUTF8 parameter); else the message is not sent
+ * and the result is SMTP_PERMFAIL with out->needs_utf8 (CX_EDATA). When no
+ * EHLO of the connection was seen yet, a NOOP transaction learns it first.
  * Fills *out. For anything but SMTP_SENT `e` holds the reason, naming the
  * host; for SMTP_FATAL its code is CX_ENOPERM (authentication refused),
  * CX_EPROTOCOL (STARTTLS refused or not offered, certificate refused) or

@@ -41,6 +41,10 @@
  * header values are not kept (the next request is then unconditional). */
 #define STORE_VALIDATOR_MAX 256
 #define STORE_URL_MAX       2048
+/* A fetch spools bodies to temporary files named after the store,
+ * "<store path>.spool-XXXXXX" (http.h; the X's are mkstemp's). */
+#define STORE_SPOOL_SUFFIX ".spool"
+#define STORE_SPOOL_RANDOM_LEN 6
 
 struct store;
 
@@ -53,10 +57,16 @@ struct store *store_open(const char *path, struct cx_error *e);
 void store_close(struct store *s);
 
 /* Take the store's fetch lock (flock on PATH.lock, held until
- * store_close): one fetching process at a time. Returns 0, or -1 with `e`
- * set: CX_ETEMPFAIL when another process holds it, CX_ECANTCREAT when the
- * lock file cannot be opened. */
+ * store_close): one fetching process at a time. Once it has the lock it
+ * removes the spool files (store_spool_prefix) a fetch killed
+ * mid-transfer left: only the lock's holder writes them. Returns 0, or -1
+ * with `e` set: CX_ETEMPFAIL when another process holds it, CX_ECANTCREAT
+ * when the lock file cannot be opened. */
 int store_lock(struct store *s, struct cx_error *e);
+
+/* The prefix for the store's spool files ("<path>.spool"; http.h's
+ * spool_prefix), valid until store_close. */
+const char *store_spool_prefix(const struct store *s);
 
 /* What the store knows of one source's symbol. */
 struct store_fetch {

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "prices.h"
 #include "quality.h"
+#include "smtp.h"
 #include "subscribers.h"
 
 /* Whether a <source> fetches `sym` (its symbols="" or an asset's source=""). */
@@ -74,6 +75,26 @@ static void check_selectors(const struct job *j, const struct subscribers *s)
 			 j->path, unknown, unknown == 1 ? "" : "s", unknown == 1 ? "" : "s");
 }
 
+/* Subscribers whose address is not ASCII go out only through a relay
+ * whose EHLO offers SMTPUTF8 (smtp.h); send refuses them otherwise. The
+ * relay is not asked here (check talks to no server): each is named, so the
+ * operator knows before the first run. */
+static void check_utf8_addresses(const struct job *j, const struct subscribers *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (smtp_needs_utf8(s->v[i].email)) {
+			log_warn("%s:%ld: \"%s\" needs SMTPUTF8 (RFC 6531): sent only when the relay "
+				 "offers it, refused with this line otherwise", s->path, s->v[i].line,
+				 s->v[i].email);
+			n++;
+		}
+	if (n > 0)
+		log_warn("%s: %zu subscriber%s need%s SMTPUTF8 (listed above)", j->path, n,
+			 n == 1 ? "" : "s", n == 1 ? "s" : "");
+}
+
 /* Every malformed subscriber and suppression row, each logged with
  * file:line by subscribers_load; the first error line counts them. */
 static int check_subscriber_rows(const struct job *j, struct cx_error *e)
@@ -83,6 +104,7 @@ static int check_subscriber_rows(const struct job *j, struct cx_error *e)
 	if (s == NULL)
 		return -1;
 	check_selectors(j, s);
+	check_utf8_addresses(j, s);
 	size_t bad = s->nbad;
 	subscribers_free(s);
 	if (bad == 0)

@@ -20,6 +20,7 @@
 #include "prices.h"
 #include "quality.h"
 #include "stats.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define LOOKBACK_MAX CLIARGS_LOOKBACK_MAX
@@ -152,6 +153,7 @@ static int check_names(const struct report_args *a, struct cx_error *e)
 		if (eq == NULL || eq == a->names[i])
 			return cx_fail(e, CX_EUSAGE, "--name \"%s\" is not "
 				       "SYMBOL=NAME", a->names[i]);
+		text_warn_missing("--name", "name", eq + 1);
 	}
 	return 0;
 }
@@ -202,7 +204,7 @@ static int write_pngs(const struct report_args *a, const struct pair_stats *s,
 			snprintf(suffix, sizeof suffix, "-%s%s.png",
 				 chart_kind_name(charts[i].kind), scale == 2 ? "@2x" : "");
 			if (out_path(path, sizeof path, a, s, suffix, e) ||
-			    chart_png_render(&spec, w, charts[i].h, scale, &png,
+			    chart_png_render(&spec, w, charts[i].h, scale, 0, &png,
 					     &len, e))
 				return -1;
 			int rc = atomicfile_write(path, png, len, ATOMICFILE_REPLACE, e);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "plural.h"
 #include "cliargs.h"
@@ -19,6 +20,7 @@
 #include "date.h"
 #include "err.h"
 #include "log.h"
+#include "pool.h"
 #include "prices.h"
 #include "quality.h"
 #include "stats.h"
@@ -335,36 +337,110 @@ static int one_pair(const struct series *a, const struct series *b,
 	return rc;
 }
 
+/* ---- --pair all on every core ---------------------------------------------
+ *
+ * The pairs are computed and serialised in chunks by a worker pool
+ * (pool.h), one JSON line per pair into a slot of its own; this thread then
+ * prints the chunk in pair order with its warnings, so the output is the
+ * same on any number of cores. A chunk bounds the memory (~2 KB a pair). */
+#define ALL_CHUNK 512
+#define ALL_THREADS_MAX 8
+
+struct pair_chunk {
+	const struct prices *p;
+	const struct stats_args *args;
+	size_t ij[ALL_CHUNK][2];       /* load indices of A and B */
+	char *line[ALL_CHUNK];         /* the JSON of the pair, or NULL */
+	struct cx_error err[ALL_CHUNK]; /* why line[k] is NULL */
+	const char *sym[ALL_CHUNK][2];
+};
+
+static int pair_work(void *ctx, size_t k, struct cx_error *e)
+{
+	struct pair_chunk *c = ctx;
+	const struct series *a = prices_at(c->p, c->ij[k][0]), *b = prices_at(c->p, c->ij[k][1]);
+	struct pair_stats s;
+	json_t *o;
+
+	(void)e;   /* errors stay in err[k], reported in pair order */
+	c->line[k] = NULL;
+	c->sym[k][0] = a->symbol;
+	c->sym[k][1] = b->symbol;
+	cx_error_clear(&c->err[k]);
+	if (stats_compute(a, b, &c->args->opts, &s, &c->err[k]) == 0) {
+		o = stats_to_json(&s);
+		c->line[k] = o != NULL ? json_dumps(o, STATS_JSON_FLAGS) : NULL;
+		json_decref(o);
+		if (c->line[k] == NULL)
+			cx_fail(&c->err[k], CX_ESOFTWARE, "out of memory writing %s/%s", a->symbol,
+				b->symbol);
+	}
+	stats_release(&s);
+	return 0;
+}
+
+/* Print the n pairs of the chunk in order; counts the skipped ones. Returns
+ * -1 with `e` set at the first error that is not a pair's data (the pairs
+ * after it are not printed). */
+static int chunk_print(struct pair_chunk *c, size_t n, const struct stats_args *args,
+		       size_t *skipped, struct cx_error *e)
+{
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (rc == 0 && c->line[k] != NULL) {
+			fputs(c->line[k], stdout);
+			putchar('\n');
+			print_quality(&args->quality, args->warned, c->sym[k][0], c->sym[k][1], true);
+		} else if (rc == 0 && c->err[k].code != CX_EDATA) {
+			*e = c->err[k];
+			rc = -1;
+		} else if (rc == 0) {
+			log_warn("skipped: %s", c->err[k].msg);
+			++*skipped;
+		}
+		free(c->line[k]);
+	}
+	return rc;
+}
+
+static int all_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > ALL_THREADS_MAX ? ALL_THREADS_MAX : (int)n;
+}
+
 /* Every pair i < j in load order; failing pairs are logged and skipped. */
 static int all_pairs(const struct prices *p, const struct stats_args *args,
 		     struct cx_error *e)
 {
-	size_t n = prices_count(p), skipped = 0;
-	struct stats_args json_args = *args;
+	size_t n = prices_count(p), skipped = 0, k = 0;
+	struct pair_chunk *c;
+	int rc = 0;
 
-	json_args.json = true;
 	if (n < 2)
 		return cx_fail(e, CX_ENOINPUT, "--pair all needs at least two "
 			       "symbols, the price files hold %zu", n);
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			struct cx_error pe;
-
-			cx_error_clear(&pe);
-			if (one_pair(prices_at(p, i), prices_at(p, j), &json_args, &pe) == 0)
+	c = xmalloc(sizeof *c);
+	c->p = p;
+	c->args = args;
+	json_object_seed(0);   /* before the threads make objects */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		for (size_t j = i + 1; rc == 0 && j < n; j++) {
+			c->ij[k][0] = i;
+			c->ij[k][1] = j;
+			if (++k < ALL_CHUNK && !(i == n - 2 && j == n - 1))
 				continue;
-			if (pe.code != CX_EDATA) {
-				*e = pe;
-				return -1;
-			}
-			log_warn("skipped: %s", pe.msg);
-			skipped++;
+			pool_run(all_threads(), k, pair_work, c, NULL, e);
+			rc = chunk_print(c, k, args, &skipped, e);
+			k = 0;
 		}
 	}
-	if (skipped > 0)
+	free(c);
+	if (rc == 0 && skipped > 0)
 		return cx_fail(e, CX_EPARTIAL, "%zu of %zu %s skipped", skipped, n * (n - 1) / 2,
 			       plural(n * (n - 1) / 2, "pair", "pairs"));
-	return 0;
+	return rc;
 }
 
 static int run(struct stats_args *args, struct cx_error *e)

@@ -528,9 +528,14 @@ static void count(struct batch *b, const char *status, const struct send_item *i
 		sum->pending++;
 		return;
 	}
-	log_warn("%s%s", it->err.msg,
-		 !strcmp(status, "unknown") ? "; not sent again in this run: the next run sends it with the same Message-ID" :
-		 !strcmp(status, "deferred") ? "; deferred to the next run" : "");
+	/* a refusal of the address itself names the subscriber's row */
+	const struct outgoing *o = it->user;
+	if (it->out.needs_utf8 && o != NULL)
+		log_warn("%s:%ld: %s", b->subs->path, o->s->line, it->err.msg);
+	else
+		log_warn("%s%s", it->err.msg,
+			 !strcmp(status, "unknown") ? "; not sent again in this run: the next run sends it with the same Message-ID" :
+			 !strcmp(status, "deferred") ? "; deferred to the next run" : "");
 	if (!strcmp(status, "failed"))
 		sum->failed++;
 	else if (!strcmp(status, "unknown"))

@@ -790,32 +790,17 @@ static struct store *open_store(const struct job *j, bool offline,
 	return st;
 }
 
-/* The directory of the store file `path` (".", when it names none). */
-static void spool_dir_of(const char *path, char dir[PATH_MAX])
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(dir, PATH_MAX, ".");
-	else if (slash == path)
-		snprintf(dir, PATH_MAX, "/");
-	else
-		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
-}
-
 /* The fetch on an open store. */
 static int fetch_on(struct store *st, const struct job *j,
 		    const struct fetch_opts *given, struct fetch_report *rep,
 		    struct cx_error *e)
 {
 	struct fetch_opts job_o = *given, *o = &job_o;
-	char spool[PATH_MAX];
 
-	/* Bodies are spooled next to the store (http.h), not held in memory. */
-	if (o->http.spool_dir == NULL) {
-		spool_dir_of(j->store.path, spool);
-		o->http.spool_dir = spool;
-	}
+	/* Bodies are spooled next to the store (http.h), not held in memory;
+	 * named after it, so that its next fetch removes what a kill left. */
+	if (o->http.spool_prefix == NULL)
+		o->http.spool_prefix = store_spool_prefix(st);
 	/* 0: the job's <store timeout deadline> */
 	if (o->http.timeout_ms == 0)
 		o->http.timeout_ms = j->store.timeout_s * 1000L;

@@ -34,7 +34,7 @@ struct transfer {
 	char spool_err[CURL_ERROR_SIZE]; /* why the spool file failed */
 	size_t cap;
 	long max_body;
-	const char *spool_dir;
+	const char *spool_prefix;
 	FILE *spool;       /* open while a spooled body arrives */
 	bool too_big;
 	bool spool_failed; /* the spool file could not be written */
@@ -62,7 +62,7 @@ void http_opts_init(struct http_opts *o)
 	o->deadline_ms = 0;
 	o->on_done = NULL;
 	o->ctx = NULL;
-	o->spool_dir = NULL;
+	o->spool_prefix = NULL;
 }
 
 void http_request_release(struct http_request *r)
@@ -116,16 +116,16 @@ static void keep(struct transfer *t, const char *data, size_t n)
 	r->body[r->head_len] = '\0';
 }
 
-/* Open the spool file for a body in spool_dir (removed by
+/* Open the spool file PREFIX-XXXXXX for a body (removed by
  * http_request_release). */
 static int spool_open(struct transfer *t)
 {
 	struct http_request *r = t->req;
-	size_t n = strlen(t->spool_dir) + sizeof "/.convex-body-XXXXXX";
+	size_t n = strlen(t->spool_prefix) + sizeof "-XXXXXX";
 	int fd;
 
 	r->spool = xmalloc(n);
-	snprintf(r->spool, n, "%s/.convex-body-XXXXXX", t->spool_dir);
+	snprintf(r->spool, n, "%s-XXXXXX", t->spool_prefix);
 	fd = mkstemp(r->spool);
 	if (fd < 0 || (t->spool = fdopen(fd, "wb")) == NULL) {
 		snprintf(t->spool_err, sizeof t->spool_err, "cannot write the body to %s: %s",
@@ -173,7 +173,7 @@ static int spool_close(struct transfer *t)
 
 /* A chunk of the body as it arrives: never past max_body (a larger body
  * stops the transfer, and curl then reports a write error, which we
- * name). Held in memory, or with a spool_dir written to a file with only
+ * name). Held in memory, or with a spool_prefix written to a file with only
  * the first HTTP_HEAD_MAX bytes kept.
  * Why a file and not a push parser: fetch.c checks a body in two passes
  * (the record-by-record shape and range scan, then prices.c's loader,
@@ -197,7 +197,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 	if (!r->has_nul && memchr(data, '\0', n) != NULL)
 		r->has_nul = true;
 	r->last = data[n - 1];
-	if (t->spool_dir == NULL) {
+	if (t->spool_prefix == NULL) {
 		keep(t, data, n);
 	} else {
 		head = r->len < HTTP_HEAD_MAX ? HTTP_HEAD_MAX - r->len : 0;
@@ -292,7 +292,7 @@ static int transfer_setup(struct transfer *t, const struct http_opts *o)
 	t->easy = c;
 	t->headers = request_headers(t->req);
 	t->max_body = o->max_body;
-	t->spool_dir = o->spool_dir;
+	t->spool_prefix = o->spool_prefix;
 	curl_easy_setopt(c, CURLOPT_URL, t->req->url);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);

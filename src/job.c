@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mail.h"
 #include "paths.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define JOB_SCHEMA "jobs/job.rng"
@@ -884,6 +885,35 @@ static void read_identity(struct job *j, xmlNode *root)
 		j->title = xstrdup(j->name);
 }
 
+/* One warning per field printed in PDFs and charts (the job and digest
+ * titles, asset names) that has a character none of the shipped fonts
+ * draws: it prints as "?", and the job's file:line says where it came from. */
+static void warn_unprintable(const struct job *j, xmlNode *root)
+{
+	char where[JOB_PATH_MAX + 24];
+	xmlNode *digest = child(root, "digest");
+	xmlNode *assets = child(root, "assets");
+	char *s;
+
+	if ((s = attr(root, "title")) != NULL) {
+		snprintf(where, sizeof where, "%s:%ld", j->path, (long)root->line);
+		text_warn_missing(where, "<job> title", s);
+		free(s);
+	}
+	if (digest != NULL && (s = attr(digest, "title")) != NULL) {
+		snprintf(where, sizeof where, "%s:%ld", j->path, (long)digest->line);
+		text_warn_missing(where, "<digest> title", s);
+		free(s);
+	}
+	for (xmlNode *n = assets ? assets->children : NULL; n; n = n->next) {
+		if (!is(n, "asset") || (s = attr(n, "name")) == NULL)
+			continue;
+		snprintf(where, sizeof where, "%s:%ld", j->path, (long)n->line);
+		text_warn_missing(where, "asset name", s);
+		free(s);
+	}
+}
+
 static void build(struct job *j, xmlNode *root, struct checker *c)
 {
 	read_identity(j, root);
@@ -896,6 +926,7 @@ static void build(struct job *j, xmlNode *root, struct checker *c)
 	check_mail_private(j, child(root, "outputs"), c);
 	read_digest(j, child(root, "digest"));
 	check_digest_headers(j, child(root, "digest"), c);
+	warn_unprintable(j, root);
 }
 
 /* ---- public ------------------------------------------------------------ */

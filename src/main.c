@@ -3,10 +3,21 @@
  * The global options (-v, -q, --log-format) are accepted before the command
  * name and also among the command's own arguments (`convex run JOB -q`):
  * they are taken out before the command parses the rest. "--" ends them.
+ *
+ * Two programs are linked from this file. `convex-full` holds every
+ * command. `convex` (compiled with -DCONVEX_LEAN) holds only `stats`, and
+ * so loads only libc, libm and jansson instead of the ~70 libraries that
+ * cairo, libharu, GMime, libxslt and libcurl bring (loading them costs
+ * ~60 ms of CPU on this kind of machine, more than the statistics of 435
+ * pairs); for any other command it replaces itself (execv, same pid and
+ * arguments) with convex-full, found beside it or in ../libexec/convex/.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "err.h"
@@ -14,11 +25,23 @@
 #include "paths.h"
 #include "version.h"
 
-/* Subcommands not linked into this build are weak NULLs and left out. */
-#pragma weak cmd_report
+/* Subcommands not linked into this build are weak NULLs: left out of
+ * convex-full, run through convex-full by the lean convex. */
+#pragma weak cmd_run
+#pragma weak cmd_check
+#pragma weak cmd_merge
+#pragma weak cmd_send
 #pragma weak cmd_fetch
+#pragma weak cmd_report
+#pragma weak cmd_suppress
 #pragma weak cmd_unsubscribe
 #pragma weak cmd_inbox
+
+#ifdef CONVEX_LEAN
+#define LEAN 1
+#else
+#define LEAN 0
+#endif
 
 struct command {
 	const char *name;
@@ -46,7 +69,7 @@ static void usage(FILE *f)
 		   "Turn daily prices into correlation research: PDF reports and a daily digest.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (commands[i].fn != NULL)
+		if (commands[i].fn != NULL || LEAN)
 			fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nOptions (before or after COMMAND):\n"
 		   "  -v, --verbose        each stage's start, end, duration and counts (twice:\n"
@@ -186,20 +209,59 @@ static int trailing_options(int argc, char **argv, int *verbosity)
 	return out;
 }
 
+/* The lean convex: run the whole program with the same arguments (argv
+ * untouched so far). Candidates: beside this binary (the build tree), then
+ * ../libexec/convex/ (make install). Returns only on failure. */
+static int exec_full(char **argv)
+{
+	static const char *const rel[] = {"convex-full", "../libexec/convex/convex-full"};
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	if (len <= 0 || (size_t)len >= sizeof self - 1) {
+		fprintf(stderr, "convex: cannot find my own program (/proc/self/exe): %s\n",
+			strerror(len < 0 ? errno : ENAMETOOLONG));
+		return EX_SOFTWARE;
+	}
+	self[len] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (size_t k = 0; k < sizeof rel / sizeof rel[0]; k++) {
+		snprintf(path, sizeof path, "%s/%s", self, rel[k]);
+		execv(path, argv);
+	}
+	fprintf(stderr, "convex: cannot run %s/%s (the program of \"%s\"): %s\n",
+		self, rel[0], argv[0], strerror(errno));
+	return EX_SOFTWARE;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t c = 0; c < NCOMMANDS; c++)
+		if (!strcmp(commands[c].name, name) && (commands[c].fn != NULL || LEAN))
+			return &commands[c];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	int status = 0, verbosity = 0;
 	int i = leading_options(argc, argv, &verbosity, &status);
+	const struct command *cmd;
 
 	if (i < 0)
 		return status;
+	cmd = find_command(argv[i]);
+	if (cmd == NULL) {
+		fprintf(stderr, "convex: unknown command \"%s\"; try 'convex --help'\n", argv[i]);
+		return EX_USAGE;
+	}
+	if (cmd->fn == NULL)
+		return exec_full(argv);
 	int n = trailing_options(argc - i, argv + i, &verbosity);
 	if (n < 0)
 		return EX_USAGE;
 	log_set_verbosity(verbosity);
-	for (size_t c = 0; c < NCOMMANDS; c++)
-		if (commands[c].fn != NULL && !strcmp(commands[c].name, argv[i]))
-			return commands[c].fn(n, argv + i);
-	fprintf(stderr, "convex: unknown command \"%s\"; try 'convex --help'\n", argv[i]);
-	return EX_USAGE;
+	return cmd->fn(n, argv + i);
 }

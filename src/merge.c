@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "progress.h"
+#include "quality.h"
 #include "run_stages.h"
 #include "runlock.h"
 #include "xalloc.h"
@@ -95,6 +96,22 @@ static int merge_job(struct run *r, const char *override, struct cx_error *e)
 	return 0;
 }
 
+/* The data-quality notes the shards wrote, as the run keeps them
+ * (r->quality: the report's assets and the deep dives point into it). */
+static void merge_quality(struct run *r, const struct shard_result *s0)
+{
+	r->quality.notes = xcalloc(s0->nassets + 1, sizeof *r->quality.notes);
+	r->quality.n = 0;
+	for (size_t k = 0; k < s0->nassets; k++) {
+		const struct shard_asset *x = &s0->assets[k];
+		if (x->quality == NULL)
+			continue;
+		struct quality_note *q = &r->quality.notes[r->quality.n++];
+		snprintf(q->symbol, sizeof q->symbol, "%s", x->symbol);
+		snprintf(q->text, sizeof q->text, "%s", x->quality);
+	}
+}
+
 /* The run's assets and problems as the shards saw them. */
 static int merge_assets(struct run *r, struct cx_error *e)
 {
@@ -102,6 +119,7 @@ static int merge_assets(struct run *r, struct cx_error *e)
 	const struct job *j = r->job;
 
 	r->rep.as_of = s0->as_of;
+	merge_quality(r, s0);
 	r->rep.assets = xcalloc(j->nassets, sizeof *r->rep.assets);
 	for (size_t i = 0; i < j->nassets; i++) {
 		if (!run_in_watchlist(j, j->assets[i].symbol))
@@ -111,7 +129,10 @@ static int merge_assets(struct run *r, struct cx_error *e)
 			return cx_fail(e, CX_EDATA, "%s/%s: the assets differ from the job's", s0->dir, SHARD_FILE);
 		struct report_asset *a = &r->rep.assets[r->rep.nassets++];
 		const struct shard_asset *x = &s0->assets[k];
-		*a = (struct report_asset){&j->assets[i], x->has_prices, x->first, x->last, x->stale, x->days, NULL};
+		const struct quality_note *qn = quality_find(&r->quality, x->symbol);
+		*a = (struct report_asset){.asset = &j->assets[i], .has_prices = x->has_prices, .first = x->first,
+					   .last = x->last, .stale = x->stale, .days = x->days,
+					   .quality = qn != NULL ? qn->text : NULL};
 	}
 	for (size_t i = 0; i < s0->nproblems; i++)
 		run_keep_problem(r, s0->problems[i]);

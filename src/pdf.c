@@ -435,12 +435,12 @@ static void c_set_font(void *impl, enum canvas_font font, double size)
 static double c_text_width(void *impl, const char *utf8)
 {
 	struct pdf_page *p = impl;
-	char cp[TEXT_MAX];
-	size_t len = text_to_cp1252(utf8, cp, sizeof cp, &p->doc->text);
+	char s[TEXT_MAX];
+	size_t len = text_to_font(utf8, s, sizeof s, &p->doc->text);
 	if (len == 0)
 		return 0;
 	HPDF_TextWidth tw = HPDF_Font_TextWidth(p->doc->font[p->fs.font],
-						(const HPDF_BYTE *)cp,
+						(const HPDF_BYTE *)s,
 						(HPDF_UINT)len);
 	return tw.width * p->fs.size / 1000.0;
 }
@@ -448,13 +448,13 @@ static double c_text_width(void *impl, const char *utf8)
 static void c_show_text(void *impl, double x, double y, const char *utf8)
 {
 	struct pdf_page *p = impl;
-	char cp[TEXT_MAX];
-	if (text_to_cp1252(utf8, cp, sizeof cp, &p->doc->text) == 0)
+	char s[TEXT_MAX];
+	if (text_to_font(utf8, s, sizeof s, &p->doc->text) == 0)
 		return;
 	HPDF_Page_BeginText(p->page);
 	HPDF_Page_SetFontAndSize(p->page, p->doc->font[p->fs.font],
 				 p->fs.size);
-	HPDF_Page_TextOut(p->page, grid(x, 1), grid(fy(p, y), 1), cp);
+	HPDF_Page_TextOut(p->page, grid(x, 1), grid(fy(p, y), 1), s);
 	HPDF_Page_EndText(p->page);
 }
 
@@ -491,7 +491,7 @@ static int load_font(struct pdf_doc *d, const char *rel, HPDF_Font *out,
 			       strerror(errno));
 	const char *name = HPDF_LoadTTFontFromFile(d->hpdf, path, HPDF_TRUE);
 	if (name != NULL)
-		*out = HPDF_GetFont(d->hpdf, name, "WinAnsiEncoding");
+		*out = HPDF_GetFont(d->hpdf, name, "UTF-8");
 	if (name == NULL || *out == NULL)
 		return cx_fail(e, CX_ESOFTWARE,
 			       "%s: libharu cannot load the font (error 0x%04X)",
@@ -547,6 +547,13 @@ struct pdf_doc *pdf_new(enum pdf_paper paper, struct cx_error *e)
 		goto fail;
 	}
 	HPDF_SetCompressionMode(d->hpdf, HPDF_COMP_ALL);
+	/* UTF-8 text through a Type0 font (Identity-H, the TrueType program
+	 * embedded, CIDToGIDMap and ToUnicode written by libharu): every
+	 * script the fonts have, and text that copies and extracts as itself */
+	if (HPDF_UseUTFEncodings(d->hpdf) != HPDF_OK) {
+		cx_fail(e, CX_ESOFTWARE, "libharu cannot enable UTF-8 encodings");
+		goto fail;
+	}
 	if (load_font(d, CHART_FONT_REGULAR, &d->font[CANVAS_REGULAR], e) ||
 	    load_font(d, CHART_FONT_BOLD, &d->font[CANVAS_BOLD], e) ||
 	    add_output_intent(d, e))
@@ -747,6 +754,284 @@ static int doc_time(time_t *t, long long created, struct cx_error *e)
 	return 0;
 }
 
+/* ---- UTF-8 fonts: what libharu 2.3.0 leaves out --------------------------
+ *
+ * With HPDF_UseUTFEncodings and the "UTF-8" encoder, libharu writes each
+ * TrueType font as a Type0 font with Identity-H, whose CIDs are Unicode
+ * code points, and embeds the glyphs the text used (a subset: the other
+ * glyphs are empty, the name gets a tag like HPDFAA+). Four things in what
+ * it writes fail PDF/A-1b or cost space, so cid_finish() redoes them from
+ * the glyphs actually used, before the file is written:
+ *  - no CIDSet in the font descriptor (ISO 19005-1 6.3.5 wants one for
+ *    every CIDFont subset): written, one bit per CID present;
+ *  - no CapHeight in the descriptor (Preflight 3.1.2): added from the font;
+ *  - the ToUnicode CMap uses begincidrange, which only an encoding CMap
+ *    may (poppler and PDFBox reject it): rewritten with bfrange;
+ *  - /W lists every character of the font and CIDToGIDMap maps all 65,536
+ *    CIDs (2.7 KB and 1.3 KB a font in each PDF): cut to the used ones. */
+
+/* Characters a font can have used: the shipped fonts' repertoire (text.h)
+ * is under 700; the rest of the 65,536 CIDs never reach a page. */
+#define PDF_CIDS_MAX 1024
+/* bfrange entries in one block of a ToUnicode CMap (the PDF limit). */
+#define PDF_CMAP_BLOCK 100
+
+struct cid_used {
+	HPDF_UINT16 cid[PDF_CIDS_MAX], gid[PDF_CIDS_MAX];
+	size_t n;
+};
+
+/* The CIDs (= code points) whose glyph libharu marked used, ascending. */
+static void cid_collect(HPDF_FontDef def, struct cid_used *u)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+
+	u->n = 0;
+	for (uint32_t cp = 0x20; cp <= 0xFFFF && u->n < PDF_CIDS_MAX; cp++) {
+		if (!text_font_has(cp))
+			continue;
+		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+		if (gid != 0 && gid < tt->num_glyphs && tt->glyph_tbl.flgs[gid]) {
+			u->cid[u->n] = (HPDF_UINT16)cp;
+			u->gid[u->n++] = gid;
+		}
+	}
+}
+
+/* /W [c [w w ...] c [w ...]]: the widths of the used CIDs, in runs. */
+static HPDF_STATUS cid_widths(HPDF_Font cidfont, HPDF_FontDef def,
+			      const struct cid_used *u)
+{
+	HPDF_Array w = HPDF_Array_New(cidfont->mmgr), run = NULL;
+	HPDF_STATUS st = w ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+
+	for (size_t i = 0; i < u->n && st == HPDF_OK; i++) {
+		if (run == NULL || u->cid[i] != u->cid[i - 1] + 1) {
+			run = HPDF_Array_New(cidfont->mmgr);
+			st |= HPDF_Array_AddNumber(w, u->cid[i]);
+			st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
+		}
+		if (st == HPDF_OK)
+			st = HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetGidWidth(def, u->gid[i]));
+	}
+	return st == HPDF_OK ? HPDF_Dict_Add(cidfont, "W", w) : st;
+}
+
+/* Replace the data of the stream of `dict` by `len` bytes of `data`. */
+static HPDF_STATUS stream_replace(HPDF_Dict dict, const void *data, size_t len)
+{
+	HPDF_MemStream_FreeData(dict->stream);
+	return HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len);
+}
+
+/* CIDToGIDMap: two bytes (big-endian GID) per CID up to the largest used. */
+static HPDF_STATUS cid_gid_map(HPDF_Dict map, const struct cid_used *u)
+{
+	size_t len = 2 * ((size_t)(u->n ? u->cid[u->n - 1] : 0) + 1);
+	HPDF_BYTE *b = xcalloc(len, 1);
+
+	for (size_t i = 0; i < u->n; i++) {
+		size_t at = 2 * (size_t)u->cid[i];
+		b[at] = (HPDF_BYTE)(u->gid[i] >> 8);
+		b[at + 1] = (HPDF_BYTE)u->gid[i];
+	}
+	HPDF_STATUS st = stream_replace(map, b, len);
+	free(b);
+	return st;
+}
+
+/* CIDSet: bit (7 - cid % 8) of byte cid / 8 set for each CID present,
+ * CID 0 (.notdef) always. */
+static HPDF_STATUS cid_set(HPDF_Dict descriptor, HPDF_Xref xref,
+			   const struct cid_used *u)
+{
+	size_t len = (u->n ? u->cid[u->n - 1] : 0) / 8u + 1;
+	HPDF_Dict set = HPDF_DictStream_New(descriptor->mmgr, xref);
+	if (set == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	set->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+
+	HPDF_BYTE *b = xcalloc(len, 1);
+	b[0] = 0x80;
+	for (size_t i = 0; i < u->n; i++)
+		b[u->cid[i] / 8] |= (HPDF_BYTE)(0x80 >> (u->cid[i] % 8));
+	HPDF_STATUS st = HPDF_Stream_Write(set->stream, b, (HPDF_UINT)len);
+	free(b);
+	return st != HPDF_OK ? st : HPDF_Dict_Add(descriptor, "CIDSet", set);
+}
+
+/* ToUnicode: CID = code point, as bfrange runs (a run never crosses a
+ * change of the high byte: the CMap rule for bfrange). */
+static HPDF_STATUS cid_to_unicode(HPDF_Dict cmap, const struct cid_used *u)
+{
+	static const char head[] =
+		"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+		"end\nend\n";
+	size_t runs[PDF_CIDS_MAX + 1], nruns = 0;   /* start index of each run */
+	for (size_t i = 0; i < u->n; i++)
+		if (i == 0 || u->cid[i] != u->cid[i - 1] + 1 ||
+		    (u->cid[i] >> 8) != (u->cid[i - 1] >> 8))
+			runs[nruns++] = i;
+	runs[nruns] = u->n;
+
+	/* head + tail + per block 30 + per run "<xxxx> <xxxx> <xxxx>\n" */
+	size_t cap = sizeof head + sizeof tail + (nruns / PDF_CMAP_BLOCK + 1) * 30 + nruns * 24;
+	char *s = xmalloc(cap);
+	size_t len = (size_t)snprintf(s, cap, "%s", head);
+	for (size_t r = 0; r < nruns; r++) {
+		if (r % PDF_CMAP_BLOCK == 0)
+			len += (size_t)snprintf(s + len, cap - len, "%zu beginbfrange\n",
+						nruns - r < PDF_CMAP_BLOCK ? nruns - r : PDF_CMAP_BLOCK);
+		unsigned lo = u->cid[runs[r]], hi = u->cid[runs[r + 1] - 1];
+		len += (size_t)snprintf(s + len, cap - len, "<%04X> <%04X> <%04X>\n", lo, hi, lo);
+		if (r % PDF_CMAP_BLOCK == PDF_CMAP_BLOCK - 1 || r + 1 == nruns)
+			len += (size_t)snprintf(s + len, cap - len, "endbfrange\n");
+	}
+	len += (size_t)snprintf(s + len, cap - len, "%s", tail);
+	/* the keys of an encoding CMap libharu gave the stream mean nothing
+	 * in a ToUnicode one (and cost 200 bytes a font) */
+	static const char *const keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		HPDF_Dict_RemoveElement(cmap, keys[i]);
+	HPDF_STATUS st = stream_replace(cmap, s, len);
+	free(s);
+	return st;
+}
+
+/* ---- the embedded font program ---------------------------------------
+ *
+ * libharu embeds the outlines of the used glyphs only, but copies the
+ * other tables whole. In a CID font two of them serve nothing: the
+ * character map (the PDF's CIDToGIDMap replaces it; ISO 32000 9.9 needs a
+ * cmap only for simple TrueType fonts) and the metrics of glyphs the file
+ * never shows (the PDF's /W gives the widths). Both are zeroed in place --
+ * an all-zero cmap is a valid empty one (version 0, no subtables) -- which
+ * deflates them to nearly nothing: about 2 KB a font and PDF. The table
+ * checksums and head.checkSumAdjustment are recomputed. */
+
+#define TTF_DIR_MAX 64   /* tables in a font's directory; ours have 13 */
+
+static uint32_t be32(const HPDF_BYTE *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(HPDF_BYTE *p, uint32_t v)
+{
+	p[0] = (HPDF_BYTE)(v >> 24), p[1] = (HPDF_BYTE)(v >> 16);
+	p[2] = (HPDF_BYTE)(v >> 8), p[3] = (HPDF_BYTE)v;
+}
+
+static uint32_t ttf_sum(const HPDF_BYTE *p, size_t len)
+{
+	uint32_t sum = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		HPDF_BYTE w[4] = {0};
+		memcpy(w, p + i, len - i < 4 ? len - i : 4);
+		sum += be32(w);
+	}
+	return sum;
+}
+
+/* The directory entry of table `tag` whose data lies inside the font, or
+ * NULL. */
+static HPDF_BYTE *ttf_table(HPDF_BYTE *f, size_t size, const char *tag)
+{
+	size_t n = size >= 12 ? (size_t)(f[4] << 8 | f[5]) : 0;
+	for (size_t i = 0; i < n && i < TTF_DIR_MAX && 12 + 16 * (i + 1) <= size; i++) {
+		HPDF_BYTE *e = f + 12 + 16 * i;
+		uint32_t off = be32(e + 8), len = be32(e + 12);
+		if (memcmp(e, tag, 4) == 0 && off <= size && len <= size - off)
+			return e;
+	}
+	return NULL;
+}
+
+static void ttf_trim(HPDF_BYTE *f, size_t size, const HPDF_BYTE *used, size_t nglyphs)
+{
+	HPDF_BYTE *cmap = ttf_table(f, size, "cmap"), *hmtx = ttf_table(f, size, "hmtx");
+	HPDF_BYTE *head = ttf_table(f, size, "head");
+	if (cmap == NULL || hmtx == NULL || head == NULL || be32(head + 12) < 12)
+		return;
+	memset(f + be32(cmap + 8), 0, be32(cmap + 12));
+	/* hmtx: numberOfHMetrics (advance, lsb) pairs; glyph 0 (.notdef) kept */
+	HPDF_BYTE *m = f + be32(hmtx + 8);
+	for (size_t g = 1; g < nglyphs && 4 * (g + 1) <= be32(hmtx + 12); g++)
+		if (!used[g])
+			memset(m + 4 * g, 0, 4);
+	put_be32(cmap + 4, ttf_sum(f + be32(cmap + 8), be32(cmap + 12)));
+	put_be32(hmtx + 4, ttf_sum(m, be32(hmtx + 12)));
+	HPDF_BYTE *adj = f + be32(head + 8) + 8;
+	put_be32(adj, 0);
+	put_be32(head + 4, ttf_sum(f + be32(head + 8), be32(head + 12)));
+	put_be32(adj, 0xB1B0AFBAu - ttf_sum(f, size));
+}
+
+/* Trim the FontFile2 stream of `def`'s descriptor (made by libharu's
+ * before-write hook) in place; its length (Length1) does not change. */
+static HPDF_STATUS ttf_trim_embedded(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	HPDF_Dict ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
+	if (ff == NULL)
+		return HPDF_OK;
+	HPDF_UINT32 size = HPDF_Stream_Size(ff->stream);
+	HPDF_BYTE *f = xmalloc(size ? size : 1);
+	HPDF_UINT got = size;
+	HPDF_STATUS st = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET);
+	if (st == HPDF_OK)
+		st = HPDF_Stream_Read(ff->stream, f, &got);
+	if (st == HPDF_OK && got == size) {
+		ttf_trim(f, size, tt->glyph_tbl.flgs, tt->num_glyphs);
+		st = stream_replace(ff, f, size);
+	}
+	free(f);
+	return st;
+}
+
+/* Finish one Type0 font (see above). libharu builds the descriptor and the
+ * embedded program in the font's before-write hook; it is run here first
+ * (it runs again when saving and then keeps what it made) so that the
+ * descriptor exists to be completed. */
+static HPDF_STATUS cid_finish(HPDF_Font font)
+{
+	HPDF_FontAttr attr = font->attr;
+	HPDF_FontDef def = attr->fontdef;
+	struct cid_used *u = xmalloc(sizeof *u);
+	HPDF_STATUS st = HPDF_OK;
+
+	cid_collect(def, u);
+	if (font->before_write_fn != NULL)
+		st = font->before_write_fn(font);
+	if (st == HPDF_OK && def->descriptor == NULL)
+		st = HPDF_INVALID_FONTDEF_DATA;
+	if (st == HPDF_OK)
+		st = HPDF_Dict_AddNumber(def->descriptor, "CapHeight", def->cap_height);
+	if (st == HPDF_OK)
+		st = ttf_trim_embedded(def);
+	if (st == HPDF_OK)
+		st = cid_set(def->descriptor, attr->xref, u);
+	if (st == HPDF_OK)
+		st = cid_widths(attr->descendant_font, def, u);
+	if (st == HPDF_OK && attr->map_stream != NULL)
+		st = cid_gid_map(attr->map_stream, u);
+	if (st == HPDF_OK && attr->cmap_stream != NULL)
+		st = cid_to_unicode(attr->cmap_stream, u);
+	free(u);
+	return st;
+}
+
+static void cid_finish_fonts(struct pdf_doc *d)
+{
+	for (size_t i = 0; i < sizeof d->font / sizeof d->font[0]; i++)
+		if (d->font[i] != NULL && cid_finish(d->font[i]) != HPDF_OK)
+			doc_error(d, "libharu cannot complete an embedded font");
+}
+
 static HPDF_Date hpdf_date(time_t t)
 {
 	struct tm tm;
@@ -857,6 +1142,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 		return -1;
 	if (d->npages == 0)
 		pdf_add_page(d);
+	cid_finish_fonts(d);
 	set_info(d, m, t);
 	id_placeholder(d);
 	HPDF_PDFA_SetPDFAConformance(d->hpdf, HPDF_PDFA_1B);
@@ -877,8 +1163,10 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 		cx_fail(e, CX_ESOFTWARE, "%s: no document /ID placeholder in the output", path);
 		goto out;
 	}
+	/* a detail only: the warning, once, names where the text came from
+	 * (the job's file:line, the --name option: text_warn_missing) */
 	if (d->text.unknown || d->text.invalid)
-		log_warn("%s: %zu character(s) without a form in the PDF fonts printed as \"?\"",
+		log_info("%s: %zu character(s) without a form in the PDF fonts printed as \"?\"",
 			 path, d->text.unknown + d->text.invalid);
 	rc = atomicfile_write(path, buf, got, ATOMICFILE_REPLACE, e);
 out:

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "quality.h"
 #include "shard.h"
 #include "xalloc.h"
 
@@ -152,9 +153,12 @@ static json_t *assets_out(const struct report *rep)
 	json_t *a = json_array();
 	for (size_t i = 0; i < rep->nassets; i++) {
 		const struct report_asset *x = &rep->assets[i];
-		json_array_append_new(a, json_pack("{ss sb sb sI sI si}", "symbol", x->asset->symbol,
+		json_t *o = json_pack("{ss sb sb sI sI si}", "symbol", x->asset->symbol,
 			"has_prices", x->has_prices, "stale", x->stale, "first", (json_int_t)x->first,
-			"last", (json_int_t)x->last, "days", x->days));
+			"last", (json_int_t)x->last, "days", x->days);
+		if (o != NULL && x->quality != NULL)
+			json_object_set_new(o, "quality", json_string(x->quality));
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -336,14 +340,17 @@ static int read_assets(json_t *a, struct shard_result *s)
 	s->assets = xcalloc(s->nassets, sizeof *s->assets);
 	for (size_t i = 0; i < s->nassets; i++) {
 		struct shard_asset *x = &s->assets[i];
-		const char *sym;
+		const char *sym, *quality = NULL;
 		int hp, st, days;
 		json_int_t first, last;
-		if (json_unpack(json_array_get(a, i), "{ss sb sb sI sI si !}", "symbol", &sym, "has_prices", &hp,
-				"stale", &st, "first", &first, "last", &last, "days", &days) != 0)
+		if (json_unpack(json_array_get(a, i), "{ss sb sb sI sI si s?s !}", "symbol", &sym, "has_prices", &hp,
+				"stale", &st, "first", &first, "last", &last, "days", &days,
+				"quality", &quality) != 0 ||
+		    (quality != NULL && strlen(quality) >= QUALITY_NOTE_MAX))
 			return -1;
 		x->symbol = xstrdup(sym), x->has_prices = hp, x->stale = st;
 		x->first = (cx_date)first, x->last = (cx_date)last, x->days = days;
+		x->quality = quality != NULL ? xstrdup(quality) : NULL;
 	}
 	return 0;
 }
@@ -471,7 +478,7 @@ void shard_result_free(struct shard_result *s)
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < s->nassets; i++)
-		free(s->assets[i].symbol);
+		free(s->assets[i].symbol), free(s->assets[i].quality);
 	for (size_t i = 0; i < s->nproblems; i++)
 		free(s->problems[i]);
 	for (size_t i = 0; i < s->npairs; i++) {
@@ -492,7 +499,8 @@ bool shard_same_inputs(const struct shard_result *x, const struct shard_result *
 	for (size_t i = 0; i < x->nassets; i++) {
 		const struct shard_asset *a = &x->assets[i], *b = &y->assets[i];
 		if (strcmp(a->symbol, b->symbol) || a->has_prices != b->has_prices || a->stale != b->stale ||
-		    a->first != b->first || a->last != b->last || a->days != b->days)
+		    a->first != b->first || a->last != b->last || a->days != b->days ||
+		    strcmp(a->quality ? a->quality : "", b->quality ? b->quality : ""))
 			return false;
 	}
 	for (size_t i = 0; i < x->nproblems; i++)

@@ -5,10 +5,23 @@
  * it sends, the replies it reads) and from the read callback (the message
  * fully handed over = the final dot follows). The per-phase timeouts are
  * enforced by the progress callback, which libcurl calls at least once a
- * second while it waits. */
+ * second while it waits.
+ *
+ * SMTPUTF8 (RFC 6531). libcurl 7.88 (lib/smtp.c, smtp_perform_mail) adds
+ * the SMTPUTF8 parameter to MAIL FROM by itself when the relay's EHLO
+ * offered it and an address is not ASCII; when the relay did not offer it,
+ * libcurl sends the UTF-8 address anyway, and it never tells its caller
+ * what EHLO offered. So the EHLO reply is read here, from the same debug
+ * stream that marks the phases, and a non-ASCII recipient is sent only
+ * when the relay is known to offer SMTPUTF8; otherwise it is refused here,
+ * before anything is sent. When the current connection's EHLO has not been
+ * seen yet (the first message of a batch), a probe learns it: a NOOP
+ * transaction (connect, greeting, EHLO, STARTTLS, AUTH, NOOP), whose
+ * connection curl keeps for the message. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -47,6 +60,10 @@ struct smtp {
 	enum phase phase;
 	struct timespec phase_t;
 	int timed_out;       /* the progress callback gave up in this phase */
+	int utf8;            /* the last EHLO offered SMTPUTF8: 1 yes, 0 no,
+				-1 no EHLO seen yet */
+	int ehlo_utf8;       /* SMTPUTF8 among the EHLO lines read so far */
+	bool in_ehlo;        /* EHLO (or HELO) sent, its last line not read */
 };
 
 struct upload {
@@ -88,13 +105,34 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+/* One line of the reply to EHLO ("250-SMTPUTF8", ..., "250 HELP"): the
+ * extension keyword after the code, as libcurl itself matches it. */
+static void ehlo_line(struct smtp *s, const char *data, size_t size)
+{
+	if (size < 4 || strncmp(data, "250", 3) != 0) {
+		s->in_ehlo = false;   /* refused: curl falls back to HELO */
+		return;
+	}
+	if (size >= 12 && !strncasecmp(data + 4, "SMTPUTF8", 8) &&
+	    (size == 12 || strchr(" \r\n", data[12]) != NULL))
+		s->ehlo_utf8 = 1;
+	if (data[3] == ' ') {
+		s->utf8 = s->ehlo_utf8;
+		s->in_ehlo = false;
+	}
+}
+
 /* The commands curl sends and the replies it reads mark the phases. */
 static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 {
 	struct smtp *s = arg;
 	(void)c;
 	if (type == CURLINFO_HEADER_OUT) {
-		if (size >= 10 && !strncmp(data, "MAIL FROM:", 10))
+		if (size >= 5 && (!strncmp(data, "EHLO ", 5) || !strncmp(data, "HELO ", 5))) {
+			s->in_ehlo = data[0] == 'E';
+			s->ehlo_utf8 = 0;
+			s->utf8 = s->in_ehlo ? s->utf8 : 0;
+		} else if (size >= 10 && !strncmp(data, "MAIL FROM:", 10))
 			enter(s, PH_MAIL);
 		else if (size >= 8 && !strncmp(data, "RCPT TO:", 8))
 			enter(s, PH_RCPT);
@@ -102,6 +140,8 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
 			killpoint("before-data");
 			enter(s, PH_DATA);
 		}
+	} else if (type == CURLINFO_HEADER_IN && s->in_ehlo) {
+		ehlo_line(s, data, size);
 	} else if (type == CURLINFO_HEADER_IN && size >= 3 && !strncmp(data, "354", 3)) {
 		enter(s, PH_BODY);
 	}
@@ -135,6 +175,7 @@ struct smtp *smtp_new(const struct smtp_opts *o, struct cx_error *e)
 		global = 1;
 	}
 	struct smtp *s = xcalloc(1, sizeof *s);
+	s->utf8 = -1;
 	s->url = xstrdup(o->url);
 	s->timeout = o->timeout > 0 ? o->timeout : SMTP_TIMEOUT_DEFAULT;
 	s->connect_timeout = o->connect_timeout > 0 ? o->connect_timeout : SMTP_CONNECT_TIMEOUT;
@@ -246,20 +287,74 @@ static void classify(struct smtp *s, CURLcode rc, long resp, const char *rcpt,
 		resp >= 400 ? " with " : "", resp >= 400 ? resp : 0, detail);
 }
 
+bool smtp_needs_utf8(const char *addr)
+{
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		if (*p >= 0x80)
+			return true;
+	return false;
+}
+
+/* A NOOP's reply text: not wanted (curl would print it on stdout). */
+static size_t discard_cb(char *buf, size_t size, size_t nitems, void *arg)
+{
+	(void)buf, (void)arg;
+	return size * nitems;
+}
+
+/* Learn whether the relay offers SMTPUTF8 (see the top): connect (or reuse
+ * the connection), EHLO, NOOP. Returns 0, or -1 with *out and `e` filled
+ * like a transaction that failed before MAIL FROM. */
+static int probe_utf8(struct smtp *s, const char *rcpt, struct smtp_outcome *out,
+		      struct cx_error *e)
+{
+	long resp = 0;
+	CURL *c = s->curl;
+
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, (long)s->fresh);
+	CURLcode rc = curl_easy_perform(c);
+	s->fresh = rc != CURLE_OK;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, NULL);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	if (rc == CURLE_OK && s->utf8 >= 0)
+		return 0;
+	if (rc == CURLE_OK)      /* a relay that answered no EHLO at all */
+		s->utf8 = 0;
+	else
+		classify(s, rc, resp < 400 ? 0 : resp, rcpt, out, e);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
 enum smtp_result smtp_send(struct smtp *s, const char *from, const char *rcpt,
 			   const char *msg, size_t len, struct smtp_outcome *out,
 			   struct cx_error *e)
 {
 	struct upload u = {s, msg, len, 0};
-	struct curl_slist *to = curl_slist_append(NULL, rcpt);
+	struct curl_slist *to;
 	long resp = 0;
+	bool utf8 = smtp_needs_utf8(rcpt) || smtp_needs_utf8(from);
 
-	if (to == NULL)
-		abort();
 	memset(out, 0, sizeof *out);
 	s->errbuf[0] = '\0';
 	s->timed_out = 0;
 	enter(s, PH_CONNECT);
+	if (utf8 && s->utf8 < 0 && probe_utf8(s, rcpt, out, e) != 0)
+		return out->result;
+	if (utf8 && s->utf8 == 0) {
+		out->result = SMTP_PERMFAIL;
+		out->needs_utf8 = true;
+		cx_fail(e, CX_EDATA, "smtp %s: %s is not an ASCII address and the relay does not "
+			"offer SMTPUTF8 (RFC 6531); not sent", s->host, rcpt);
+		return out->result;
+	}
+	enter(s, PH_CONNECT);
+	if ((to = curl_slist_append(NULL, rcpt)) == NULL)
+		abort();
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, to);
 	curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);

@@ -31,6 +31,32 @@ static bool varies(const double *x, size_t n)
 	return false;
 }
 
+/* The second pass: sums of (x-mx)^2, (y-my)^2, (x-mx)(y-my) and, when sx
+ * is not NULL, of x-mx and y-my. In locals, not through the pointers (which
+ * could alias x and y), so the sums stay in registers. */
+static void centred_about(const double *x, const double *y, size_t n, double mx,
+			  double my, double *sxx, double *syy, double *sxy,
+			  double *sx, double *sy)
+{
+	double qx = 0, qy = 0, p = 0, ux = 0, uy = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double dx = x[i] - mx, dy = y[i] - my;
+		qx += dx * dx;
+		qy += dy * dy;
+		p += dx * dy;
+		ux += dx;
+		uy += dy;
+	}
+	*sxx = qx;
+	*syy = qy;
+	*sxy = p;
+	if (sx != NULL) {
+		*sx = ux;
+		*sy = uy;
+	}
+}
+
 /* Two-pass centred sums of x and y (n >= 1). */
 static void centred_sums(const double *x, const double *y, size_t n,
 			 double *sxx, double *syy, double *sxy)
@@ -43,13 +69,7 @@ static void centred_sums(const double *x, const double *y, size_t n,
 	}
 	mx /= (double)n;
 	my /= (double)n;
-	*sxx = *syy = *sxy = 0;
-	for (size_t i = 0; i < n; i++) {
-		double dx = x[i] - mx, dy = y[i] - my;
-		*sxx += dx * dx;
-		*syy += dy * dy;
-		*sxy += dx * dy;
-	}
+	centred_about(x, y, n, mx, my, sxx, syy, sxy, NULL, NULL);
 }
 
 static double clamp_unit(double r)
@@ -340,20 +360,17 @@ struct roll {
 static bool roll_exact(struct roll *R, size_t i, double *r)
 {
 	const double *x = R->x + i + 1 - R->w, *y = R->y + i + 1 - R->w;
+	double mx = 0, my = 0;
 
-	centred_sums(x, y, R->w, &R->qx, &R->qy, &R->p);
-	R->px = R->py = 0;
+	/* centred_sums' two passes (the same operations, so the same bits),
+	 * keeping the means as pivots and the sums of the deviations */
 	for (size_t k = 0; k < R->w; k++) {
-		R->px += x[k];
-		R->py += y[k];
+		mx += x[k];
+		my += y[k];
 	}
-	R->px /= (double)R->w;
-	R->py /= (double)R->w;
-	R->sx = R->sy = 0;
-	for (size_t k = 0; k < R->w; k++) {
-		R->sx += x[k] - R->px;
-		R->sy += y[k] - R->py;
-	}
+	R->px = mx / (double)R->w;
+	R->py = my / (double)R->w;
+	centred_about(x, y, R->w, R->px, R->py, &R->qx, &R->qy, &R->p, &R->sx, &R->sy);
 	R->peakx = R->qx;
 	R->peaky = R->qy;
 	R->since = 0;

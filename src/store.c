@@ -1,7 +1,9 @@
 /* store.c - the local price store over SQLite (the only SQLite user for
  * prices). See store.h for the tables and the safety rules. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 struct store {
 	sqlite3 *db;
 	char path[STORE_PATH_MAX];
+	char spool_prefix[STORE_PATH_MAX + sizeof STORE_SPOOL_SUFFIX];
 	int lock_fd;
 };
 
@@ -90,6 +93,7 @@ struct store *store_open(const char *path, struct cx_error *e)
 		cx_fail(e, CX_ECANTCREAT, "%s: price store path too long", path);
 		goto fail;
 	}
+	snprintf(s->spool_prefix, sizeof s->spool_prefix, "%s" STORE_SPOOL_SUFFIX, path);
 	if (make_parents(path, e) != 0)
 		goto fail;
 	rc = sqlite3_open_v2(path, &s->db,
@@ -121,6 +125,49 @@ void store_close(struct store *s)
 	free(s);
 }
 
+/* Is `name` (a directory entry) one of the store's spool files,
+ * "<store's file name>.spool-XXXXXX" (http.h's mkstemp pattern)? */
+static bool is_spool_of(const char *name, const char *base)
+{
+	size_t n = strlen(base), k = sizeof STORE_SPOOL_SUFFIX "-" - 1;
+
+	return strncmp(name, base, n) == 0 &&
+	       strncmp(name + n, STORE_SPOOL_SUFFIX "-", k) == 0 &&
+	       strlen(name + n + k) == STORE_SPOOL_RANDOM_LEN;
+}
+
+/* Remove the spool files a fetch killed mid-transfer left next to the
+ * store. Only the holder of the lock calls this, so none of them is in use.
+ * Best effort: a file that cannot be removed is said and left. */
+static void remove_stale_spools(const struct store *s)
+{
+	char dir[STORE_PATH_MAX], file[STORE_PATH_MAX + NAME_MAX + 2];
+	const char *slash = strrchr(s->path, '/');
+	const char *base = slash ? slash + 1 : s->path;
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == s->path ? 1 : (int)(slash - s->path), s->path);
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		if (!is_spool_of(d->d_name, base))
+			continue;
+		snprintf(file, sizeof file, "%s/%s", dir, d->d_name);
+		if (unlink(file) == 0)
+			n++;
+		else
+			log_warn("%s: cannot remove a stale spool file: %s", file, strerror(errno));
+	}
+	closedir(dp);
+	if (n > 0)
+		log_info("%s: removed %d spool file%s a killed fetch left", s->path, n, n == 1 ? "" : "s");
+}
+
 int store_lock(struct store *s, struct cx_error *e)
 {
 	char lp[STORE_PATH_MAX + 8];
@@ -142,7 +189,13 @@ int store_lock(struct store *s, struct cx_error *e)
 				       s->path);
 		return cx_fail(e, CX_EIO, "%s: cannot lock: %s", lp, strerror(err));
 	}
+	remove_stale_spools(s);
 	return 0;
+}
+
+const char *store_spool_prefix(const struct store *s)
+{
+	return s->spool_prefix;
 }
 
 static void copy_text(char *dst, size_t size, const unsigned char *src)

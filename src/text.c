@@ -1,12 +1,13 @@
-/* text.c - UTF-8 to Windows-1252 (and ASCII) with transliteration.
+/* text.c - UTF-8 to what the shipped fonts draw (and to ASCII).
  *
  * Decoding and canonical/compatibility decomposition come from GLib (already
  * a dependency through GMime): g_utf8_get_char_validated rejects overlong
  * forms, surrogates and code points past U+10FFFF, g_unichar_fully_decompose
  * turns "c with acute" into c + combining acute, "fi" ligature into "fi",
  * en space into space. What GLib cannot know is which replacement reads well
- * in a research note (sigma -> "sigma", <= for U+2264, letters with a stroke),
- * so that part is a table written by hand below.
+ * in a research note (thin spaces, dashes, quotes; for the ASCII of document
+ * info also sigma -> "sigma" and letters with a stroke), so that part is a
+ * table written by hand below.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,40 @@
 /* Longest replacement of one character, with room for its NUL. */
 #define TEXT_CHAR_MAX 16
 
-/* Code points of CP1252 bytes 0x80..0x9F; 0 where the byte is undefined. */
-static const uint16_t cp1252_high[32] = {
-	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+/* What the shipped fonts draw: the character set of fonts/Lato-Regular.ttf
+ * and fonts/Lato-Bold.ttf (both the same), as `fc-query --format
+ * '%{charset}'` prints it: Basic Latin, Latin-1, Latin Extended-A, Greek,
+ * Cyrillic and some punctuation and maths. tests/e2e/31-pdf-scripts.sh
+ * compares this table with the fonts, so a new font cannot drift from it. */
+static const uint32_t font_ranges[][2] = {
+	{0x0020, 0x007E}, {0x00A0, 0x017F}, {0x0192, 0x0192},
+	{0x02C6, 0x02C7}, {0x02D8, 0x02DD}, {0x0384, 0x038A},
+	{0x038C, 0x038C}, {0x038E, 0x03A1}, {0x03A3, 0x03CE},
+	{0x0400, 0x045F}, {0x0490, 0x0491}, {0x2010, 0x2010},
+	{0x2012, 0x2022}, {0x2026, 0x2026}, {0x2030, 0x2030},
+	{0x2032, 0x2033}, {0x2039, 0x203A}, {0x2044, 0x2044},
+	{0x20AC, 0x20AC}, {0x2116, 0x2116}, {0x2122, 0x2122},
+	{0x2190, 0x2193}, {0x2202, 0x2202}, {0x2206, 0x2206},
+	{0x2211, 0x2212}, {0x2219, 0x221A}, {0x221E, 0x221E},
+	{0x2248, 0x2248}, {0x2260, 0x2260}, {0x2264, 0x2265},
+	{0x25CF, 0x25CF},
 };
 
-/* Replacements for characters CP1252 lacks (or that print badly, like the
- * soft hyphen). Values are UTF-8 made of
- * characters CP1252 has. */
+bool text_font_has(uint32_t cp)
+{
+	if (cp == '\t' || cp == '\n')
+		return true;
+	for (size_t i = 0; i < G_N_ELEMENTS(font_ranges); i++)
+		if (cp >= font_ranges[i][0] && cp <= font_ranges[i][1])
+			return true;
+	return false;
+}
+
+/* Replacements for characters the fonts lack (or that print badly, like the
+ * soft hyphen): typographic variants only (spaces, dashes, quotes, a letter
+ * form the font has in another code point), never a letter's name. The
+ * Greek names below are reached only for document info, which is ASCII
+ * (text_to_ascii): the page itself prints Greek letters as they are. */
 struct translit {
 	uint32_t cp;
 	const char *to;
@@ -62,20 +86,19 @@ static const struct translit translits[] = {
 	{0x03C1, "rho"}, {0x03C2, "sigma"}, {0x03C3, "sigma"},
 	{0x03C4, "tau"}, {0x03C5, "upsilon"}, {0x03C6, "phi"},
 	{0x03C7, "chi"}, {0x03C8, "psi"}, {0x03C9, "omega"},
-	{0x03D1, "theta"}, {0x03D5, "phi"}, {0x03F5, "epsilon"},
+	{0x03D1, "\xCE\xB8"}, {0x03D5, "\xCF\x86"}, {0x03F5, "\xCE\xB5"},
 	{0x2010, "-"}, {0x2011, "-"}, {0x2012, "–"}, {0x2015, "—"},
 	{0x2016, "||"}, {0x201B, "'"}, {0x201F, "\""}, {0x2027, "·"},
 	{0x2032, "'"}, {0x2033, "\""}, {0x2035, "`"}, {0x2043, "-"},
 	{0x2044, "/"}, {0x2052, "%"}, {0x2060, ""}, {0x2190, "<-"},
 	{0x2191, "^"}, {0x2192, "->"}, {0x2193, "v"}, {0x2194, "<->"},
 	{0x21D0, "<="}, {0x21D2, "=>"}, {0x21D4, "<=>"}, {0x2206, "Delta"},
-	{0x2208, "in"}, {0x2211, "Sum"}, {0x2212, "-"}, {0x2213, "-/+"},
+	{0x2211, "Sum"}, {0x2212, "-"}, {0x2213, "-/+"},
 	{0x2215, "/"}, {0x2217, "*"}, {0x2218, "°"}, {0x2219, "·"},
 	{0x221A, "sqrt"}, {0x221D, "~"}, {0x221E, "infinity"},
-	{0x2223, "|"}, {0x2227, "and"}, {0x2228, "or"}, {0x2229, "n"},
-	{0x222A, "u"}, {0x2248, "~"}, {0x2260, "!="}, {0x2261, "=="},
+	{0x2223, "|"}, {0x2248, "~"}, {0x2260, "!="}, {0x2261, "=="},
 	{0x2264, "<="}, {0x2265, ">="}, {0x226A, "<<"}, {0x226B, ">>"},
-	{0x22C5, "·"}, {0x2300, "diameter"}, {0x2500, "-"}, {0x2502, "|"},
+	{0x22C5, "·"}, {0x2500, "-"}, {0x2502, "|"},
 	{0x25A0, "#"}, {0x25AA, "·"}, {0x25B2, "^"}, {0x25BC, "v"},
 	{0x25CF, "•"}, {0x25E6, "o"}, {0x2713, "v"}, {0x2717, "x"},
 	{0x20A3, "F"}, {0x20A4, "£"}, {0x20A8, "Rs"},
@@ -103,8 +126,7 @@ static const struct translit ascii_extra[] = {
 	{0x203A, ">"}, {0x20AC, "EUR"}, {0x2122, "TM"},
 };
 
-enum target { TO_CP1252, TO_ASCII };
-enum outcome { KEPT, TRANSLIT, UNKNOWN };
+enum target { TO_FONT, TO_ASCII };
 
 /* Linear scan: the tables are short and lookups are per non-ASCII char, so
  * a scan keeps the tables free of a sortedness invariant to maintain. */
@@ -114,27 +136,6 @@ static const char *table_find(const struct translit *t, size_t n, uint32_t cp)
 		if (t[i].cp == cp)
 			return t[i].to;
 	return NULL;
-}
-
-/* The CP1252 byte of `cp`, or 0 when CP1252 has none. Control characters
- * other than tab and newline have none either: a font draws nothing useful. */
-static unsigned char cp1252_byte(uint32_t cp)
-{
-	if (cp == '\t' || cp == '\n' || (cp >= 0x20 && cp < 0x7F))
-		return (unsigned char)cp;
-	if (cp >= 0xA0 && cp <= 0xFF)
-		return (unsigned char)cp;
-	for (int i = 0; i < 32; i++)
-		if (cp1252_high[i] != 0 && cp1252_high[i] == cp)
-			return (unsigned char)(0x80 + i);
-	return 0;
-}
-
-static uint32_t cp1252_codepoint(unsigned char b)
-{
-	if (b >= 0x80 && b < 0xA0)
-		return cp1252_high[b - 0x80];
-	return b;
 }
 
 static bool is_mark(uint32_t cp)
@@ -163,8 +164,10 @@ static bool map_string(const char *s, enum target t, char *out, int depth)
 	return true;
 }
 
-/* Decompose `cp` (compatibility decomposition, marks dropped) and map what
- * is left; false when nothing or something unmappable is left. */
+/* Decompose `cp` (compatibility decomposition) and map what is left; false
+ * when nothing or something unmappable is left. For document info (ASCII)
+ * accents are dropped (c-acute -> c); on the page a letter keeps its accent
+ * or becomes the placeholder, so no name silently loses a letter's form. */
 static bool map_decomposed(uint32_t cp, enum target t, char *out, int depth)
 {
 	gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
@@ -175,8 +178,11 @@ static bool map_decomposed(uint32_t cp, enum target t, char *out, int depth)
 	size_t len = 0;
 	out[0] = '\0';
 	for (gsize i = 0; i < n; i++) {
-		if (is_mark(parts[i]))
+		if (is_mark(parts[i])) {
+			if (t == TO_FONT)
+				return false;
 			continue;
+		}
 		char one[TEXT_CHAR_MAX];
 		int k = map_char(parts[i], t, one, depth + 1);
 		if (k < 0 || len + (size_t)k >= TEXT_CHAR_MAX)
@@ -197,7 +203,6 @@ static int map_char(uint32_t cp, enum target t, char *out, int depth)
 	out[0] = '\0';
 	if (depth > 3)
 		return -1;
-	unsigned char b = cp1252_byte(cp);
 	/* Document info is printable ASCII: a control character has no form
 	 * there (tab and line ends read as a space). */
 	if (t == TO_ASCII && (cp < 0x20 || cp == 0x7F)) {
@@ -207,10 +212,12 @@ static int map_char(uint32_t cp, enum target t, char *out, int depth)
 		out[1] = '\0';
 		return 1;
 	}
-	if (b != 0 && (t == TO_CP1252 || b < 0x80) && cp != 0xA0 && cp != 0xAD) {
-		out[0] = (char)b;
-		out[1] = '\0';
-		return 1;
+	if (cp != 0xA0 && cp != 0xAD &&
+	    (t == TO_FONT ? text_font_has(cp) : cp >= 0x20 && cp < 0x7F))
+	{
+		int n = g_unichar_to_utf8(cp, out);
+		out[n] = '\0';
+		return n;
 	}
 	if (t == TO_ASCII &&
 	    (to = table_find(ascii_extra, G_N_ELEMENTS(ascii_extra), cp)))
@@ -279,7 +286,8 @@ static size_t convert(const char *utf8, char *out, size_t size,
 				r->first_unknown = cp;
 			sink_put(&k, "?", 1);
 		} else {
-			if (!(n == 1 && (unsigned char)buf[0] == cp))
+			size_t in_len = (size_t)(g_utf8_next_char(p) - p);
+			if ((size_t)n != in_len || memcmp(buf, p, in_len) != 0)
 				r->translit++;
 			sink_put(&k, buf, (size_t)n);
 		}
@@ -293,10 +301,10 @@ static size_t convert(const char *utf8, char *out, size_t size,
 	return k.len;
 }
 
-size_t text_to_cp1252(const char *utf8, char *out, size_t size,
-		      struct text_report *rep)
+size_t text_to_font(const char *utf8, char *out, size_t size,
+		    struct text_report *rep)
 {
-	return convert(utf8, out, size, rep, TO_CP1252);
+	return convert(utf8, out, size, rep, TO_FONT);
 }
 
 size_t text_to_ascii(const char *utf8, char *out, size_t size,
@@ -305,29 +313,29 @@ size_t text_to_ascii(const char *utf8, char *out, size_t size,
 	return convert(utf8, out, size, rep, TO_ASCII);
 }
 
-size_t text_cp1252_to_utf8(const char *cp, char *out, size_t size)
+size_t text_first_missing(const char *utf8, uint32_t *cp)
 {
-	struct sink k = {out, size, 0, false};
-	if (size > 0)
-		out[0] = '\0';
-	for (const unsigned char *p = (const unsigned char *)(cp ? cp : "");
-	     *p != '\0' && !k.full; p++) {
-		uint32_t c = cp1252_codepoint(*p);
-		if (c == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
-			c = '?';
-		char buf[8];
-		int n = g_unichar_to_utf8(c, buf);
-		sink_put(&k, buf, (size_t)n);
-	}
-	return k.len;
+	char out[TEXT_MAX];
+	struct text_report r = {0};
+	text_to_font(utf8, out, sizeof out, &r);
+	*cp = r.first_unknown;
+	return r.unknown + r.invalid;
 }
 
-size_t text_normalize(const char *utf8, char *out, size_t size,
-		      struct text_report *rep)
+bool text_warn_missing(const char *where, const char *field, const char *utf8)
 {
-	char cp[TEXT_MAX];
-	text_to_cp1252(utf8, cp, sizeof cp, rep);
-	return text_cp1252_to_utf8(cp, out, size);
+	uint32_t cp = 0;
+	size_t n = text_first_missing(utf8, &cp);
+	if (n == 0)
+		return false;
+	if (cp != 0)
+		log_warn("%s: %s \"%.60s\": U+%04X%s is in none of the shipped fonts "
+			 "(fonts/Lato-*.ttf); PDFs and charts print it as \"?\"",
+			 where, field, utf8, (unsigned)cp, n > 1 ? " (and others)" : "");
+	else
+		log_warn("%s: %s is not valid UTF-8; PDFs and charts print the bad "
+			 "bytes as \"?\"", where, field);
+	return true;
 }
 
 /* ---- fitting text to a width ------------------------------------------ */

@@ -16,7 +16,7 @@ set -u
 export LC_ALL=C TZ=UTC
 [ $# -eq 1 ] || { echo "usage: tests/valgrind.sh BUILD-DIR" >&2; exit 64; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
-convex=$(cd "$1" && pwd)/convex
+convex=$(cd "$1" && pwd)/convex-full   # the whole program (convex itself holds only stats)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/convex-valgrind.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/jobs"

@@ -8,16 +8,9 @@
 # only its pairs, and the shipped jobs/fred.xml and jobs/stooq.xml fetch from
 # a local server in their real formats.
 . "$(dirname "$0")/../lib/assert.sh"
-. "$TESTS_DIR/lib/httpd.sh"
+. "$TESTS_DIR/lib/prices.sh"
 
-PY=/usr/bin/python3
-DJ=$REPO/jobs/demo/prices/dowjones30.csv
-SWX=$REPO/jobs/demo/prices/swx.csv
-mk() { $PY "$TESTS_DIR/tools/mkprices.py" "$@"; }
-start_pricesrv || exit 1
-base=http://127.0.0.1:$PRICE_PORT
-B=$PRICE_DIR/bodies
-db=$TMP/store.db
+prices_start || exit 1
 
 # ---- 100 symbols, one hung ------------------------------------------------
 syms=$(seq -f 'S%03g' 1 100 | tr '\n' ' ')

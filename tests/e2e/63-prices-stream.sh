@@ -66,7 +66,7 @@ if [ "${TALLY_PREFIX:-e2e}" = e2e ]; then
   check "a 40 MB body: peak RSS ${rss} kB < 39000 kB (the body is not held in memory)" [ "$rss" -lt 39000 ]
 fi
 check "no spool file is left next to the store" \
-  [ -z "$(find "$TMP" -maxdepth 1 -name '.convex-body-*')" ]
+  [ -z "$(find "$TMP" -maxdepth 1 -name 'store.db.spool-*')" ]
 
 # Over max-body-bytes: fails while it arrives, the store unchanged.
 before=$(sqlite3 "$db" "SELECT symbol, date, close FROM prices ORDER BY 1, 2" | md5sum)
@@ -78,7 +78,7 @@ expect_out "stooq BIG: failed ($base/q/BIG: response larger than 1000000 bytes)"
 check "over max-body-bytes: the store is unchanged" \
   [ "$(sqlite3 "$db" "SELECT symbol, date, close FROM prices ORDER BY 1, 2" | md5sum)" = "$before" ]
 check "over max-body-bytes: no spool file is left" \
-  [ -z "$(find "$TMP" -maxdepth 1 -name '.convex-body-*')" ]
+  [ -z "$(find "$TMP" -maxdepth 1 -name 'store.db.spool-*')" ]
 
 # The checks on the start of a body still see it: gzip without
 # Content-Encoding, UTF-16, Stooq's limit message.
@@ -99,4 +99,32 @@ run_convex fetch --repair SMALL "$TMP/big.xml"
 expect_out "stooq SMALL: updated" "gzip Content-Encoding: accepted"
 check "gzip Content-Encoding: decoded and stored" \
   [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE symbol='SMALL'")" -eq 49 ]
+# A fetch killed (kill -9) mid-transfer leaves its spool file: the next
+# fetch, holding the store's lock, removes it (only files named after this
+# store: another store's in the same directory is not touched).
+rm -f "$PRICE_DIR/mode/SMALL"
+head -101 "$B/BIG" > "$B/SMALL"
+echo stall > "$PRICE_DIR/mode/BIG"
+big_rows() { sqlite3 "$db" "SELECT date, close FROM prices WHERE symbol = 'BIG' ORDER BY 1" | md5sum; }
+before=$(big_rows)
+spools() { find "$TMP" -maxdepth 1 -name 'store.db.spool-??????' | wc -l; }
+"$CONVEX" fetch --force "$TMP/big.xml" > "$TMP/k.out" 2> "$TMP/k.err" &
+kpid=$!
+at_exit "kill -9 $kpid 2>/dev/null"
+# half of BIG (20 MB) arrives, then the server stalls: the transfer is open
+wait_for 600 sh -c "[ -n \"\$(find '$TMP' -maxdepth 1 -name 'store.db.spool-??????' -size +10000k)\" ]"
+kill -9 $kpid; wait $kpid 2>/dev/null
+check "kill -9 mid-transfer: its spool file is left behind (the case to clean up)" [ "$(spools)" -ge 1 ]
+: > "$TMP/other.db.spool-AbCdEf"
+: > "$TMP/store.db.spool-notmine"
+rm -f "$PRICE_DIR/mode/BIG"
+run_convex fetch "$TMP/big.xml"
+expect_rc 0 "after the kill: the next fetch succeeds"
+check "after the kill: the next fetch removed the stale spool file" [ "$(spools)" -eq 0 ]
+check "after the kill: another store's spool file is left alone" test -e "$TMP/other.db.spool-AbCdEf"
+check "after the kill: a file not of the spool pattern is left alone" test -e "$TMP/store.db.spool-notmine"
+check "after the kill: the store is intact" [ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ]
+check "after the kill: BIG's stored rows are unchanged (the killed body never merged)" [ "$(big_rows)" = "$before" ]
+check "after the kill: SMALL holds the 100 rows its body has" \
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE symbol = 'SMALL'")" -eq 100 ]
 finish

@@ -8,10 +8,22 @@
 export SOURCE_DATE_EPOCH=1178582400
 
 demo_job
+# A x10 print of SPI on 2005-03-01 that reverses the next day: a suspected
+# bad print, so the run carries a data-quality note for SPI, which the
+# shards must hand to the merge (report.xml, report.json and the digest).
+/usr/bin/python3 - "$TMP/job/demo/prices/swx.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+col = rows[0].index("SPI")
+row = next(r for r in rows if r[0] == "2005-03-01")
+row[col] = "%.2f" % (float(row[col]) * 10)
+csv.writer(open(sys.argv[1], "w", newline=""), lineterminator="\n").writerows(rows)
+PY
 
 run_convex run --no-mail -j 2 --out "$TMP/full" "$job"
 expect_rc 0 "unsharded run"
 ref=$TMP/full/2007-05-08
+check "the unsharded report.xml has SPI's data-quality note" grep -q '<asset symbol="SPI"[^>]*data-quality="[^"]*bad print' "$ref/report.xml"
 npairs=$(grep -c '<pair id=' "$ref/report.xml")
 check "the demo has 37 pairs" [ "$npairs" -eq 37 ]
 

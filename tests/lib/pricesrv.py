@@ -11,6 +11,8 @@ test writes the exact body: a Stooq or FRED CSV, or a fault), as text/csv,
 unless DIR/mode/NAME says otherwise:
 
     hang        accept and never answer (until the server ends)
+    stall       the headers and the first half of the body, then nothing
+                (until the server ends): a transfer in progress
     429 N       429 with "Retry-After: N" on every odd request, the body
                 on every even one
     500         always 500
@@ -61,6 +63,15 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, b"not found\n")
             return
         if mode and mode[0] == "hang":
+            time.sleep(3600)
+            return
+        if mode and mode[0] == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
             time.sleep(3600)
             return
         if mode and mode[0] == "429" and n % 2 == 1:

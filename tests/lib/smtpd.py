@@ -2,11 +2,15 @@
 """smtpd.py - a real SMTP server for the mail tests (aiosmtpd from Debian).
 
   smtpd.py --port N --dir DIR [--cert C --key K] [--auth USER:PASS]
-           [--control FILE] [--ready FILE]
+           [--no-smtputf8] [--control FILE] [--ready FILE]
 
 Listens on 127.0.0.1:N. With --cert/--key it offers STARTTLS and requires it
 before MAIL; without them it offers no STARTTLS at all (the "server without
 STARTTLS" case). With --auth it requires AUTH PLAIN or LOGIN with that user.
+Its EHLO offers SMTPUTF8 (RFC 6531: non-ASCII addresses; aiosmtpd's
+Controller default); with --no-smtputf8 it offers none and reads commands
+as ASCII only. The MAIL FROM parameters of each message are stored in
+DIR/NNNN.mailopts.
 Every accepted message is stored raw (the bytes received, CRLF lines) as
 DIR/NNNN.eml, written to a temporary name and renamed, so a file exists only
 once the server has committed to the message, just before it answers 250.
@@ -153,6 +157,8 @@ class Handler:
             f.write(envelope.original_content)
         with open(name + '.rcpt', 'w') as f:
             f.write('\n'.join(envelope.rcpt_tos) + '\n')
+        with open(name + '.mailopts', 'w') as f:
+            f.write(' '.join(envelope.mail_options) + '\n')
         os.rename(name + '.tmp', name)
         return '250 2.0.0 queued as %04d' % k
 
@@ -173,6 +179,7 @@ def main():
     ap.add_argument('--key')
     ap.add_argument('--auth')
     ap.add_argument('--control')
+    ap.add_argument('--no-smtputf8', dest='smtputf8', action='store_false')
     ap.add_argument('--ready')
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
@@ -185,6 +192,7 @@ def main():
         user, password = args.auth.split(':', 1)
         kw.update(authenticator=authenticator(user, password), auth_required=True,
                   auth_require_tls=bool(args.cert))
+    kw.update(enable_SMTPUTF8=args.smtputf8)
     ctl = FaultController(Handler(args), args, hostname='127.0.0.1', port=args.port,
                      server_hostname='localhost', ready_timeout=10, **kw)
     ctl.start()

@@ -6,7 +6,8 @@ series, with one fault injected.
 
 FORMAT stooq: Date,Open,High,Low,Close,Volume (Open=High=Low=Close);
 FORMAT fred:  observation_date,NAME (NAME = ARG of the "name" fault, else
-COLUMN). FAULT (on the real series of COLUMN in the wide CSV):
+COLUMN), a weekday without a close written "DATE,." as FRED writes its
+holidays. FAULT (on the real series of COLUMN in the wide CSV):
     x10 DATE        the close on DATE times 10
     future DATE     one more row dated DATE (the last close again)
     drop DATE       the row of DATE left out
@@ -17,6 +18,14 @@ COLUMN). FAULT (on the real series of COLUMN in the wide CSV):
 """
 import sys
 import pandas as pd
+
+
+def holidays(prev, d):
+    """The weekdays strictly between dates prev and d (FRED's "." rows)."""
+    if prev is None or prev >= d:
+        return []
+    days = pd.bdate_range(prev, d)[1:-1]
+    return [x.strftime("%Y-%m-%d") for x in days]
 
 
 def main():
@@ -44,8 +53,12 @@ def main():
                 f.write("%s,%s,%s,%s,%s,1000\r\n" % (d, c, c, c, c))
         else:
             f.write("observation_date,%s\n" % name)
+            prev = None
             for d, c in rows:
+                for h in holidays(prev, d):
+                    f.write("%s,.\n" % h)
                 f.write("%s,%s\n" % (d, c))
+                prev = d
 
 
 main()

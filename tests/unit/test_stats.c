@@ -733,7 +733,8 @@ static double noise(uint64_t *st)
 /* Series built to defeat running sums: volatility that collapses by 10^6
  * when a storm leaves the window, stale stretches (exact zeros) just
  * shorter and longer than the window, a drift much larger than the noise,
- * and |r| close to 1. */
+ * |r| close to 1, an offset 10^6 times the noise, and near-constant
+ * series (a money-market fund: a wobble 10^5 times smaller than the level). */
 static void test_rolling_every_window_hard(void **state)
 {
 	(void)state;
@@ -742,7 +743,7 @@ static void test_rolling_every_window_hard(void **state)
 	static const size_t lens[] = {2, 30, 90, 252};
 	uint64_t st = 0x9e3779b97f4a7c15u;
 
-	for (int kind = 0; kind < 5; kind++) {
+	for (int kind = 0; kind < 7; kind++) {
 		for (size_t i = 0; i < N; i++) {
 			double e1 = noise(&st), e2 = noise(&st);
 			switch (kind) {
@@ -771,6 +772,14 @@ static void test_rolling_every_window_hard(void **state)
 			case 3: /* r within 1e-9 of 1 and of -1 */
 				ra[i] = 0.01 * e1;
 				rb[i] = (i / 500 % 2 ? -1 : 1) * (ra[i] + 1e-11 * e2);
+				break;
+			case 5: /* an offset 10^6 times the noise, changing sign */
+				ra[i] = (i / 700 % 2 ? -1e3 : 1e3) + 1e-3 * e1;
+				rb[i] = 5e2 + 1e-3 * (0.3 * e1 + e2);
+				break;
+			case 6: /* near-constant: 10^-4 a day with a wobble of 10^-9 */
+				ra[i] = 1e-4 + 1e-9 * e1;
+				rb[i] = -3e-4 + 1e-9 * (0.2 * e1 + e2);
 				break;
 			default: /* a price jump of 20x next to quiet days */
 				ra[i] = i % 400 == 7 ? 3.0 : 1e-4 * e1;

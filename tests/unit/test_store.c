@@ -1,5 +1,5 @@
 /* test_store.c - the price store: merge, corrections, validators, rollback
- * on error, the fetch lock. Each test uses its own file in a temp dir. */
+ * on error, the fetch lock and the stale spool files it removes. Each test uses its own file in a temp dir. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -161,6 +161,35 @@ static void test_lock_is_exclusive(void **state)
 	store_close(b);
 }
 
+/* The lock's holder removes the spool files a killed fetch left: only
+ * those named after this store ("<path>.spool-XXXXXX"). */
+static void test_lock_removes_stale_spools(void **state)
+{
+	char path[128], stale[160], other[160], odd[160];
+	struct cx_error e = {0};
+	struct store *s;
+	FILE *f;
+	(void)state;
+
+	db_path(path, sizeof path, "s.db");
+	snprintf(stale, sizeof stale, "%s.spool-Ab12Cd", path);
+	db_path(other, sizeof other, "t.db.spool-Ab12Cd");
+	snprintf(odd, sizeof odd, "%s.spool-toolong", path);
+	const char *files[] = {stale, other, odd};
+	for (size_t i = 0; i < 3; i++) {
+		assert_non_null(f = fopen(files[i], "w"));
+		fclose(f);
+	}
+	assert_non_null(s = store_open(path, &e));
+	assert_int_equal(access(stale, F_OK), 0);  /* open alone: kept */
+	assert_int_equal(store_lock(s, &e), 0);
+	assert_int_not_equal(access(stale, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(access(odd, F_OK), 0);
+	assert_int_equal(strlen(store_spool_prefix(s)), strlen(path) + strlen(".spool"));
+	store_close(s);
+}
+
 static void test_not_a_database(void **state)
 {
 	char p[128];
@@ -185,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_touch_keeps_rows),
 		cmocka_unit_test(test_failed_merge_rolls_back),
 		cmocka_unit_test(test_lock_is_exclusive),
+		cmocka_unit_test(test_lock_removes_stale_spools),
 		cmocka_unit_test(test_not_a_database),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
