@@ -100,7 +100,7 @@ static void shifts_axis(struct chart_layout *L, const struct chart_plot *p,
 
 static void shifts_legend(struct chart_layout *L, double x, double y)
 {
-	double lx = chart_legend(L, x, y, BASE_DOT, 0, true, "baseline (5Y without the last 90 days)");
+	double lx = chart_legend(L, x, y, BASE_DOT, 0, true, "baseline (5-year without the last 90 days)");
 	lx = chart_legend(L, lx, y, CHART_SECOND, 0, true, "90-day");
 	lx = chart_legend(L, lx, y, CHART_MAIN, 0, true, "90-day, shift significant (Benjamini-Hochberg)");
 	chart_legend(L, lx, y, CHART_MUTED, 0.8, false, "95% interval");
@@ -149,7 +149,7 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		goto done;
 	}
 	chart_layout_text(L, x + w, top + CHART_ASCENT * CHART_FONT_LABEL, CHART_RIGHT,
-			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "vs base");
+			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "shift vs baseline");
 	for (size_t i = 0; i < shown; i += 2)
 		chart_fill_rect(c, ROW_SHADE, p.x0 - pad, p.y0 + rh * (double)i,
 				p.x1 - p.x0 + 2 * pad, rh);
