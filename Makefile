@@ -44,6 +44,9 @@ LEAN_MAIN := $(BUILD)/obj/main-lean.o
 LEAN_OBJ := $(addprefix $(BUILD)/obj/,cmd_stats.o cliargs.o prices.o csv.o log.o err.o \
 	date.o stats.o stats_json.o quality.o plausible.o xalloc.o pool.o progress.o)
 LEAN_LIBS = $(shell pkg-config --libs jansson 2>/dev/null) -lpthread -lm
+# Linked statically (no dynamic loader at all: ~7 ms less CPU per process on
+# this machine), except under the sanitizers, whose runtimes are shared.
+LEAN_STATIC = $(if $(findstring sanitize,$(OPT) $(CFLAGS) $(LDFLAGS)),,-static-pie)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -81,7 +84,7 @@ $(LEAN_MAIN): src/main.c | $(BUILD)/.deps-ok
 # convex-full is built with it: convex runs it for every command but stats.
 $(BUILD)/convex: $(LEAN_MAIN) $(LEAN_OBJ) $(BUILD)/obj/paths.o | $(BUILD)/convex-full
 	@[ "$(V)" = 1 ] || echo "  LINK $@ (lean)"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LEAN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LEAN_STATIC) -o $@ $^ $(LDFLAGS) $(LEAN_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libconvex.a
 	@mkdir -p $(@D)
@@ -188,7 +191,7 @@ $(INST_DIR)/convex-full: $(MAIN_OBJ) $(filter-out $(BUILD)/obj/paths.o,$(LIB_OBJ
 
 $(INST_DIR)/convex: $(LEAN_MAIN) $(LEAN_OBJ) $(INST_DIR)/paths.o | $(INST_DIR)/convex-full
 	@[ "$(V)" = 1 ] || echo "  LINK $@ (lean, data in $(DATADIR))"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LEAN_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LEAN_STATIC) -o $@ $^ $(LDFLAGS) $(LEAN_LIBS)
 
 # `sudo make install` in a tree that belongs to someone else builds as that
 # someone (setpriv), so the build tree never gets root-owned files; only

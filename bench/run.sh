@@ -51,7 +51,11 @@ peak_rss_kib() {
   cat "$TMP/rss"
 }
 
-row() { printf '%-44s %10s %14s %12s\n' "$@"; }
+row() { printf '%-44s %10s %14s %12s  load %s\n' "$@" "$(load1)"; }
+
+# load1: the 1-minute load average now (the machine may be shared: every
+# figure is printed with it).
+load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # target NAME MEASURED LIMIT UNIT max|min: one line of the closing table of
 # targets (issue 16), PASS when MEASURED <= LIMIT (max) or >= LIMIT (min).
@@ -59,21 +63,32 @@ target() {
   verdict=$(awk -v m="$2" -v l="$3" -v k="$5" \
     'BEGIN { print (k == "max" ? m <= l : m >= l) ? "PASS" : "FAIL" }')
   sign=$([ "$5" = max ] && echo "<=" || echo ">=")
-  printf '%-44s %12s %14s  %s\n' "$1" "$2 $4" "$sign $3 $4" "$verdict" >> "$TARGETS"
+  printf '%-44s %12s %14s  %-7s load %s\n' "$1" "$2 $4" "$sign $3 $4" "$verdict" "$(load1)" >> "$TARGETS"
+}
+
+# cpu_ms CMD...: mean user+system time of $RUNS runs in ms (less sensitive
+# to other processes on the machine than the wall time). Needs hyperfine.
+cpu_ms() {
+  command -v hyperfine > /dev/null 2>&1 || { echo "-"; return; }
+  hyperfine --runs "$RUNS" --warmup 1 --style none --export-json "$TMP/c.json" \
+    --output null -- "$(quote "$@")" > /dev/null 2>&1 || { echo "-"; return; }
+  /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (1000 * (r["user"] + r["system"])))' "$TMP/c.json"
 }
 
 # ---- section: convex stats --pair all over the 30 Dow stocks ---------------
 section_stats_all() {
   dow=$REPO/jobs/demo/prices/dowjones30.csv
-  pairs=$("$CONVEX" stats --pair all --prices "$dow" | wc -l)
+  pairs=$("$CONVEX" stats --pair all --prices "$dow" 2> /dev/null | wc -l)
   [ "$pairs" -eq 435 ] || { echo "bench: expected 435 pairs, got $pairs" >&2; exit 1; }
   secs=$(best_seconds "$CONVEX" stats --pair all --prices "$dow")
+  cpu=$(cpu_ms "$CONVEX" stats --pair all --prices "$dow")
   rss=$(peak_rss_kib "$CONVEX" stats --pair all --prices "$dow")
   target "stats --pair all, 435 pairs (whole process)" \
     "$(awk -v s="$secs" 'BEGIN { printf "%.1f", 1000 * s }')" 40 ms max
   row "stats --pair all, dowjones30 ($pairs pairs)" "${secs}s" \
     "$(awk -v p="$pairs" -v s="$secs" 'BEGIN { printf "%.0f pairs/s", p / s }')" \
     "$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+  row "  the same, CPU (user+system, mean)" "${cpu}ms" "" ""
 }
 
 # ---- section: convex fetch of 100 symbols from a local nginx ---------------
@@ -294,12 +309,12 @@ section_web() {
 }
 
 echo "convex benchmarks: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, best of $RUNS runs"
-row "workload" "time" "throughput" "peak RSS"
+printf '%-44s %10s %14s %12s  %s\n' "workload" "time" "throughput" "peak RSS" "load"
 for s in ${*:-$SECTIONS}; do
   "section_$s"
 done
 if [ -s "$TARGETS" ]; then
   echo
-  printf '%-44s %12s %14s  %s\n' "target (issue 16)" "measured" "target" "verdict"
+  printf '%-44s %12s %14s  %-7s %s\n' "target (issue 16)" "measured" "target" "verdict" "load"
   cat "$TARGETS"
 fi

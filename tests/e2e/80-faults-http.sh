@@ -32,6 +32,8 @@ expect_err "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects fol
 expect_err "s_r F_R: no stored prices; its pairs are skipped"
 expect_out "s_r F_R: fetch failed ($base/redirect/F_R: Maximum (5) redirects followed); no usable stored prices, its pairs are skipped" "the summary reports the source"
 expect_out "F_A/F_R: no prices for \"F_R\"" "the summary reports the skipped pair"
+run_convex fetch --force "$TMP/loop.xml"
+expect_rc 76 "fetch: a redirect loop is exit 76 (EX_PROTOCOL, docs/convex.1)"
 check "report.json: the pair skipped for want of prices" \
   test "$(jq -r '.skipped[0].reason' "$TMP/out/2024-01-04/report.json")" = 'no prices for "F_R" on or before 2024-01-04'
 check "no redirect loop followed forever (at most 6 requests per attempt)" \

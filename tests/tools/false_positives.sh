@@ -5,7 +5,8 @@
 # a known fault, so every flag is a false positive.
 #
 #   sh tests/tools/false_positives.sh [CONVEX]     (from the repository root;
-#                                                   CONVEX: build/convex)
+#                                 CONVEX: a path, or a name on PATH; default
+#                                 build/convex)
 #
 # future date, bad print, unadjusted split: `convex check` of a job holding
 # every series of each file, next to the independent pandas reference
@@ -17,7 +18,11 @@
 # Prints one line per check; exits 1 when a step fails.
 set -u
 CONVEX=${1:-build/convex}
-case $CONVEX in /*) ;; *) CONVEX=$PWD/$CONVEX ;; esac
+case $CONVEX in
+/*) ;;
+*/*) CONVEX=$PWD/$CONVEX ;;
+*) CONVEX=$(command -v "$CONVEX") || { echo "$1: not found"; exit 1; } ;;  # on PATH
+esac
 PY=/usr/bin/python3
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 D=$REPO/jobs/demo/prices
