@@ -141,14 +141,44 @@ const char *chart_kind_name(enum chart_kind kind);
  * on an opaque white RGB24 surface at `scale` pixels per point (1 or 2 for
  * the 1x and 2x densities; any value in 0.25..8), fonts from fonts/; the
  * chart is drawn inside a white margin of 8 pt (less on tiny images).
+ * `palette` 0 writes an RGB PNG, 2..256 an indexed one of at most that many
+ * colours (pngout.h; CHART_MAIL_PALETTE for the email's). The PNG records
+ * its smallest text under CHART_PNG_TEXT_KEY.
  * On success *png is a malloc'd buffer of *len bytes (caller frees) and 0 is
  * returned. Errors: CX_ENOINPUT when a font file is missing or unreadable,
  * CX_EUSAGE for a size or scale out of range, CX_ESOFTWARE when cairo or
  * FreeType fail; *png is then NULL. Implemented in chart_png.c, the only
  * file that includes cairo.h. */
 int chart_png_render(const struct chart_spec *spec, double width_pt,
-		     double height_pt, double scale, unsigned char **png,
-		     size_t *len, struct cx_error *e);
+		     double height_pt, double scale, size_t palette,
+		     unsigned char **png, size_t *len, struct cx_error *e);
+
+/* The tEXt keyword under which a chart PNG records the size, in pixels of
+ * the PNG, of the smallest text drawn on it ("0.00" when it has none): a
+ * test divides it by the PNG's natural-to-displayed ratio to get CSS px. */
+#define CHART_PNG_TEXT_KEY "Convex-Smallest-Text-Px"
+
+/* The email's charts: drawn for a slot CHART_MAIL_CSS_W CSS px wide (at
+ * most; narrower on a phone), centred in the 536 px column, at twice that
+ * in pixels, and narrow in points so that their smallest text
+ * (CHART_FONT_SMALL) stays >= 11 CSS px where a 375 px phone shows the
+ * image ~355 px wide: 6.5 pt * 355 / 200 pt = 11.5 px (14.3 px on a
+ * desktop, about the body text). The rolling chart is CHART_MAIL_W x
+ * CHART_MAIL_ROLLING_H; the shifts chart has at most CHART_MAIL_SHIFTS
+ * rows of CHART_MAIL_SHIFTS_ROW (height: rows * row + CHART_MAIL_SHIFTS_EXTRA). */
+#define CHART_MAIL_CSS_W      440
+#define CHART_MAIL_W          200.0
+#define CHART_MAIL_SCALE      (2.0 * CHART_MAIL_CSS_W / CHART_MAIL_W)
+#define CHART_MAIL_ROLLING_H  150.0
+#define CHART_MAIL_SHIFTS     10
+#define CHART_MAIL_SHIFTS_ROW 14.0
+#define CHART_MAIL_SHIFTS_EXTRA 84.0
+/* Colours of the email's indexed PNGs: a third of the bytes of RGB, no
+ * visible difference on the charts (measured; docs/mail.md). */
+#define CHART_MAIL_PALETTE    64
+#define CHART_MAIL_SHIFTS_H(n) ((double)(n) * CHART_MAIL_SHIFTS_ROW + CHART_MAIL_SHIFTS_EXTRA)
+/* A height in points of an email chart as CSS px of its slot (rounded). */
+#define CHART_MAIL_CSS(pt)    ((int)((pt) * CHART_MAIL_CSS_W / CHART_MAIL_W + 0.5))
 
 /* The font files both backends use, relative to the data directory
  * (paths_data_file). The PDF backend embeds the same files. */

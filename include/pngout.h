@@ -14,11 +14,20 @@
 
 #include "err.h"
 
+/* What to write besides the pixels. */
+struct pngout_opts {
+	const char *key, *value;  /* one tEXt chunk key=value; key NULL: none
+				   * (a Latin-1 keyword of 1..79 characters) */
+	size_t palette;           /* 0: 8-bit RGB; 2..PALETTE_MAX: an indexed
+				   * PNG of at most that many colours (palette.h) */
+};
+
 /* Encode w x h pixels, each a uint32_t 0x00RRGGBB (cairo's RGB24 layout),
- * rows `stride` bytes apart, as an 8-bit RGB PNG. On success returns 0 with
- * *png an allocated buffer of *len bytes (caller frees); on failure -1 with
- * `e` set (CX_ESOFTWARE) and *png NULL. */
+ * rows `stride` bytes apart, as a PNG as `o` says (NULL: RGB, no text).
+ * On success returns 0 with *png an allocated buffer of *len bytes (caller
+ * frees); on failure -1 with `e` set (CX_ESOFTWARE) and *png NULL. */
 int pngout_rgb24(const unsigned char *pixels, int w, int h, int stride,
-		 unsigned char **png, size_t *len, struct cx_error *e);
+		 const struct pngout_opts *o, unsigned char **png, size_t *len,
+		 struct cx_error *e);
 
 #endif

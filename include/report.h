@@ -80,6 +80,9 @@ char *report_pair_file(const struct report_pair *p, const char *kind,
 		       char *buf, size_t size);
 #define REPORT_DIGEST_PDF   "pdf/digest.pdf"
 #define REPORT_SHIFTS_PNG   "charts/shifts.png"
+/* The email's shifts chart (chart.h, CHART_MAIL_*): the first
+ * CHART_MAIL_SHIFTS pairs of the ranking (fewer when fewer are ranked). */
+#define REPORT_SHIFTS_MAIL_PNG "charts/shifts-mail.png"
 #define REPORT_HEATMAP_PNG  "charts/heatmap.png"
 
 /* Compute r->heatmap (see struct report_heatmap) from the prices `p`, once

@@ -187,10 +187,12 @@ void chart_rolling(struct canvas *c, const struct pair_stats *s,
 			have += ok90[i] || ok30[i];
 	}
 	double ly = top + CHART_ASCENT * CHART_FONT_SMALL;
-	double lx = chart_legend(L, x, ly, CHART_MAIN, 1.4, false, "90-day rolling correlation");
-	lx = chart_legend(L, lx, ly, CHART_SECOND, 0.7, false, "30-day");
-	chart_legend(L, lx, ly, (struct chart_rgb){0.80, 0.80, 0.81}, 5, false,
-		    "bands: |r| 0.2, 0.4, 0.6, 0.8");
+	const struct chart_legend_item legend[] = {
+		{.k = CHART_MAIN, .lw = 1.4, .s = "90-day rolling correlation"},
+		{.k = CHART_SECOND, .lw = 0.7, .s = "30-day"},
+		{.k = {0.80, 0.80, 0.81}, .lw = 5, .s = "bands: |r| 0.2, 0.4, 0.6, 0.8"},
+	};
+	ly = chart_legend_flow(L, x, ly, w, legend, sizeof legend / sizeof *legend, true);
 	top = ly + CHART_DESCENT * CHART_FONT_SMALL + 6;
 	if (have == 0) {
 		chart_layout_no_data(L, top, n < 2 ? "no data" :

@@ -66,8 +66,8 @@ static void shift_row(struct chart_layout *L, const struct chart_plot *p,
 	}
 }
 
-/* The column on the right, headed "vs base": r90 - baseline ("+0.45", the
- * difference the z test is about; the tables' delta is r90 - r5y), or "n/a". */
+/* The column on the right, headed "shift vs baseline": r90 - baseline ("+0.45", the
+ * difference the z test is about; the tables' change vs 5-year is r90 - r5y), or "n/a". */
 static void shift_value(const struct chart_shift *row, char *buf, size_t size)
 {
 	if (!row->has_r90 || !row->has_base) {
@@ -98,14 +98,6 @@ static void shifts_axis(struct chart_layout *L, const struct chart_plot *p,
 	}
 }
 
-static void shifts_legend(struct chart_layout *L, double x, double y)
-{
-	double lx = chart_legend(L, x, y, BASE_DOT, 0, true, "baseline (5-year without the last 90 days)");
-	lx = chart_legend(L, lx, y, CHART_SECOND, 0, true, "90-day");
-	lx = chart_legend(L, lx, y, CHART_MAIN, 0, true, "90-day, shift significant (Benjamini-Hochberg)");
-	chart_legend(L, lx, y, CHART_MUTED, 0.8, false, "95% interval");
-}
-
 void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		  const char *title, double x, double y, double w, double h)
 {
@@ -117,7 +109,16 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		goto done;
 	}
 	double lab = (CHART_ASCENT + CHART_DESCENT) * CHART_FONT_LABEL;
+	const struct chart_legend_item legend[] = {
+		{.k = BASE_DOT, .dot = true, .s = "baseline (5-year without the last 90 days)"},
+		{.k = CHART_SECOND, .dot = true, .s = "90-day"},
+		{.k = CHART_MAIN, .dot = true, .s = "90-day, significant (Benjamini-Hochberg)"},
+		{.k = CHART_MUTED, .lw = 0.8, .s = "95% interval"},
+	};
+	size_t nleg = sizeof legend / sizeof *legend;
+	/* The legend's last line at the bottom; its first one as many lines up. */
 	double legend_y = y + h - CHART_DESCENT * CHART_FONT_SMALL;
+	legend_y -= chart_legend_flow(L, x, legend_y, w, legend, nleg, false) - legend_y;
 	double axis_y = legend_y - CHART_ASCENT * CHART_FONT_SMALL - 6;
 	double plot_bottom = axis_y - CHART_ASCENT * CHART_FONT_LABEL - 4;
 	double plot_top = top + lab + 2;
@@ -175,7 +176,7 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		chart_layout_text(L, x, p.y1 + CHART_ASCENT * CHART_FONT_SMALL + 1, CHART_LEFT,
 				  CANVAS_REGULAR, CHART_FONT_SMALL, CHART_MUTED, more);
 	}
-	shifts_legend(L, x, legend_y);
+	chart_legend_flow(L, x, legend_y, w, legend, nleg, true);
 done:
 	c->ops->restore(c->impl);
 	chart_layout_free(L);

@@ -70,10 +70,21 @@ static bool box_overlaps(const struct chart_layout *L, double x0, double y0,
 	return false;
 }
 
+/* Rounding slack of the rectangle test: a label placed exactly on an edge
+ * (top + ascent - ascent) must not miss it by one ulp. */
+#define CHART_EDGE_EPS 1e-6
+
+static bool box_inside(const struct chart_layout *L, double x0, double y0,
+		       double x1, double y1)
+{
+	return x0 >= L->x0 - CHART_EDGE_EPS && y0 >= L->y0 - CHART_EDGE_EPS &&
+	       x1 <= L->x1 + CHART_EDGE_EPS && y1 <= L->y1 + CHART_EDGE_EPS;
+}
+
 bool chart_layout_reserve(struct chart_layout *L, double x0, double y0, double x1,
 		    double y1)
 {
-	if (x0 < L->x0 || y0 < L->y0 || x1 > L->x1 || y1 > L->y1 ||
+	if (!box_inside(L, x0, y0, x1, y1) ||
 	    L->nbox >= CHART_BOXES_MAX || box_overlaps(L, x0, y0, x1, y1))
 		return false;
 	L->box[L->nbox++] = (struct chart_box){x0, y0, x1, y1};
@@ -87,8 +98,7 @@ bool chart_layout_fits(const struct chart_layout *L, double x, double y, enum ch
 	double w = chart_text_w(L->c, s);
 	double x0 = a == CHART_LEFT ? x : a == CHART_CENTER ? x - w / 2 : x - w;
 	double y0 = y - CHART_ASCENT * size, y1 = y + CHART_DESCENT * size;
-	return x0 >= L->x0 && x0 + w <= L->x1 && y0 >= L->y0 && y1 <= L->y1 &&
-	       !box_overlaps(L, x0, y0, x0 + w, y1);
+	return box_inside(L, x0, y0, x0 + w, y1) && !box_overlaps(L, x0, y0, x0 + w, y1);
 }
 
 bool chart_layout_text(struct chart_layout *L, double x, double y, enum chart_align a,
@@ -211,6 +221,30 @@ double chart_legend(struct chart_layout *L, double x, double y, struct chart_rgb
 	}
 	chart_layout_text(L, x + sw + 3, y, CHART_LEFT, CANVAS_REGULAR, size, CHART_MUTED, s);
 	return x + sw + 3 + tw + 10;
+}
+
+/* Width of one legend entry with the gap after it (as chart_legend). */
+static double legend_entry_w(struct canvas *c, const struct chart_legend_item *it)
+{
+	chart_font(c, CANVAS_REGULAR, CHART_FONT_SMALL);
+	return 14 + 3 + chart_text_w(c, it->s) + 10;
+}
+
+double chart_legend_flow(struct chart_layout *L, double x, double y, double w,
+			 const struct chart_legend_item *it, size_t n, bool draw)
+{
+	double lx = x;
+	for (size_t i = 0; i < n; i++) {
+		double ew = legend_entry_w(L->c, &it[i]);
+		if (lx > x && lx + ew - 10 > x + w) {
+			lx = x;
+			y += CHART_LEGEND_LINE;
+		}
+		if (draw)
+			chart_legend(L, lx, y, it[i].k, it[i].lw, it[i].dot, it[i].s);
+		lx += ew;
+	}
+	return y;
 }
 
 double chart_px(const struct chart_plot *p, double v)

@@ -80,6 +80,20 @@ void chart_fmt_r(double r, char *buf, size_t size);
  * returns the x after it, or x when it did not fit. */
 double chart_legend(struct chart_layout *L, double x, double y, struct chart_rgb k,
 		   double lw, bool dot, const char *s);
+/* One entry of a legend laid out by chart_legend_flow. */
+struct chart_legend_item {
+	struct chart_rgb k;
+	double lw;          /* swatch line width; 0 with dot */
+	bool dot;
+	const char *s;
+};
+/* Distance between the baselines of two legend lines. */
+#define CHART_LEGEND_LINE ((CHART_ASCENT + CHART_DESCENT) * CHART_FONT_SMALL + 3)
+/* The entries from x at baseline y, left to right, wrapping to a new line
+ * when the next would pass x + w (a phone-sized chart keeps every entry).
+ * With draw false only measures. Returns the baseline of the last line. */
+double chart_legend_flow(struct chart_layout *L, double x, double y, double w,
+			 const struct chart_legend_item *it, size_t n, bool draw);
 /* Map a value to the plot box, clamped to it. */
 double chart_px(const struct chart_plot *p, double v);
 double chart_py(const struct chart_plot *p, double v);

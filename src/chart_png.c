@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,14 @@ static void fonts_load(void)
 
 /* ---- the canvas operations ------------------------------------------------ */
 
-static cairo_t *cr_of(void *impl) { return impl; }
+/* The canvas's impl: the cairo context and the smallest font size any
+ * text was drawn at (points), which the PNG records (CHART_PNG_TEXT_KEY). */
+struct png_canvas {
+	cairo_t *cr;
+	double font_size, min_text;
+};
+
+static cairo_t *cr_of(void *impl) { return ((struct png_canvas *)impl)->cr; }
 
 static void op_move_to(void *impl, double x, double y) { cairo_move_to(cr_of(impl), x, y); }
 static void op_line_to(void *impl, double x, double y) { cairo_line_to(cr_of(impl), x, y); }
@@ -95,6 +103,7 @@ static void op_set_font(void *impl, enum canvas_font font, double size)
 {
 	cairo_set_font_face(cr_of(impl), fonts.cface[font == CANVAS_BOLD ? 1 : 0]);
 	cairo_set_font_size(cr_of(impl), size);
+	((struct png_canvas *)impl)->font_size = size;
 }
 
 /* The UTF-8 the PDF would print for `utf8` (see text.h). */
@@ -115,7 +124,10 @@ static double op_text_width(void *impl, const char *utf8)
 static void op_show_text(void *impl, double x, double y, const char *utf8)
 {
 	char buf[TEXT_MAX];
+	struct png_canvas *pc = impl;
 	printable(utf8, buf, sizeof buf);
+	if (buf[0] != '\0')
+		pc->min_text = fmin(pc->min_text, pc->font_size);
 	cairo_move_to(cr_of(impl), x, y);
 	cairo_show_text(cr_of(impl), buf);
 	cairo_new_path(cr_of(impl));
@@ -139,8 +151,8 @@ static void set_font_options(cairo_t *cr)
 }
 
 int chart_png_render(const struct chart_spec *spec, double width_pt,
-		     double height_pt, double scale, unsigned char **png,
-		     size_t *len, struct cx_error *e)
+		     double height_pt, double scale, size_t palette,
+		     unsigned char **png, size_t *len, struct cx_error *e)
 {
 	*png = NULL;
 	*len = 0;
@@ -155,7 +167,8 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 			*e = fonts.err;
 		return -1;
 	}
-	int wpx = (int)ceil(width_pt * scale), hpx = (int)ceil(height_pt * scale);
+	/* Whole pixels; 200 pt at 2 * 440 / 200 is 880.0000000001, not 881. */
+	int wpx = (int)ceil(width_pt * scale - 1e-6), hpx = (int)ceil(height_pt * scale - 1e-6);
 	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
 	cairo_t *cr = cairo_create(surf);
 	int rc = -1;
@@ -164,9 +177,10 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 	cairo_scale(cr, scale, scale);
 	set_font_options(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-	struct canvas cv = {&cairo_ops, cr, width_pt, height_pt};
+	struct png_canvas pc = {.cr = cr, .min_text = INFINITY};
+	struct canvas cv = {&cairo_ops, &pc, width_pt, height_pt};
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	op_set_font(cr, CANVAS_REGULAR, CHART_FONT_LABEL);
+	op_set_font(&pc, CANVAS_REGULAR, CHART_FONT_LABEL);
 	/* A quiet margin: a PNG stands alone in a mail, not inside a page. */
 	double pad = fmin(CHART_PNG_MARGIN, fmin(width_pt, height_pt) / 10);
 	chart_draw(&cv, spec, pad, pad, width_pt - 2 * pad, height_pt - 2 * pad);
@@ -175,8 +189,11 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 		goto done;
 	}
 	cairo_surface_flush(surf);
+	char px[32];
+	snprintf(px, sizeof px, "%.2f", isfinite(pc.min_text) ? pc.min_text * scale : 0.0);
+	struct pngout_opts po = {.key = CHART_PNG_TEXT_KEY, .value = px, .palette = palette};
 	rc = pngout_rgb24(cairo_image_surface_get_data(surf), wpx, hpx,
-			  cairo_image_surface_get_stride(surf), png, len, e);
+			  cairo_image_surface_get_stride(surf), &po, png, len, e);
 done:
 	cairo_destroy(cr);
 	cairo_surface_destroy(surf);

@@ -204,7 +204,7 @@ static int write_pngs(const struct report_args *a, const struct pair_stats *s,
 			snprintf(suffix, sizeof suffix, "-%s%s.png",
 				 chart_kind_name(charts[i].kind), scale == 2 ? "@2x" : "");
 			if (out_path(path, sizeof path, a, s, suffix, e) ||
-			    chart_png_render(&spec, w, charts[i].h, scale, &png,
+			    chart_png_render(&spec, w, charts[i].h, scale, 0, &png,
 					     &len, e))
 				return -1;
 			int rc = atomicfile_write(path, png, len, ATOMICFILE_REPLACE, e);

@@ -18,17 +18,22 @@
  * instructions to encode than cairo's writer and come out 9% smaller.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <png.h>
 #include <zlib.h>
 
+#include "palette.h"
 #include "pngout.h"
 #include "xalloc.h"
 
 #define PNGOUT_FILTER PNG_FILTER_NONE
 #define PNGOUT_LEVEL 3
+/* Indexed (the email's charts, one byte a pixel): level 6, measured on the
+ * email's rolling chart: 36 KB at level 3, 33 KB at 6, 33 KB at 9. */
+#define PNGOUT_LEVEL_INDEXED 6
 #define PNGOUT_STRATEGY Z_DEFAULT_STRATEGY
 
 struct membuf {
@@ -67,48 +72,99 @@ static void row_rgb(const unsigned char *src, int w, unsigned char *dst)
 	}
 }
 
-int pngout_rgb24(const unsigned char *pixels, int w, int h, int stride,
-		 unsigned char **png, size_t *len, struct cx_error *e)
-{
-	/* on the heap: what longjmp leaves behind must not live in locals that
-	 * change after setjmp */
-	struct membuf *buf = xcalloc(1, sizeof *buf);
-	unsigned char *row = xmalloc(3 * (size_t)w);
-	png_structp p;
-	png_infop info = NULL;
+/* One encoding: the image, its palette when indexed, the output buffer.
+ * On the heap: what longjmp leaves behind must not live in locals that
+ * change after setjmp. */
+struct enc {
+	const unsigned char *pixels;
+	int w, h, stride;
+	const struct pngout_opts *o;
+	bool indexed;
+	struct palette pal;
+	unsigned char *idx;      /* w * h palette indices when indexed */
+	unsigned char *row;      /* one RGB row otherwise */
+	struct membuf buf;
+};
 
-	*png = NULL;
-	*len = 0;
-	p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	if (p == NULL || (info = png_create_info_struct(p)) == NULL) {
+static void set_header(png_structp p, png_infop info, const struct enc *j)
+{
+	png_set_IHDR(p, info, (png_uint_32)j->w, (png_uint_32)j->h, 8,
+		     j->indexed ? PNG_COLOR_TYPE_PALETTE : PNG_COLOR_TYPE_RGB,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_filter(p, PNG_FILTER_TYPE_BASE, PNGOUT_FILTER);
+	png_set_compression_level(p, j->indexed ? PNGOUT_LEVEL_INDEXED : PNGOUT_LEVEL);
+	png_set_compression_strategy(p, PNGOUT_STRATEGY);
+	if (j->indexed) {
+		png_color pc[PALETTE_MAX];
+		for (size_t i = 0; i < j->pal.n; i++)
+			pc[i] = (png_color){.red = j->pal.rgb[i][0], .green = j->pal.rgb[i][1],
+					    .blue = j->pal.rgb[i][2]};
+		png_set_PLTE(p, info, pc, (int)j->pal.n);
+	}
+	if (j->o->key != NULL) {
+		png_text t = {.compression = PNG_TEXT_COMPRESSION_NONE,
+			      .key = (png_charp)j->o->key, .text = (png_charp)j->o->value,
+			      .text_length = strlen(j->o->value)};
+		png_set_text(p, info, &t, 1);
+	}
+}
+
+/* libpng's part: 0, or -1 when it failed (longjmp). */
+static int encode(struct enc *j)
+{
+	png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = p != NULL ? png_create_info_struct(p) : NULL;
+
+	if (info == NULL) {
 		png_destroy_write_struct(&p, NULL);
-		free(row);
-		free(buf);
-		return cx_fail(e, CX_ESOFTWARE, "libpng: cannot start a PNG");
+		return -1;
 	}
 	if (setjmp(png_jmpbuf(p))) {
 		png_destroy_write_struct(&p, &info);
-		free(row);
-		free(buf->data);
-		free(buf);
-		return cx_fail(e, CX_ESOFTWARE, "libpng: cannot write a %dx%d PNG", w, h);
+		return -1;
 	}
-	png_set_write_fn(p, buf, write_mem, flush_mem);
-	png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_set_filter(p, PNG_FILTER_TYPE_BASE, PNGOUT_FILTER);
-	png_set_compression_level(p, PNGOUT_LEVEL);
-	png_set_compression_strategy(p, PNGOUT_STRATEGY);
+	png_set_write_fn(p, &j->buf, write_mem, flush_mem);
+	set_header(p, info, j);
 	png_write_info(p, info);
-	for (int y = 0; y < h; y++) {
-		row_rgb(pixels + (size_t)y * (size_t)stride, w, row);
-		png_write_row(p, row);
+	for (int y = 0; y < j->h; y++) {
+		if (j->indexed) {
+			png_write_row(p, j->idx + (size_t)y * (size_t)j->w);
+			continue;
+		}
+		row_rgb(j->pixels + (size_t)y * (size_t)j->stride, j->w, j->row);
+		png_write_row(p, j->row);
 	}
 	png_write_end(p, info);
 	png_destroy_write_struct(&p, &info);
-	free(row);
-	*png = buf->data;
-	*len = buf->len;
-	free(buf);
 	return 0;
+}
+
+int pngout_rgb24(const unsigned char *pixels, int w, int h, int stride,
+		 const struct pngout_opts *opts, unsigned char **png, size_t *len,
+		 struct cx_error *e)
+{
+	static const struct pngout_opts none = {.key = NULL};
+	struct enc *j = xcalloc(1, sizeof *j);
+	int rc = 0;
+
+	*j = (struct enc){.pixels = pixels, .w = w, .h = h, .stride = stride,
+			  .o = opts != NULL ? opts : &none};
+	j->indexed = j->o->palette >= 2 && j->o->palette <= PALETTE_MAX;
+	if (j->indexed) {
+		j->idx = xmalloc((size_t)w * (size_t)h);
+		palette_quantize(pixels, w, h, stride, j->o->palette, &j->pal, j->idx);
+	} else {
+		j->row = xmalloc(3 * (size_t)w);
+	}
+	*png = NULL;
+	*len = 0;
+	if (encode(j) != 0) {
+		free(j->buf.data);
+		rc = cx_fail(e, CX_ESOFTWARE, "libpng: cannot write a %dx%d PNG", w, h);
+	} else {
+		*png = j->buf.data;
+		*len = j->buf.len;
+	}
+	free(j->idx), free(j->row), free(j);
+	return rc;
 }

@@ -129,6 +129,11 @@ static void write_ranking(struct xw *x, const struct report *r)
 	attrf(x, "tests", "%zu", r->tests);
 	attrf(x, "alpha", "%.17g", r->alpha);
 	attr(x, "chart", REPORT_SHIFTS_PNG);
+	size_t mail = r->nranked < CHART_MAIL_SHIFTS ? r->nranked : CHART_MAIL_SHIFTS;
+	attr(x, "mail-chart", REPORT_SHIFTS_MAIL_PNG);
+	attrf(x, "mail-chart-pairs", "%zu", mail);
+	attrf(x, "mail-chart-width", "%d", CHART_MAIL_CSS_W);
+	attrf(x, "mail-chart-height", "%d", CHART_MAIL_CSS(CHART_MAIL_SHIFTS_H(mail)));
 	for (size_t i = 0; i < r->nranked; i++)
 		write_shift(x, &r->pairs[r->order[i]]);
 	end(x);
@@ -288,6 +293,8 @@ static void write_pair(struct xw *x, const struct report *r, const struct report
 	text_element(x, "meaning", narrative_meaning(s, p->a->name, p->b->name, buf, sizeof buf));
 	start(x, "charts");
 	attr(x, "rolling", report_pair_file(p, "rolling", f, sizeof f));
+	attrf(x, "rolling-width", "%d", CHART_MAIL_CSS_W);
+	attrf(x, "rolling-height", "%d", CHART_MAIL_CSS(CHART_MAIL_ROLLING_H));
 	attr(x, "rolling-2x", report_pair_file(p, "rolling@2x", f, sizeof f));
 	attr(x, "scatter", report_pair_file(p, "scatter", f, sizeof f));
 	attr(x, "years", report_pair_file(p, "years", f, sizeof f));

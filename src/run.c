@@ -366,20 +366,36 @@ static int write_file(const char *path, const unsigned char *data, size_t len, s
 	return 0;
 }
 
-static int render_png(struct run *r, const struct chart_spec *spec, double w, double h,
-		      double scale, const char *rel, struct cx_error *e)
+/* A chart as the PNG file `rel` of the run; `palette` as chart_png_render. */
+static int render_png_palette(struct run *r, const struct chart_spec *spec, double w,
+			      double h, double scale, size_t palette, const char *rel,
+			      struct cx_error *e)
 {
 	char path[RUN_PATH_MAX + REPORT_FILE_MAX];
 	unsigned char *png = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (chart_png_render(spec, w, h, scale, &png, &len, e) != 0)
+	if (chart_png_render(spec, w, h, scale, palette, &png, &len, e) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, rel);
 	rc = write_file(path, png, len, e);
 	free(png);
 	return rc;
+}
+
+static int render_png(struct run *r, const struct chart_spec *spec, double w, double h,
+		      double scale, const char *rel, struct cx_error *e)
+{
+	return render_png_palette(r, spec, w, h, scale, 0, rel, e);
+}
+
+/* An email chart (chart.h, CHART_MAIL_*): h points tall, indexed colours. */
+static int render_mail_png(struct run *r, const struct chart_spec *spec, double h,
+			   const char *rel, struct cx_error *e)
+{
+	return render_png_palette(r, spec, CHART_MAIL_W, h, CHART_MAIL_SCALE,
+				  CHART_MAIL_PALETTE, rel, e);
 }
 
 static void related_rows(const struct run *r, const struct report_pair *p,
@@ -449,7 +465,10 @@ static int pair_charts(void *ctx, size_t i, struct cx_error *e)
 	if (!writes_pair(r, i))
 		return 0;
 	spec.kind = CHART_ROLLING;
-	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 1, report_pair_file(p, "rolling", f, sizeof f), e) ||
+	/* The 1x-named rolling chart is the email's (chart.h, CHART_MAIL_*);
+	 * the 2x is the web page's. */
+	if (render_mail_png(r, &spec, CHART_MAIL_ROLLING_H,
+			    report_pair_file(p, "rolling", f, sizeof f), e) ||
 	    render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
 		return -1;
 	/* The 2x scatter and years are the web page's (docs/web.md). */
@@ -482,6 +501,11 @@ static int shifts_chart(struct run *r, struct cx_error *e)
 	struct chart_spec spec = {.kind = CHART_SHIFTS, .title = "Regime shifts: 90-day vs baseline",
 				  .shifts = rows, .nshifts = n};
 	rc = render_png(r, &spec, CHART_WIDTH, CHART_SHIFTS_ROW * (double)n + 70, 2, REPORT_SHIFTS_PNG, e);
+	/* The email's: fewer rows, drawn for the phone (chart.h). */
+	spec.nshifts = n < CHART_MAIL_SHIFTS ? n : CHART_MAIL_SHIFTS;
+	if (rc == 0)
+		rc = render_mail_png(r, &spec, CHART_MAIL_SHIFTS_H(spec.nshifts),
+				     REPORT_SHIFTS_MAIL_PNG, e);
 	free(rows), free(labels);
 	return rc;
 }

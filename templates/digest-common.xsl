@@ -5,6 +5,15 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <!-- A correlation or a change of one: +0.31, -0.05; "n/a" when absent. -->
+  <!-- How many of a subscriber's own pairs the mail shows: the first
+       $full-max (by rank, largest |z| first) in full with their chart (the
+       ranking chart is the one more image: at most 6), the next $brief-max
+       one line each; the rest are counted and left to the web edition, so
+       a subscriber following all 435 pairs of the Dow 30 still gets a
+       message within the size budget (docs/mail.md). -->
+  <xsl:variable name="full-max" select="4"/>
+  <xsl:variable name="brief-max" select="40"/>
+
   <xsl:template name="fmt-r">
     <xsl:param name="v"/>
     <xsl:choose>

@@ -35,9 +35,6 @@
        and Outlook.com read it); clients that drop it fall back to their
        sans-serif default. Inlined on every cell it was 112 KB of a message. -->
   <xsl:variable name="font" select="''"/>
-  <!-- Own pairs shown in full with a chart (the ranking chart is the one
-       more image): at most 6 images, whatever the number of pairs. -->
-  <xsl:variable name="full-max" select="4"/>
   <xsl:variable name="r" select="/report"/>
 
   <!-- How an image is referenced; the web edition overrides this. -->
@@ -80,6 +77,7 @@
             .ink { color: #e8edf2 !important; }
             .muted { color: #a7b3c0 !important; }
             .link { color: #9cc4ee !important; }
+            .accent { color: #f28b82 !important; }
           }
           @media only screen and (max-width: 620px) {
             .wrap { width: 100% !important; }
@@ -120,7 +118,7 @@
   <xsl:template name="topline">
     <tr><td class="muted" align="right" style="{$font}font-size:12px;color:{$muted};padding:0 4px 8px 4px;">
       <xsl:if test="$edition = 'mail' and $web-url != ''">
-        <a href="{$web-url}" style="color:{$muted};text-decoration:underline;">View in your browser</a>
+        <a class="muted" href="{$web-url}" style="color:{$muted};text-decoration:underline;">View in your browser</a>
       </xsl:if>
     </td></tr>
   </xsl:template>
@@ -168,11 +166,11 @@
     <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
     <tr><td class="card pad" bgcolor="#ffffff" style="background-color:#ffffff;padding:20px 32px 8px 32px;">
       <xsl:call-template name="section-title"><xsl:with-param name="text" select="&quot;Today's biggest regime shifts&quot;"/></xsl:call-template>
-      <xsl:if test="$r/ranking/@chart">
-        <div style="padding:14px 0 6px 0;">
-          <img width="536" style="display:block;width:100%;max-width:536px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
-            <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@chart"/></xsl:call-template></xsl:attribute>
-            <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="count($r/ranking/shift)"/> ranked pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
+      <xsl:if test="$r/ranking/@mail-chart and $r/ranking/@mail-chart-pairs &gt; 0">
+        <div align="center" style="padding:14px 0 6px 0;">
+          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;margin:0 auto;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+            <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@mail-chart"/></xsl:call-template></xsl:attribute>
+            <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="$r/ranking/@mail-chart-pairs"/> most shifted pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
           </img>
         </div>
       </xsl:if>
@@ -222,7 +220,7 @@
            (one name per quantity across PDF, email, web and text). -->
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
       <td align="right">
-        <xsl:if test="not($sig)"><xsl:attribute name="class">ink</xsl:attribute></xsl:if>
+        <xsl:attribute name="class"><xsl:choose><xsl:when test="$sig">accent</xsl:when><xsl:otherwise>ink</xsl:otherwise></xsl:choose></xsl:attribute>
         <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
         <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
       </td>
@@ -276,7 +274,8 @@
   <xsl:template name="compact">
     <xsl:param name="mine"/>
     <p class="muted" style="font-size:14px;line-height:20px;color:{$muted};margin:18px 0 4px 0;">
-      <xsl:value-of select="count($mine) - $full-max"/>
+      <xsl:variable name="brief" select="count($mine) - $full-max"/>
+      <xsl:value-of select="$brief - ($brief - $brief-max) * ($brief &gt; $brief-max)"/>
       <xsl:text> more of your pairs in brief</xsl:text>
       <xsl:choose>
         <xsl:when test="$web-url != ''">; every chart is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a><xsl:if test="$pdf-base != ''">; each pair links to its page and PDF</xsl:if>.</xsl:when>
@@ -293,7 +292,7 @@
       </tr>
       <xsl:for-each select="$mine">
         <xsl:sort select="@rank" data-type="number"/>
-        <xsl:if test="position() &gt; $full-max">
+        <xsl:if test="position() &gt; $full-max and position() &lt;= $full-max + $brief-max">
           <tr>
             <td class="ink c" style="color:{$ink};">
               <xsl:choose>
@@ -316,6 +315,16 @@
         </xsl:if>
       </xsl:for-each>
     </table>
+    <xsl:if test="count($mine) &gt; $full-max + $brief-max">
+      <p class="muted" style="font-size:14px;line-height:20px;color:{$muted};margin:8px 0 4px 0;">
+        <xsl:value-of select="count($mine) - $full-max - $brief-max"/>
+        <xsl:text> more of your pairs, lower in the ranking, are not listed here</xsl:text>
+        <xsl:choose>
+          <xsl:when test="$web-url != ''">; every pair is in the <a class="link" href="{$web-url}" style="color:{$navy};">web edition</a>.</xsl:when>
+          <xsl:otherwise>.</xsl:otherwise>
+        </xsl:choose>
+      </p>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="pair" mode="card">
@@ -350,8 +359,8 @@
         </table>
       </td></tr>
       <xsl:if test="charts/@rolling">
-        <tr><td style="padding:12px 0 4px 0;">
-          <img width="536" style="display:block;width:100%;max-width:536px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+        <tr><td align="center" style="padding:12px 0 4px 0;">
+          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;margin:0 auto;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="charts/@rolling"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">
               <xsl:text>Chart: rolling 90-day correlation of </xsl:text><xsl:value-of select="concat(@a, ' and ', @b)"/>
@@ -412,21 +421,21 @@
           <xsl:text>You receive this digest because </xsl:text><xsl:value-of select="$email"/>
           <xsl:text> subscribed to </xsl:text><xsl:value-of select="$title"/><xsl:text>.</xsl:text><br/>
           <xsl:if test="$unsubscribe-url != ''">
-            <a href="{$unsubscribe-url}" style="color:{$muted};text-decoration:underline;">Unsubscribe</a>
+            <a class="muted" href="{$unsubscribe-url}" style="color:{$muted};text-decoration:underline;">Unsubscribe</a>
           </xsl:if>
           <xsl:if test="$web-url != ''">
             <xsl:text> · </xsl:text>
-            <a href="{$web-url}" style="color:{$muted};text-decoration:underline;">Web edition</a>
+            <a class="muted" href="{$web-url}" style="color:{$muted};text-decoration:underline;">Web edition</a>
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <xsl:value-of select="$title"/><xsl:text> · </xsl:text>
-          <a href="../../../index.html" style="color:{$muted};text-decoration:underline;">All editions</a>
+          <a class="muted" href="../../../index.html" style="color:{$muted};text-decoration:underline;">All editions</a>
           <xsl:text> · </xsl:text>
-          <a href="../../../feed.xml" style="color:{$muted};text-decoration:underline;">Atom feed</a>
+          <a class="muted" href="../../../feed.xml" style="color:{$muted};text-decoration:underline;">Atom feed</a>
         </xsl:otherwise>
       </xsl:choose>
-      <br/><span style="color:#8a96a3;">Generated by <xsl:value-of select="$r/@generator"/></span>
+      <br/><span class="muted" style="color:{$muted};">Generated by <xsl:value-of select="$r/@generator"/></span>
     </td></tr>
   </xsl:template>
 </xsl:stylesheet>

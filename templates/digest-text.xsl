@@ -38,7 +38,26 @@
     <xsl:text> pairs tested, Benjamini-Hochberg at 5%)&#10;&#10;YOUR PAIRS&#10;==========&#10;</xsl:text>
     <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
     <xsl:if test="not($mine)">None of your pairs could be computed today.&#10;</xsl:if>
-    <xsl:apply-templates select="$mine" mode="text"/>
+    <!-- As the HTML: by rank, $full-max in full, $brief-max one line each. -->
+    <xsl:for-each select="$mine">
+      <xsl:sort select="@rank" data-type="number"/>
+      <xsl:choose>
+        <xsl:when test="position() &lt;= $full-max"><xsl:apply-templates select="." mode="text"/></xsl:when>
+        <xsl:when test="position() &lt;= $full-max + $brief-max">
+          <xsl:if test="position() = $full-max + 1">
+            <xsl:value-of select="concat($nl, 'In brief (90 days, 1 year, shift):', $nl)"/>
+          </xsl:if>
+          <xsl:apply-templates select="." mode="brief"/>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:for-each>
+    <xsl:if test="count($mine) &gt; $full-max + $brief-max">
+      <xsl:value-of select="concat($nl, count($mine) - $full-max - $brief-max, ' more of your pairs, lower in the ranking, are not listed here')"/>
+      <xsl:choose>
+        <xsl:when test="$web-url != ''"><xsl:value-of select="concat('; every pair is in the web edition: ', $web-url, $nl)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="concat('.', $nl)"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
     <xsl:if test="$r/skipped/pair">
       <xsl:text>&#10;NOT COMPUTED TODAY&#10;</xsl:text>
       <xsl:for-each select="$r/skipped/pair">
@@ -84,6 +103,18 @@
     </xsl:choose>
     <xsl:call-template name="stale"><xsl:with-param name="p" select="$r/pairs/pair[@id = current()/@pair]"/><xsl:with-param name="before" select="' '"/><xsl:with-param name="after" select="'.'"/></xsl:call-template>
     <xsl:value-of select="concat($nl, $nl)"/>
+  </xsl:template>
+
+  <!-- A pair beyond the first $full-max: one line, as the HTML's row. -->
+  <xsl:template match="pair" mode="brief">
+    <xsl:value-of select="concat('   ', substring(concat(@a, '/', @b, '            '), 1, 12))"/>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="window[@key = '90d']/@r"/></xsl:call-template>
+    <xsl:text>  </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="window[@key = '1y']/@r"/></xsl:call-template>
+    <xsl:text>  </xsl:text>
+    <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="shift/@delta"/></xsl:call-template>
+    <xsl:if test="@as-of != $r/@as-of"><xsl:value-of select="concat('  (data to ', @as-of, ')')"/></xsl:if>
+    <xsl:value-of select="$nl"/>
   </xsl:template>
 
   <xsl:template match="pair" mode="text">

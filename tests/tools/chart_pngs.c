@@ -14,7 +14,7 @@ static int write_png(const struct chart_spec *spec, double w, double h,
 	unsigned char *png;
 	size_t len;
 	struct cx_error e;
-	if (chart_png_render(spec, w, h, scale, &png, &len, &e) != 0) {
+	if (chart_png_render(spec, w, h, scale, 0, &png, &len, &e) != 0) {
 		fprintf(stderr, "chart_pngs: %s\n", e.msg);
 		return -1;
 	}

@@ -400,11 +400,84 @@ static void test_digest_charts(void **state)
 	free(r);
 }
 
+/* The email's charts (chart.h, CHART_MAIL_*) at their phone size, placed
+ * as the PNG backend places them (8 pt margin, no title on the rolling
+ * chart): every legend entry is drawn, on wrapped lines where one line is
+ * too narrow. The rolling legend's top sat exactly on the chart's top edge
+ * and was dropped by a rounding error before. */
+static void test_mail_charts(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct canvas c;
+	fixture_init(&f, 1400, RANDOM, "Mail", 5);
+	struct rec *r = rec_new(8, 8, CHART_MAIL_W - 16, CHART_MAIL_ROLLING_H - 16, &c);
+	chart_rolling(&c, &f.s, NULL, 8, 8, CHART_MAIL_W - 16, CHART_MAIL_ROLLING_H - 16);
+	assert_int_equal(r->outside, 0);
+	assert_int_equal(rec_count(r, "90-day rolling correlation"), 1);
+	assert_int_equal(rec_count(r, "30-day"), 1);
+	assert_int_equal(rec_count(r, "bands:"), 1);
+	free(r);
+	struct chart_shift rows[CHART_MAIL_SHIFTS];
+	for (size_t i = 0; i < CHART_MAIL_SHIFTS; i++)
+		rows[i] = (struct chart_shift){.label = "MSFT/INTC", .has_r90 = true, .r90 = -0.2,
+			.has_r90_ci = true, .r90_lo = -0.4, .r90_hi = 0.1, .has_base = true,
+			.base = 0.3, .has_base_ci = true, .base_lo = 0.2, .base_hi = 0.4,
+			.significant = i < 3};
+	double h = CHART_MAIL_SHIFTS_H(CHART_MAIL_SHIFTS) - 16;
+	r = rec_new(8, 8, CHART_MAIL_W - 16, h, &c);
+	chart_shifts(&c, rows, CHART_MAIL_SHIFTS, "Shifts", 8, 8, CHART_MAIL_W - 16, h);
+	assert_int_equal(r->outside, 0);
+	assert_int_equal(rec_count(r, "MSFT/INTC"), CHART_MAIL_SHIFTS);
+	assert_int_equal(rec_find(r, "more not shown"), 0);
+	assert_int_equal(rec_count(r, "baseline ("), 1);
+	assert_int_equal(rec_count(r, "90-day"), 2);
+	assert_int_equal(rec_count(r, "95% interval"), 1);
+	free(r);
+	fixture_release(&f);
+}
+
 /* ---- the cairo backend -------------------------------------------------------- */
 
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The chunk of `type` in a PNG, its data length in *n; NULL when absent. */
+static const unsigned char *png_chunk(const unsigned char *png, size_t len,
+				      const char *type, size_t *n)
+{
+	for (size_t i = 8; i + 12 <= len; i += 12 + be32(png + i)) {
+		if (memcmp(png + i + 4, type, 4) == 0) {
+			*n = be32(png + i);
+			return png + i + 8;
+		}
+	}
+	return NULL;
+}
+
+/* The email's rolling chart: an indexed PNG of at most CHART_MAIL_PALETTE
+ * colours recording its smallest text, the legend's 6.5 pt at the email's
+ * scale (2 * 440 / 200 px per pt): 6.5 * 4.4 = 28.60 px. */
+static void png_mail(struct fixture *f)
+{
+	struct chart_spec spec = {.kind = CHART_ROLLING, .pair = &f->s};
+	unsigned char *png = NULL;
+	size_t len = 0, n = 0;
+	struct cx_error e;
+	assert_int_equal(chart_png_render(&spec, CHART_MAIL_W, CHART_MAIL_ROLLING_H,
+					  CHART_MAIL_SCALE, CHART_MAIL_PALETTE, &png, &len, &e), 0);
+	assert_int_equal(be32(png + 16), 880);
+	assert_int_equal(png[25], 3);   /* colour type 3: palette */
+	assert_non_null(png_chunk(png, len, "PLTE", &n));
+	assert_true(n % 3 == 0 && n / 3 >= 2 && n / 3 <= CHART_MAIL_PALETTE);
+	const unsigned char *t = png_chunk(png, len, "tEXt", &n);
+	assert_non_null(t);
+	const char want[] = "Convex-Smallest-Text-Px\0" "28.60";
+	assert_int_equal(n, sizeof want - 1);
+	assert_memory_equal(t, want, n);
+	free(png);
 }
 
 static void test_png(void **state)
@@ -419,7 +492,7 @@ static void test_png(void **state)
 			unsigned char *png = NULL;
 			size_t len = 0;
 			struct cx_error e;
-			assert_int_equal(chart_png_render(&spec, 300, 200, scale, &png, &len, &e), 0);
+			assert_int_equal(chart_png_render(&spec, 300, 200, scale, 0, &png, &len, &e), 0);
 			assert_true(len > 1000);
 			assert_memory_equal(png, "\x89PNG\r\n\x1a\n", 8);
 			assert_int_equal(be32(png + 16), (uint32_t)(300 * scale));  /* width */
@@ -428,11 +501,12 @@ static void test_png(void **state)
 			assert_int_equal(png[25], 2);   /* colour type 2: RGB, no alpha */
 			free(png);
 		}
+	png_mail(&f);
 	struct chart_spec spec = {CHART_ROLLING, NULL, &f.s, NULL, 0, NULL};
 	unsigned char *png = (unsigned char *)"x";
 	size_t len = 0;
 	struct cx_error e;
-	assert_int_equal(chart_png_render(&spec, 300, 200, 100, &png, &len, &e), -1);
+	assert_int_equal(chart_png_render(&spec, 300, 200, 100, 0, &png, &len, &e), -1);
 	assert_int_equal(e.code, CX_EUSAGE);
 	assert_null(png);
 	fixture_release(&f);
@@ -447,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_one_and_thirty_years),
 		cmocka_unit_test(test_long_name),
 		cmocka_unit_test(test_digest_charts),
+		cmocka_unit_test(test_mail_charts),
 		cmocka_unit_test(test_png),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
