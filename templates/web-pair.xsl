@@ -173,9 +173,9 @@
             <tbody>
               <xsl:for-each select="rolling90/month">
                 <xsl:sort select="@end" order="descending"/>
-                <!-- r3 inline: the table has a row per month -->
-                <xsl:variable name="a" select="round((@r - 2 * @r * (@r &lt; 0)) * 1000)"/>
-                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="concat(substring('+&#8722;', 1 + (@r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></td></tr>
+                <!-- r3 as one format-number: the table has a row per month (a
+                     value rounding to zero reads +0.000, as r3 writes it) -->
+                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="format-number(@r * not(@r &lt; 0 and @r &gt; -0.0005), '+0.000;&#8722;0.000')"/></td></tr>
               </xsl:for-each>
             </tbody>
           </table></div>
