@@ -110,6 +110,20 @@ int stats_compute(const struct series *a, const struct series *b,
 		  struct cx_error *e);
 void stats_release(struct pair_stats *s);
 
+/* The log returns of one series, r[t] = ln(close[t] / close[t-1]) for
+ * t >= 1 (r[0] = 0), to compute once and share among the pairs of the
+ * series. Returns an array of max(n, 1) items the caller frees; aborts on
+ * out-of-memory. */
+double *stats_returns(const struct series *s);
+
+/* stats_compute with the returns of A and B from stats_returns (either may
+ * be NULL). They are used when A and B have the same dates (a wide file),
+ * else ignored; the result is the same, bit for bit, either way. */
+int stats_compute_returns(const struct series *a, const double *ret_a,
+			  const struct series *b, const double *ret_b,
+			  const struct stats_opts *opts, struct pair_stats *out,
+			  struct cx_error *e);
+
 /* Window `w` of A/B alone, exactly as stats_compute computes it (the same
  * alignment, as-of rule, history and Pearson code) without the rest of the
  * deep dive: the heatmap's cells of pairs that are not on the watchlist.

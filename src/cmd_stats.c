@@ -186,16 +186,16 @@ static void print_shift(const struct pair_stats *s)
 	char r1[16], r2[16], r3[16];
 
 	printf("Recent vs Long-Run Behavior\n");
-	printf("  Last 90 days        %s\n",
+	printf("  90-day              %s\n",
 	       fmt_r(s->win[W_90D].has_r, s->win[W_90D].r, r1, sizeof r1));
 	printf("  5-year              %s\n",
 	       fmt_r(s->win[W_5Y].has_r, s->win[W_5Y].r, r2, sizeof r2));
 	if (s->shift.has_delta)
-		printf("  Difference          %s (%s the long-run average)\n",
+		printf("  Change vs 5-year    %s (%s the long-run average)\n",
 		       fmt_r(true, s->shift.delta, r3, sizeof r3),
 		       s->shift.delta >= 0 ? "above" : "below");
 	else
-		printf("  Difference          n/a\n");
+		printf("  Change vs 5-year    n/a\n");
 	if (s->shift.baseline_n > 0)
 		printf("  Baseline            %s (5-year without the last 90 days, "
 		       "n = %zu)\n", fmt_r(s->shift.has_baseline,
@@ -349,6 +349,7 @@ static int one_pair(const struct series *a, const struct series *b,
 struct pair_chunk {
 	const struct prices *p;
 	const struct stats_args *args;
+	double **ret;                  /* stats_returns of every symbol */
 	size_t ij[ALL_CHUNK][2];       /* load indices of A and B */
 	char *line[ALL_CHUNK];         /* the JSON of the pair, or NULL */
 	struct cx_error err[ALL_CHUNK]; /* why line[k] is NULL */
@@ -367,7 +368,8 @@ static int pair_work(void *ctx, size_t k, struct cx_error *e)
 	c->sym[k][0] = a->symbol;
 	c->sym[k][1] = b->symbol;
 	cx_error_clear(&c->err[k]);
-	if (stats_compute(a, b, &c->args->opts, &s, &c->err[k]) == 0) {
+	if (stats_compute_returns(a, c->ret[c->ij[k][0]], b, c->ret[c->ij[k][1]], &c->args->opts,
+				  &s, &c->err[k]) == 0) {
 		o = stats_to_json(&s);
 		c->line[k] = o != NULL ? json_dumps(o, STATS_JSON_FLAGS) : NULL;
 		json_decref(o);
@@ -424,6 +426,9 @@ static int all_pairs(const struct prices *p, const struct stats_args *args,
 	c = xmalloc(sizeof *c);
 	c->p = p;
 	c->args = args;
+	c->ret = xmalloc(n * sizeof *c->ret);
+	for (size_t i = 0; i < n; i++)
+		c->ret[i] = stats_returns(prices_at(p, i));
 	json_object_seed(0);   /* before the threads make objects */
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		for (size_t j = i + 1; rc == 0 && j < n; j++) {
@@ -436,6 +441,9 @@ static int all_pairs(const struct prices *p, const struct stats_args *args,
 			k = 0;
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		free(c->ret[i]);
+	free(c->ret);
 	free(c);
 	if (rc == 0 && skipped > 0)
 		return cx_fail(e, CX_EPARTIAL, "%zu of %zu %s skipped", skipped, n * (n - 1) / 2,

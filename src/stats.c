@@ -132,15 +132,21 @@ const char *stats_window_key(enum stats_window w)
 
 /* ---- alignment and history --------------------------------------------- */
 
-/* Prices of A and B on their shared dates. */
+/* Prices of A and B on their shared dates. When A and B have the very same
+ * dates (a wide file) the arrays are the series' own, borrowed, and so are
+ * their returns when the caller has them (stats_returns). */
 struct aligned {
 	cx_date *dates;
 	double *pa, *pb;
 	size_t n;
+	bool borrowed;
+	const double *ra, *rb;   /* ln(p[t] / p[t-1]) at t >= 1, or NULL */
 };
 
 static void aligned_release(struct aligned *al)
 {
+	if (al->borrowed)
+		return;
 	free(al->dates);
 	free(al->pa);
 	free(al->pb);
@@ -154,6 +160,11 @@ static void align(const struct series *a, const struct series *b,
 	memset(al, 0, sizeof *al);
 	if (cap == 0)
 		return;
+	if (a->n == b->n && memcmp(a->dates, b->dates, a->n * sizeof *a->dates) == 0) {
+		*al = (struct aligned){.dates = a->dates, .pa = a->close, .pb = b->close,
+				       .n = a->n, .borrowed = true};
+		return;
+	}
 	/* filled up to al->n below and never read beyond it: no zeroing */
 	al->dates = xmalloc(cap * sizeof *al->dates);
 	al->pa = xmalloc(cap * sizeof *al->pa);
@@ -201,8 +212,9 @@ static void build_history(const struct aligned *al, size_t k, int years,
 	for (size_t i = 0; i < s->n; i++) {
 		size_t t = first + i;
 		s->dates[i] = al->dates[t];
-		s->ra[i] = log(al->pa[t] / al->pa[t - 1]);
-		s->rb[i] = log(al->pb[t] / al->pb[t - 1]);
+		/* the same expression as stats_returns: the same bits */
+		s->ra[i] = al->ra != NULL ? al->ra[t] : log(al->pa[t] / al->pa[t - 1]);
+		s->rb[i] = al->rb != NULL ? al->rb[t] : log(al->pb[t] / al->pb[t - 1]);
 	}
 	s->as_of = al->dates[k];
 	s->start = al->dates[first];
@@ -480,8 +492,8 @@ static void rolling_corr_extremes(struct pair_stats *s)
 /* Align A and B and fill out->dates/ra/rb with the history ending at the
  * as-of date (the first stage of stats_compute and stats_window). */
 static int history(const struct series *a, const struct series *b,
-		   const struct stats_opts *opts, struct pair_stats *out,
-		   struct cx_error *e)
+		   const struct stats_opts *opts, const double *const ret[2],
+		   struct pair_stats *out, struct cx_error *e)
 {
 	struct aligned al;
 	char d1[DATE_STR_SIZE], d2[DATE_STR_SIZE];
@@ -494,6 +506,10 @@ static int history(const struct series *a, const struct series *b,
 	out->a = a->symbol;
 	out->b = b->symbol;
 	align(a, b, &al);
+	if (al.borrowed && ret != NULL) {
+		al.ra = ret[0];
+		al.rb = ret[1];
+	}
 	if (al.n < 2) {
 		cx_fail(e, CX_EDATA, "pair %s/%s: %s and %s share %zu date%s, "
 			"need at least two", a->symbol, b->symbol, a->symbol,
@@ -515,11 +531,31 @@ done:
 	return rc;
 }
 
+double *stats_returns(const struct series *s)
+{
+	double *r = xmalloc((s->n > 0 ? s->n : 1) * sizeof *r);
+
+	r[0] = 0;
+	for (size_t t = 1; t < s->n; t++)
+		r[t] = log(s->close[t] / s->close[t - 1]);
+	return r;
+}
+
 int stats_compute(const struct series *a, const struct series *b,
 		  const struct stats_opts *opts, struct pair_stats *out,
 		  struct cx_error *e)
 {
-	if (history(a, b, opts, out, e) != 0)
+	return stats_compute_returns(a, NULL, b, NULL, opts, out, e);
+}
+
+int stats_compute_returns(const struct series *a, const double *ret_a,
+			  const struct series *b, const double *ret_b,
+			  const struct stats_opts *opts, struct pair_stats *out,
+			  struct cx_error *e)
+{
+	const double *const ret[2] = {ret_a, ret_b};
+
+	if (history(a, b, opts, ret_a != NULL && ret_b != NULL ? ret : NULL, out, e) != 0)
 		return -1;
 	compute_years(out);
 	compute_windows(out);
@@ -534,7 +570,7 @@ int stats_window(const struct series *a, const struct series *b,
 		 struct window_stat *out, cx_date *as_of, struct cx_error *e)
 {
 	struct pair_stats s;
-	int rc = history(a, b, opts, &s, e);
+	int rc = history(a, b, opts, NULL, &s, e);
 
 	memset(out, 0, sizeof *out);
 	if (rc == 0) {

@@ -721,6 +721,41 @@ static void test_rolling_every_window_dow(void **state)
 	free(w);
 }
 
+/* Returns computed once per symbol (stats_returns, as stats --pair all
+ * does) give every pair the very bits of the returns computed per pair. */
+static void test_shared_returns_same_bits(void **state)
+{
+	(void)state;
+	struct wide *w = wide_load("jobs/demo/prices/dowjones30.csv");
+	double *ret[2];
+
+	for (size_t a = 0; a + 1 < w->cols; a += 3) {
+		size_t b = w->cols - 1 - a / 3;
+		struct pair_stats s1, s2;
+		struct cx_error e;
+
+		ret[0] = stats_returns(&w->s[a]);
+		ret[1] = stats_returns(&w->s[b]);
+		assert_int_equal(stats_compute(&w->s[a], &w->s[b], NULL, &s1, &e), 0);
+		assert_int_equal(stats_compute_returns(&w->s[a], ret[0], &w->s[b], ret[1], NULL,
+						       &s2, &e), 0);
+		assert_int_equal(s1.n, s2.n);
+		assert_memory_equal(s1.ra, s2.ra, s1.n * sizeof *s1.ra);
+		assert_memory_equal(s1.rb, s2.rb, s1.n * sizeof *s1.rb);
+		assert_memory_equal(s1.win, s2.win, sizeof s1.win);
+		assert_memory_equal(&s1.roll_max, &s2.roll_max, sizeof s1.roll_max);
+		assert_memory_equal(&s1.roll_min, &s2.roll_min, sizeof s1.roll_min);
+		/* and against the definition: ln(P_t / P_{t-1}) of the last day */
+		assert_true(s1.ra[s1.n - 1] == log(w->s[a].close[w->s[a].n - 1] /
+						   w->s[a].close[w->s[a].n - 2]));
+		stats_release(&s1);
+		stats_release(&s2);
+		free(ret[0]);
+		free(ret[1]);
+	}
+	free(w);
+}
+
 /* Deterministic noise in [-1, 1) (xorshift64). */
 static double noise(uint64_t *st)
 {
@@ -809,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_reference_swx),
 		cmocka_unit_test(test_reference_dow),
 		cmocka_unit_test(test_rolling_every_window_dow),
+		cmocka_unit_test(test_shared_returns_same_bits),
 		cmocka_unit_test(test_rolling_every_window_hard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
