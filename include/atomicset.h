@@ -27,8 +27,8 @@ int atomicset_write(struct atomicset *s, const char *path, const void *data, siz
 		    struct cx_error *e);
 
 /* Stage the file `src` as `path`: a hard link when both are on one file
- * system (the file must never be changed in place), else a copy of at most
- * `max` bytes. Same returns, and CX_ENOINPUT when src cannot be read. */
+ * system (the file must never be changed in place; nothing is staged when
+ * `path` already is a link to it), else a copy of at most `max` bytes. Same returns, and CX_ENOINPUT when src cannot be read. */
 int atomicset_link(struct atomicset *s, const char *src, const char *path, size_t max,
 		   struct cx_error *e);
 

@@ -17,12 +17,14 @@
 
 struct staged {
 	char *tmp, *path;
+	bool link;     /* a hard link: rename(2) may leave tmp (see commit) */
 };
 
 struct atomicset {
 	struct staged *v;
 	size_t n, cap;
 	int fs_fd;     /* a file on the file system to syncfs, or -1 */
+	unsigned long links;   /* hard links staged, for their names */
 };
 
 struct atomicset *atomicset_new(void)
@@ -41,13 +43,13 @@ static int tmp_name(const char *path, char *tmp, size_t size)
 	return snprintf(tmp, size, "%.*s.%s.tmp-XXXXXX", dirlen, path, base) >= (int)size ? -1 : 0;
 }
 
-static void add(struct atomicset *s, const char *tmp, const char *path)
+static void add(struct atomicset *s, const char *tmp, const char *path, bool link)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
 		s->v = xrealloc_array(s->v, s->cap, sizeof *s->v);
 	}
-	s->v[s->n++] = (struct staged){xstrdup(tmp), xstrdup(path)};
+	s->v[s->n++] = (struct staged){.tmp = xstrdup(tmp), .path = xstrdup(path), .link = link};
 }
 
 static int write_fd(int fd, const char *data, size_t len)
@@ -84,29 +86,60 @@ int atomicset_write(struct atomicset *s, const char *path, const void *data, siz
 		unlink(tmp);
 		return cx_fail(e, CX_EIO, "%s: cannot write: %s", path, strerror(err));
 	}
-	add(s, tmp, path);
+	add(s, tmp, path, false);
+	return 0;
+}
+
+/* Stage `src` as a hard link under a temporary name next to `path`:
+ * the name from the process id and a counter (one link(2), no mkstemp),
+ * else a mkstemp name when that one is taken. 0; -1 with `e` set; else
+ * errno of link(2) (another file system: the caller copies). */
+static int stage_link(struct atomicset *s, const char *src, const char *path,
+		      struct cx_error *e)
+{
+	char tmp[PATH_MAX], suffix[48];
+	const char *base = strrchr(path, '/');
+	int dirlen = base != NULL ? (int)(base - path) + 1 : 0;
+
+	base = base != NULL ? base + 1 : path;
+	snprintf(suffix, sizeof suffix, "tmp-%ld-%lu", (long)getpid(), s->links++);
+	if (snprintf(tmp, sizeof tmp, "%.*s.%s.%s", dirlen, path, base, suffix) >= (int)sizeof tmp)
+		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+	if (link(src, tmp) != 0) {
+		if (errno != EEXIST)
+			return errno;
+		/* A name left by an earlier process of this id: mkstemp makes a
+		 * unique one, then it is replaced by the link. */
+		if (tmp_name(path, tmp, sizeof tmp) != 0)
+			return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
+		int fd = mkstemp(tmp);
+		if (fd < 0)
+			return errno;
+		close(fd);
+		unlink(tmp);
+		if (link(src, tmp) != 0)
+			return errno;
+	}
+	if (s->fs_fd < 0)
+		s->fs_fd = open(tmp, O_RDONLY | O_CLOEXEC);   /* the commit syncs what the links name */
+	add(s, tmp, path, true);
 	return 0;
 }
 
 int atomicset_link(struct atomicset *s, const char *src, const char *path, size_t max,
 		   struct cx_error *e)
 {
-	char tmp[PATH_MAX];
+	struct stat a, b;
 
-	/* A name for the link: mkstemp makes it unique, then it is replaced. */
-	if (tmp_name(path, tmp, sizeof tmp) != 0)
-		return cx_fail(e, CX_ECANTCREAT, "%s: path too long", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
-	if (s->fs_fd < 0)
-		s->fs_fd = dup(fd);   /* the commit syncs what the links name */
-	close(fd);
-	unlink(tmp);
-	if (link(src, tmp) == 0) {
-		add(s, tmp, path);
+	/* Already there: `path` is a link to `src`, whose bytes never change
+	 * in place (a day published again). */
+	if (stat(src, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		return 0;
-	}
+	int err = stage_link(s, src, path, e);
+	if (err == 0)
+		return 0;
+	if (err < 0)
+		return -1;
 	char *buf;
 	size_t len;
 	if (atomicfile_read(src, max, &buf, &len, e) != 0)
@@ -164,7 +197,8 @@ int atomicset_commit(struct atomicset *s, struct cx_error *e)
 			break;
 		/* rename(2) does nothing when both names are links to one
 		 * file (a chart linked again): drop the temporary name. */
-		(void)unlink(s->v[i].tmp);
+		if (s->v[i].link)
+			(void)unlink(s->v[i].tmp);
 	}
 	int err = i < s->n ? errno : 0;
 	sync_dirs(s);

@@ -66,8 +66,8 @@ static void shift_row(struct chart_layout *L, const struct chart_plot *p,
 	}
 }
 
-/* The column on the right, headed "vs base": r90 - baseline ("+0.45", the
- * difference the z test is about; the tables' delta is r90 - r5y), or "n/a". */
+/* The column on the right, headed "shift vs baseline": r90 - baseline ("+0.45", the
+ * difference the z test is about; the tables' change vs 5-year is r90 - r5y), or "n/a". */
 static void shift_value(const struct chart_shift *row, char *buf, size_t size)
 {
 	if (!row->has_r90 || !row->has_base) {
@@ -110,7 +110,7 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 	}
 	double lab = (CHART_ASCENT + CHART_DESCENT) * CHART_FONT_LABEL;
 	const struct chart_legend_item legend[] = {
-		{.k = BASE_DOT, .dot = true, .s = "baseline (5Y without the last 90 days)"},
+		{.k = BASE_DOT, .dot = true, .s = "baseline (5-year without the last 90 days)"},
 		{.k = CHART_SECOND, .dot = true, .s = "90-day"},
 		{.k = CHART_MAIN, .dot = true, .s = "90-day, significant (Benjamini-Hochberg)"},
 		{.k = CHART_MUTED, .lw = 0.8, .s = "95% interval"},
@@ -150,7 +150,7 @@ void chart_shifts(struct canvas *c, const struct chart_shift *rows, size_t n,
 		goto done;
 	}
 	chart_layout_text(L, x + w, top + CHART_ASCENT * CHART_FONT_LABEL, CHART_RIGHT,
-			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "vs base");
+			  CANVAS_BOLD, CHART_FONT_SMALL, CHART_MUTED, "shift vs baseline");
 	for (size_t i = 0; i < shown; i += 2)
 		chart_fill_rect(c, ROW_SHADE, p.x0 - pad, p.y0 + rh * (double)i,
 				p.x1 - p.x0 + 2 * pad, rh);

@@ -186,16 +186,16 @@ static void print_shift(const struct pair_stats *s)
 	char r1[16], r2[16], r3[16];
 
 	printf("Recent vs Long-Run Behavior\n");
-	printf("  Last 90 days        %s\n",
+	printf("  90-day              %s\n",
 	       fmt_r(s->win[W_90D].has_r, s->win[W_90D].r, r1, sizeof r1));
 	printf("  5-year              %s\n",
 	       fmt_r(s->win[W_5Y].has_r, s->win[W_5Y].r, r2, sizeof r2));
 	if (s->shift.has_delta)
-		printf("  Difference          %s (%s the long-run average)\n",
+		printf("  Change vs 5-year    %s (%s the long-run average)\n",
 		       fmt_r(true, s->shift.delta, r3, sizeof r3),
 		       s->shift.delta >= 0 ? "above" : "below");
 	else
-		printf("  Difference          n/a\n");
+		printf("  Change vs 5-year    n/a\n");
 	if (s->shift.baseline_n > 0)
 		printf("  Baseline            %s (5-year without the last 90 days, "
 		       "n = %zu)\n", fmt_r(s->shift.has_baseline,

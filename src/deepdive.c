@@ -125,11 +125,11 @@ static void section_shift(struct layout *l, const struct pair_stats *s,
 		snprintf(b, sizeof b, "no baseline (needs %d returns)",
 			 STATS_W90 + STATS_MIN_5Y);
 	struct layout_tile t[4] = {
-		{"LAST 90 DAYS", layout_number(f[0], w90->has_r, "%+.3f", w90->r),
+		{"90-DAY", layout_number(f[0], w90->has_r, "%+.3f", w90->r),
 		 {w90->has_r ? stats_label(w90->r) : "n/a", NULL, NULL}},
 		{"5-YEAR", layout_number(f[1], w5->has_r, "%+.3f", w5->r),
 		 {w5->has_r ? stats_label(w5->r) : "n/a", w5->n ? a : NULL, NULL}},
-		{"DELTA (90D - 5Y)", layout_number(f[2], s->shift.has_delta, "%+.3f",
+		{"CHANGE VS 5-YEAR", layout_number(f[2], s->shift.has_delta, "%+.3f",
 					 s->shift.delta),
 		 {narrative_regime_name(narrative_regime(s)), NULL, NULL}},
 		{"SHIFT TEST", NULL, {p, b, NULL}},
@@ -284,7 +284,7 @@ static void section_related(struct layout *l, const struct deepdive_input *in,
 	static const double widths[] = {0.34, 0.18, 0.30, 0.18};
 	static const bool right[] = {false, true, false, true};
 	static const char *const head[] = {"Pair", "90-day", "Strength",
-					   "Delta vs 5Y"};
+					   "Change vs 5-year"};
 	struct layout_table t = {4, widths, right, head, cells, n, 0, 0};
 	layout_table(l, &t);
 	layout_skip(l, 12);

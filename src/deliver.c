@@ -276,7 +276,8 @@ static int render(struct batch *b, const struct subscriber *s, char *out[T_COUNT
 		"name", s->name, "email", s->email, "pairs", pairs,
 		"unsubscribe-url", *unsub_url != NULL ? *unsub_url : "",
 		"web-url", b->web_url, "pdf-base", b->pdf_base,
-		"cid-domain", b->domain, "edition", "mail", NULL,
+		"cid-domain", b->domain, "edition", "mail",
+		"title", b->job->digest.title != NULL ? b->job->digest.title : b->job->title, NULL,
 	};
 	for (int i = 0; i < T_COUNT && rc == 0; i++)
 		rc = template_apply(b->tpl[i], b->report, params, &out[i], &len, e);

@@ -91,7 +91,7 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 		c[0] = b[0];
 		c[1] = b[1];
 		c[2] = layout_number(b[2], s->win[W_90D].has_r, "%+.3f", s->win[W_90D].r);
-		/* Delta sits between the two windows it subtracts; the baseline
+		/* The change vs 5-year follows the two windows it subtracts; the baseline
 		 * (what z tests against) follows it. */
 		c[3] = layout_number(b[3], s->win[W_5Y].has_r, "%+.3f", s->win[W_5Y].r);
 		c[4] = layout_number(b[4], s->shift.has_delta, "%+.3f", s->shift.delta);
@@ -104,12 +104,12 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 		c[8] = layout_number(b[8], p->has_q, "%.4f", p->q);
 		c[9] = p->significant ? "yes" : "no";
 	}
-	static const double widths[RANK_COLS] = {0.05, 0.18, 0.09, 0.09, 0.09,
-						 0.10, 0.08, 0.11, 0.11, 0.10};
+	static const double widths[RANK_COLS] = {0.05, 0.14, 0.09, 0.09, 0.15,
+						 0.10, 0.08, 0.10, 0.10, 0.10};
 	static const bool right[RANK_COLS] = {false, false, true, true, true,
 					      true, true, true, true, true};
 	static const char *const head[RANK_COLS] = {"#", "Pair", "90-day",
-		"5-year", "Delta", "Baseline", "z", "p", "BH q", "Signif."};
+		"5-year", "Change vs 5-year", "Baseline", "z", "p", "BH q", "Signif."};
 	struct layout_table t = {RANK_COLS, widths, right, head, cells, n, 0, 0};
 
 	layout_need(l, LAYOUT_ROW_H * (double)(n + 1));
@@ -117,7 +117,7 @@ static void cover_table(struct layout *l, const struct digest_input *in,
 	*y0 = l->y + LAYOUT_ROW_H;
 	layout_table(l, &t);
 	layout_skip(l, 6);
-	layout_paragraph(l, "Delta: 90-day minus 5-year. Baseline: the 5-year "
+	layout_paragraph(l, "Change vs 5-year: the 90-day minus the 5-year correlation. Baseline: the 5-year "
 			 "correlation without its last 90 returns, which the z "
 			 "test compares the 90-day reading with. Significant: BH q "
 			 "at or below the level. Pair names link to their deep dives.",
@@ -265,10 +265,10 @@ static void appendix_cells(const struct digest_input *in, size_t i,
  * memory stays flat at any number of pairs; each page's rows are linked. */
 static void appendix(struct layout *l, const struct digest_input *in, const size_t *start)
 {
-	static const double widths[APPX_COLS] = {0.24, 0.12, 0.12, 0.12, 0.10, 0.12, 0.18};
+	static const double widths[APPX_COLS] = {0.20, 0.11, 0.11, 0.18, 0.10, 0.12, 0.18};
 	static const bool right[APPX_COLS] = {false, true, true, true, true, true, true};
 	static const char *const head[APPX_COLS] = {"Pair", "90-day", "5-year",
-		"Change", "z", "BH q", "As of"};
+		"Change vs 5-year", "z", "BH q", "As of"};
 	size_t rows_max = (size_t)((l->bottom - l->top) / LAYOUT_ROW_H) + 1;
 	char (*v)[NUM_MAX] = xcalloc(rows_max * APPX_COLS, NUM_MAX);
 	const char **cells = xcalloc(rows_max * APPX_COLS, sizeof *cells);
@@ -277,10 +277,10 @@ static void appendix(struct layout *l, const struct digest_input *in, const size
 	pdf_outline(l->doc, -1, "All pairs", l->page, l->y);
 	layout_heading(l, "All pairs", -1, LAYOUT_ROW_H * 4);
 	layout_paragraph(l, in->pair_url != NULL ?
-			 "One line per pair. Change: 90-day minus 5-year. Pair names "
+			 "One line per pair. Change vs 5-year: the 90-day minus the 5-year correlation. Pair names "
 			 "link to their deep dive: in this digest for the largest "
 			 "shifts, else the pair's own PDF in the published archive." :
-			 "One line per pair. Change: 90-day minus 5-year. Pair names "
+			 "One line per pair. Change vs 5-year: the 90-day minus the 5-year correlation. Pair names "
 			 "of the largest shifts link to their deep dive in this digest; "
 			 "every pair has its own deep-dive PDF in the run.",
 			 CANVAS_REGULAR, LAYOUT_SMALL, LAYOUT_MUTED, 8);

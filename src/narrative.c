@@ -218,14 +218,15 @@ const char *narrative_methodology(void)
 	"highest and lowest 90-day correlations over the history (ties: the "
 	"earliest), dated by the window's last return."
 	"\n"
-	"Recent vs long-run: delta is the 90-day minus the 5-year correlation. "
-	"The shift is tested against a baseline, the 5-year history without its "
-	"last 90 returns (at least 30 needed), with the difference of "
-	"Fisher-transformed values over sqrt(1/(n1 - 3) + 1/(n2 - 3)) and a "
-	"two-sided normal p-value. A change is material when |delta| is at least "
-	"0.30 and p is below 0.05, modest when |delta| is at least 0.10, stable "
-	"below that; strengthened means the 90-day value is the higher one, "
-	"weakened the lower.";
+	"Recent vs long-run: the change vs 5-year is the 90-day minus the 5-year "
+	"correlation. The shift vs baseline is the 90-day minus the baseline, the "
+	"5-year history without its last 90 returns (at least 30 needed); it is "
+	"tested with the difference of Fisher-transformed values over "
+	"sqrt(1/(n1 - 3) + 1/(n2 - 3)) and a two-sided normal p-value (z, p). "
+	"A change is material when the change vs 5-year is at least 0.30 either "
+	"way and p is below 0.05, modest when it is at least 0.10, stable below "
+	"that; strengthened means the 90-day value is the higher one, weakened "
+	"the lower.";
 }
 
 const char *narrative_disclaimer(void)

@@ -20,6 +20,10 @@ static int mkdirs_mode(const char *path, mode_t mode, struct cx_error *e)
 
 	if (n == 0 || n >= sizeof buf)
 		return cx_fail(e, CX_ECANTCREAT, "\"%s\": bad directory path", path);
+	/* Most calls name a directory that exists or only lacks its last
+	 * component: one mkdir then (the web edition makes a thousand). */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
 	memcpy(buf, path, n + 1);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {

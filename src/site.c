@@ -535,6 +535,25 @@ static struct day *list_days(const char *archive, size_t *n)
 	return d;
 }
 
+/* Whether the archive holds a day after `asof` (YYYY-MM-DD). */
+static bool newer_day(const char *archive, const char *asof)
+{
+	char pat[SITE_PATH_MAX], iso[DATE_STR_SIZE];
+	glob_t g;
+	bool newer = false;
+
+	snprintf(pat, sizeof pat, "%s/[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/report.xml", archive);
+	if (glob(pat, 0, NULL, &g) != 0)
+		return false;
+	for (size_t i = 0; i < g.gl_pathc && !newer; i++) {
+		const char *p = g.gl_pathv[i] + strlen(archive) + 1;   /* YYYY/MM/DD/report.xml */
+		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", p, p + 5, p + 8);
+		newer = strcmp(iso, asof) > 0;
+	}
+	globfree(&g);
+	return newer;
+}
+
 static void free_days(struct day *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -649,24 +668,25 @@ static int publish(struct pub *p, struct cx_error *e)
 	snprintf(p->day_rel, sizeof p->day_rel, "%04d/%02d/%02d/", y, m, d);
 	if (archive_day_dir(p->archive, date, p->day, sizeof p->day) == NULL)
 		return cx_fail(e, CX_ECANTCREAT, "archive path too long");
+	/* The day's pages and, for the newest day, the latest pages, symbols
+	 * and matrix: one set, one commit (two file-system syncs). */
+	bool newest = !newer_day(p->archive, p->asof);
 	p->set = atomicset_new();
-	int ok = publish_day(p, e) == 0 && atomicset_commit(p->set, e) == 0;
-	atomicset_free(p->set);
-	if (!ok)
-		return -1;
-	size_t n = 0;
-	struct day *days = list_days(p->archive, &n);
-	bool newest = n == 0 || strcmp(days[0].date, p->asof) <= 0;
-	p->set = atomicset_new();
-	if (newest)
+	bool ok = publish_day(p, e) == 0;
+	if (ok && newest)
 		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
-		     publish_matrix(p, e) == 0 && atomicset_commit(p->set, e) == 0;
-	else
+		     publish_matrix(p, e) == 0;
+	else if (ok)
 		progress_add(&p->pg, p->nids);   /* not the newest day: no latest pages */
-	progress_step(&p->pg);
+	ok = ok && atomicset_commit(p->set, e) == 0;
 	atomicset_free(p->set);
 	p->set = NULL;
-	if (ok && write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
+	if (!ok)
+		return -1;
+	progress_step(&p->pg);
+	size_t n = 0;
+	struct day *days = list_days(p->archive, &n);
+	if (write_index(p, days, n, e) == 0 && write_feed(p, days, n, e) == 0)
 		rc = 0;
 	progress_step(&p->pg);
 	free_days(days, n);

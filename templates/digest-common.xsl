@@ -56,10 +56,10 @@
   <xsl:template name="window-name">
     <xsl:param name="key"/>
     <xsl:choose>
-      <xsl:when test="$key = '30d'">30 days</xsl:when>
-      <xsl:when test="$key = '90d'">90 days</xsl:when>
-      <xsl:when test="$key = '1y'">1 year</xsl:when>
-      <xsl:when test="$key = '5y'">5 years</xsl:when>
+      <xsl:when test="$key = '30d'">30-day</xsl:when>
+      <xsl:when test="$key = '90d'">90-day</xsl:when>
+      <xsl:when test="$key = '1y'">1-year</xsl:when>
+      <xsl:when test="$key = '5y'">5-year</xsl:when>
       <xsl:otherwise><xsl:value-of select="$key"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -17,6 +17,7 @@
 
   <!-- Per-subscriber values, passed as string parameters by convex. -->
   <xsl:param name="name" select="''"/>            <!-- display name, may be empty -->
+  <xsl:param name="title" select="/report/@title"/>  <!-- the digest title (<digest title>), default the job's -->
   <xsl:param name="email" select="''"/>
   <xsl:param name="pairs" select="''"/>           <!-- "|SBI-SPI|SPI-SII|", empty: all -->
   <xsl:param name="unsubscribe-url" select="''"/>
@@ -65,7 +66,7 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="color-scheme" content="light dark"/>
         <meta name="supported-color-schemes" content="light dark"/>
-        <title><xsl:value-of select="$r/@title"/> - <xsl:value-of select="$r/@as-of"/></title>
+        <title><xsl:value-of select="$title"/> - <xsl:value-of select="$r/@as-of"/></title>
         <style>
           body, table, td, div, p, span, a { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; }
           .c { font-size: 14px; padding: 6px 4px; border-top: 1px solid #e3e8ee; }
@@ -126,7 +127,7 @@
     <tr><td class="pad" bgcolor="{$navy}" style="background-color:{$navy};padding:26px 32px 22px 32px;border-radius:6px 6px 0 0;">
       <div style="{$font}font-size:12px;letter-spacing:2px;text-transform:uppercase;color:#9fb6cf;">Correlation digest</div>
       <div style="{$font}font-size:26px;line-height:32px;font-weight:bold;color:#ffffff;padding-top:6px;">
-        <xsl:value-of select="$r/@title"/>
+        <xsl:value-of select="$title"/>
       </div>
       <div style="{$font}font-size:14px;color:#d5e1ee;padding-top:6px;">
         <xsl:text>Data as of </xsl:text>
@@ -181,9 +182,9 @@
           <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
             <tr>
               <td class="muted" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 0;">Pair</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90 days</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5 years</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change</td>
+              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90-day</td>
+              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5-year</td>
+              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change<br/>vs 5-year</td>
               <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
               <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
             </tr>
@@ -214,8 +215,9 @@
         </xsl:if>
       </td>
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
-      <!-- Change is 90 days minus 5 years (the page's delta); the chart
-           above shows the baseline the z test uses. -->
+      <!-- "Change vs 5-year" is the 90-day minus the 5-year correlation;
+           the chart above plots the "shift vs baseline" the z test uses
+           (one name per quantity across PDF, email, web and text). -->
       <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
       <td align="right">
         <xsl:attribute name="class"><xsl:choose><xsl:when test="$sig">accent</xsl:when><xsl:otherwise>ink</xsl:otherwise></xsl:choose></xsl:attribute>
@@ -284,9 +286,9 @@
     <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
       <tr>
         <td class="muted c" style="font-size:11px;text-transform:uppercase;color:{$muted};">Pair</td>
-        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">90 days</td>
-        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">1 year</td>
-        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">Shift</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">90-day</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">1-year</td>
+        <td class="muted c cn" align="right" style="font-size:11px;text-transform:uppercase;color:{$muted};">Change<br/>vs 5-year</td>
       </tr>
       <xsl:for-each select="$mine">
         <xsl:sort select="@rank" data-type="number"/>
@@ -417,7 +419,7 @@
       <xsl:choose>
         <xsl:when test="$edition = 'mail'">
           <xsl:text>You receive this digest because </xsl:text><xsl:value-of select="$email"/>
-          <xsl:text> subscribed to </xsl:text><xsl:value-of select="$r/@title"/><xsl:text>.</xsl:text><br/>
+          <xsl:text> subscribed to </xsl:text><xsl:value-of select="$title"/><xsl:text>.</xsl:text><br/>
           <xsl:if test="$unsubscribe-url != ''">
             <a class="muted" href="{$unsubscribe-url}" style="color:{$muted};text-decoration:underline;">Unsubscribe</a>
           </xsl:if>
@@ -427,7 +429,7 @@
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:value-of select="$r/@title"/><xsl:text> · </xsl:text>
+          <xsl:value-of select="$title"/><xsl:text> · </xsl:text>
           <a class="muted" href="../../../index.html" style="color:{$muted};text-decoration:underline;">All editions</a>
           <xsl:text> · </xsl:text>
           <a class="muted" href="../../../feed.xml" style="color:{$muted};text-decoration:underline;">Atom feed</a>

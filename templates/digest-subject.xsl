@@ -9,6 +9,7 @@
   <xsl:include href="digest-common.xsl"/>
   <xsl:output method="text" encoding="UTF-8"/>
   <xsl:param name="name" select="''"/>
+  <xsl:param name="title" select="/report/@title"/>  <!-- the digest title (<digest title>), default the job's -->
   <xsl:variable name="subject-max" select="60"/>
 
   <!-- `text` cut to `max` characters, ending in an ellipsis when cut. -->
@@ -41,7 +42,7 @@
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="fit">
-          <xsl:with-param name="text" select="normalize-space($r/@title)"/>
+          <xsl:with-param name="text" select="normalize-space($title)"/>
           <xsl:with-param name="max" select="$subject-max - string-length($date) - 2"/>
         </xsl:call-template>
         <xsl:value-of select="concat(', ', $date)"/>

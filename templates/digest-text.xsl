@@ -7,6 +7,7 @@
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:param name="name" select="''"/>
+  <xsl:param name="title" select="/report/@title"/>  <!-- the digest title (<digest title>), default the job's -->
   <xsl:param name="email" select="''"/>
   <xsl:param name="pairs" select="''"/>
   <xsl:param name="unsubscribe-url" select="''"/>
@@ -19,7 +20,7 @@
   <xsl:variable name="nl" select="'&#10;'"/>
 
   <xsl:template match="/">
-    <xsl:value-of select="$r/@title"/>
+    <xsl:value-of select="$title"/>
     <xsl:text> - correlation digest&#10;Data as of </xsl:text>
     <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$r/@as-of"/></xsl:call-template>
     <xsl:text>&#10;</xsl:text>
@@ -75,7 +76,7 @@
     <xsl:value-of select="normalize-space($r/disclaimer)"/>
     <xsl:text>&#10;&#10;-- &#10;You receive this digest because </xsl:text>
     <xsl:value-of select="$email"/>
-    <xsl:text> subscribed to </xsl:text><xsl:value-of select="$r/@title"/><xsl:text>.&#10;</xsl:text>
+    <xsl:text> subscribed to </xsl:text><xsl:value-of select="$title"/><xsl:text>.&#10;</xsl:text>
     <xsl:if test="$unsubscribe-url != ''">
       <xsl:value-of select="concat('Unsubscribe: ', $unsubscribe-url, $nl)"/>
     </xsl:if>
@@ -88,7 +89,7 @@
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template>
     <xsl:text>  5-year </xsl:text>
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template>
-    <xsl:text>  change </xsl:text>
+    <xsl:text>  change vs 5-year </xsl:text>
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
     <xsl:text>  baseline </xsl:text>
     <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@baseline"/></xsl:call-template>

@@ -131,10 +131,10 @@
     <xsl:variable name="w5" select="window[@key = '5y']"/>
     <h2 id="recent">Recent vs Long-Run Behavior</h2>
     <ul class="tiles">
-      <li><span class="k">Last 90 days</span>
+      <li><span class="k">90-day</span>
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="$w90/@r"/></xsl:call-template></span>
         <span class="s"><xsl:value-of select="$w90/@label"/><xsl:if test="not($w90/@label)">n/a</xsl:if></span></li>
-      <li><span class="k">5-year baseline</span>
+      <li><span class="k">Baseline</span>
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="shift/@baseline-r"/></xsl:call-template></span>
         <span class="s">
           <xsl:choose>
@@ -143,7 +143,7 @@
           </xsl:choose>
         </span>
         <span class="s">5-year r <xsl:call-template name="r3"><xsl:with-param name="v" select="$w5/@r"/></xsl:call-template></span></li>
-      <li><span class="k">Change (90d − 5y)</span>
+      <li><span class="k">Change vs 5-year</span>
         <span class="v"><xsl:call-template name="r3"><xsl:with-param name="v" select="shift/@delta"/></xsl:call-template></span>
         <span class="s"><xsl:value-of select="shift/@regime"/></span></li>
       <li><span class="k">Shift test</span>
@@ -173,9 +173,9 @@
             <tbody>
               <xsl:for-each select="rolling90/month">
                 <xsl:sort select="@end" order="descending"/>
-                <!-- r3 inline: the table has a row per month -->
-                <xsl:variable name="a" select="round((@r - 2 * @r * (@r &lt; 0)) * 1000)"/>
-                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="concat(substring('+&#8722;', 1 + (@r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></td></tr>
+                <!-- r3 as one format-number: the table has a row per month (a
+                     value rounding to zero reads +0.000, as r3 writes it) -->
+                <tr><td><xsl:value-of select="@end"/></td><td class="n"><xsl:value-of select="format-number(@r * not(@r &lt; 0 and @r &gt; -0.0005), '+0.000;&#8722;0.000')"/></td></tr>
               </xsl:for-each>
             </tbody>
           </table></div>
@@ -271,7 +271,7 @@
       <xsl:when test="related">
         <div class="scroll"><table>
           <caption>Watchlist pairs sharing <xsl:value-of select="@a"/> or <xsl:value-of select="@b"/>, most shifted first</caption>
-          <thead><tr><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col">Strength</th><th scope="col" class="n">Change</th></tr></thead>
+          <thead><tr><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col">Strength</th><th scope="col" class="n">Change vs 5-year</th></tr></thead>
           <tbody>
             <xsl:for-each select="related">
               <tr>

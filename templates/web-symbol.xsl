@@ -40,7 +40,7 @@
           <h2 id="pairs">Pairs with <xsl:value-of select="$s"/></h2>
           <p><xsl:call-template name="plural"><xsl:with-param name="n" select="count($pairs)"/><xsl:with-param name="one" select="'pair'"/></xsl:call-template> on the watchlist.</p>
           <div class="scroll"><table>
-            <thead><tr><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col" class="n">1-year</th><th scope="col">Change</th></tr></thead>
+            <thead><tr><th scope="col">Pair</th><th scope="col" class="n">90-day</th><th scope="col" class="n">1-year</th><th scope="col">Regime</th></tr></thead>
             <tbody>
               <xsl:for-each select="$pairs">
                 <xsl:sort select="@rank" data-type="number"/>

@@ -151,7 +151,7 @@ def check(f, rundir, rcpt):
     txt = text.get_content()
     for a, b, r90, r5y, delta, base, z in report_shifts(rundir):
         want = '%s/%s' % (a, b)
-        line = '90-day %s  5-year %s  change %s  baseline %s  z %s' % (
+        line = '90-day %s  5-year %s  change vs 5-year %s  baseline %s  z %s' % (
             fmt(r90, 2), fmt(r5y, 2), fmt(delta, 2), fmt(base, 2), fmt(z, 1))
         if want not in txt or line not in txt:
             bad(f, 'text part lacks "%s" for %s' % (line, want))

@@ -1,8 +1,9 @@
 /* test_atomicset.c - many files published at once (atomicset.h): nothing
  * is visible before the commit, every file after it with its bytes, an old
  * file replaced, a linked file shares the source's bytes, linking the same
- * file again leaves no temporary name, and freeing without a commit leaves
- * nothing behind. */
+ * file again leaves no temporary name, a link whose usual temporary name is
+ * taken (a file left by an earlier process) replaces an old file and leaves
+ * that name alone, and freeing without a commit leaves nothing behind. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +110,35 @@ static void test_link_twice_leaves_nothing(void **state)
 	assert_int_equal(entries(), 2);
 }
 
+static void test_link_name_taken(void **state)
+{
+	char src[128], dst[128], stray[128], name[64];
+	struct stat s1, s2;
+	struct cx_error e;
+	(void)state;
+	path_of(src, sizeof src, "chart.png");
+	path_of(dst, sizeof dst, "copy.png");
+	snprintf(name, sizeof name, ".copy.png.tmp-%ld-0", (long)getpid());
+	path_of(stray, sizeof stray, name);
+	const char *const files[][2] = {{src, "png"}, {dst, "old"}, {stray, "stray"}};
+	for (size_t i = 0; i < 3; i++) {
+		FILE *f = fopen(files[i][0], "w");
+		assert_non_null(f);
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	struct atomicset *s = atomicset_new();
+	assert_int_equal(atomicset_link(s, src, dst, 1024, &e), 0);
+	assert_int_equal(atomicset_commit(s, &e), 0);
+	atomicset_free(s);
+	assert_string_equal(slurp(dst), "png");
+	assert_int_equal(stat(src, &s1), 0);
+	assert_int_equal(stat(dst, &s2), 0);
+	assert_true(s1.st_ino == s2.st_ino);
+	assert_string_equal(slurp(stray), "stray");
+	assert_int_equal(entries(), 3);
+}
+
 static void test_free_without_commit(void **state)
 {
 	char a[128];
@@ -140,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commit_publishes_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_twice_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_name_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_without_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
 	};
