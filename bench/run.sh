@@ -82,7 +82,7 @@ section_stats_all() {
   [ "$pairs" -eq 435 ] || { echo "bench: expected 435 pairs, got $pairs" >&2; exit 1; }
   secs=$(best_seconds "$CONVEX" stats --pair all --prices "$dow")
   cpu=$(cpu_ms "$CONVEX" stats --pair all --prices "$dow")
-  rss=$(peak_rss_kib "$CONVEX" stats --pair all --prices "$dow")
+  rss=$(peak_rss_kib "$CONVEX" stats --pair all --prices "$dow" 2> /dev/null)
   target "stats --pair all, 435 pairs (whole process)" \
     "$(awk -v s="$secs" 'BEGIN { printf "%.1f", 1000 * s }')" 40 ms max
   row "stats --pair all, dowjones30 ($pairs pairs)" "${secs}s" \
