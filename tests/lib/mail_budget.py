@@ -69,7 +69,7 @@ def extract(r, d):
     html = r["body"].decode("utf-8")
     for i, p in enumerate(x for x in r["m"].walk() if x.get_content_maintype() == "image"):
         cid = p["Content-ID"].strip("<>")
-        name = f"img{i}.png"
+        name = f"img{i}-" + os.path.basename(cid.split("@")[0])   # keeps "-rolling.png"
         open(os.path.join(d, name), "wb").write(p.get_payload(decode=True))
         html = html.replace("cid:" + cid, name)
     open(os.path.join(d, "index.html"), "w", encoding="utf-8").write(html)

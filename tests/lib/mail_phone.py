@@ -11,7 +11,12 @@ natural width and the width it is shown at; the smallest text on screen is
 that size * shown / natural CSS px, which must be >= 11. What this
 measures: the display scale is Chromium's; the text size is what convex
 says it drew with (the unit test test_chart pins it to 6.5 pt * 4.4 =
-28.60 px by hand), not read from the glyphs. Also: every image is a 2x
+28.60 px by hand). On the rolling charts the size is also measured from
+the pixels: the ink height of the first glyph of the legend (the "9" of
+"90-day", the chart's smallest text) over Lato's figure height (0.7165
+em) must agree with the recorded size within 10% and be >= 11 CSS px at
+375 px too. (On the shift chart the first glyph is the title's, so it is
+not measured there.) Also: every image is a 2x
 PNG (natural width = 2 * its width attribute) shown at its attribute
 width at 600 px.
 
@@ -27,6 +32,7 @@ import pathlib
 import struct
 import sys
 import tempfile
+import zlib
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -56,6 +62,68 @@ def png_text_px(path):
             return float(body.split(b"\0", 1)[1])
         i += 12 + n
     return None
+
+
+def decode(path):
+    """RGB rows of an 8-bit RGB or palette PNG (any filter)."""
+    d = open(path, "rb").read()
+    i, idat, pal = 8, b"", None
+    while i + 12 <= len(d):
+        n, kind = struct.unpack(">I4s", d[i:i + 8]); body = d[i + 8:i + 8 + n]
+        if kind == b"IHDR": w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"PLTE": pal = [tuple(body[k:k + 3]) for k in range(0, n, 3)]
+        elif kind == b"IDAT": idat += body
+        i += 12 + n
+    assert depth == 8 and ctype in (2, 3)
+    bpp = 3 if ctype == 2 else 1
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        rows.append([tuple(line[k:k + 3]) for k in range(0, stride, 3)] if ctype == 2 else [pal[v] for v in line])
+    return w, h, rows
+
+def ink(p):
+    return max(p) - min(p) < 16 and max(p) < 160
+
+def first_glyph_height(path):
+    """Ink height in px of the first glyph of the first text line from the
+    top (neutral grey pixels darker than 160: the chart's text; its
+    swatches are coloured)."""
+    w, h, px = decode(path)
+    band = [y for y in range(h) if any(ink(p) for p in px[y])]
+    y0 = band[0]; y1 = y0
+    while y1 + 1 < h and any(ink(p) for p in px[y1 + 1]): y1 += 1
+    cols = [x for x in range(w) if any(ink(px[y][x]) for y in range(y0, y1 + 1))]
+    run = [cols[0]]
+    for x in cols[1:]:
+        if x != run[-1] + 1: break
+        run.append(x)
+    ys = [y for y in range(y0, y1 + 1) if any(ink(px[y][x]) for x in run)]
+    return ys[-1] - ys[0] + 1, run, (y0, y1)
+
+
+# Lato's figures are as tall as its capitals: 1433/2000 em (fonts/Lato-*.ttf,
+# OS/2 sCapHeight).
+LATO_FIGURE_EM = 0.7165
+glyph_cache = {}
+
+
+def glyph_em_px(path):
+    """The font size in PNG px of a rolling chart's legend, measured from
+    the ink of its first glyph (the "9" of "90-day rolling correlation")."""
+    if path not in glyph_cache:
+        glyph_cache[path] = first_glyph_height(str(path))[0] / LATO_FIGURE_EM
+    return glyph_cache[path]
 
 
 def luminance(rgb):
@@ -112,6 +180,15 @@ def check_images(driver, page, scheme, w):
         sizes.setdefault((scheme, w), []).append(css)
         if w == 375 and css < MIN_CSS_PX:
             print(f"{page.parent.name} {scheme} {w}: {src}: smallest chart text {css:.2f} CSS px < {MIN_CSS_PX}"); bad += 1
+        if "-rolling" in src:
+            em = glyph_em_px(f)
+            glyphs.setdefault((scheme, w), []).append(em * shown / natural)
+            if abs(em - px) > 0.1 * px:
+                print(f"{page.parent.name} {scheme} {w}: {src}: legend glyphs measure {em:.1f} px,"
+                      f" the PNG says {px:.1f} px"); bad += 1
+            if w == 375 and em * shown / natural < MIN_CSS_PX:
+                print(f"{page.parent.name} {scheme} {w}: {src}: legend glyphs {em * shown / natural:.2f} CSS px"
+                      f" < {MIN_CSS_PX}"); bad += 1
         if w == 600 and shown != attr:
             print(f"{page.parent.name} {scheme} {w}: {src}: shown {shown} px wide, not its width={attr}"); bad += 1
     return bad
@@ -156,7 +233,7 @@ def check_page(driver, page, scheme, w):
     return bad
 
 
-sizes, ratios = {}, {}
+sizes, ratios, glyphs = {}, {}, {}
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 driver.set_page_load_timeout(30)
 bad = 0
@@ -174,5 +251,8 @@ finally:
 for (scheme, w), (worst, count) in sorted(ratios.items()):
     v = sizes.get((scheme, w), [])
     chart = f"smallest chart text {min(v):.2f} CSS px over {len(v)} images" if v else "no images"
+    gv = glyphs.get((scheme, w), [])
+    if gv:
+        chart += f" (rolling legends measured from the glyphs: {min(gv):.2f} CSS px over {len(gv)})"
     print(f"{len(pages)} pages, {scheme} {w}: {chart}; lowest text contrast {worst:.2f} over {count} texts")
 sys.exit(1 if bad else 0)
