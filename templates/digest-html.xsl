@@ -78,6 +78,7 @@
             .muted { color: #a7b3c0 !important; }
             .link { color: #9cc4ee !important; }
             .accent { color: #f28b82 !important; }
+            .tile { background-color: #223041 !important; border-color: #18222d !important; }
           }
           @media only screen and (max-width: 620px) {
             .wrap { width: 100% !important; }
@@ -342,15 +343,15 @@
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
           <tr>
             <xsl:for-each select="window">
-              <td width="25%" align="center" valign="top" bgcolor="#f4f7fa" style="background-color:#f4f7fa;border:2px solid #ffffff;padding:10px 4px;">
-                <xsl:if test="@key = '30d'"><xsl:attribute name="class">wide</xsl:attribute></xsl:if>
-                <div style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};">
+              <td class="tile" width="25%" align="center" valign="top" bgcolor="#f4f7fa" style="background-color:#f4f7fa;border:2px solid #ffffff;padding:10px 4px;">
+                <xsl:if test="@key = '30d'"><xsl:attribute name="class">tile wide</xsl:attribute></xsl:if>
+                <div class="muted" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};">
                   <xsl:call-template name="window-name"><xsl:with-param name="key" select="@key"/></xsl:call-template>
                 </div>
-                <div style="{$font}font-size:22px;font-weight:bold;color:{$navy};padding:4px 0 2px 0;">
+                <div class="ink" style="{$font}font-size:22px;font-weight:bold;color:{$navy};padding:4px 0 2px 0;">
                   <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r"/></xsl:call-template>
                 </div>
-                <div style="{$font}font-size:11px;line-height:14px;color:{$muted};">
+                <div class="muted" style="{$font}font-size:11px;line-height:14px;color:{$muted};">
                   <xsl:choose><xsl:when test="@label"><xsl:value-of select="@label"/></xsl:when><xsl:otherwise>not enough data</xsl:otherwise></xsl:choose>
                 </div>
               </td>
