@@ -771,8 +771,8 @@ static int doc_time(time_t *t, long long created, struct cx_error *e)
  *    CIDs (2.7 KB and 1.3 KB a font in each PDF): cut to the used ones. */
 
 /* Characters a font can have used: the shipped fonts' repertoire (text.h)
- * is under 700; the rest of the 65,536 CIDs never reach a page. */
-#define PDF_CIDS_MAX 1024
+ * is about 1,250; the rest of the 65,536 CIDs never reach a page. */
+#define PDF_CIDS_MAX 2048
 /* bfrange entries in one block of a ToUnicode CMap (the PDF limit). */
 #define PDF_CMAP_BLOCK 100
 

@@ -22,14 +22,16 @@
 
 /* What the shipped fonts draw: the character set of fonts/Lato-Regular.ttf
  * and fonts/Lato-Bold.ttf (both the same), as `fc-query --format
- * '%{charset}'` prints it: Basic Latin, Latin-1, Latin Extended-A, Greek,
- * Cyrillic and some punctuation and maths. tests/e2e/31-pdf-scripts.sh
+ * '%{charset}'` prints it: Basic Latin, Latin-1, Latin Extended-A and -B,
+ * Latin Extended Additional, Greek, Cyrillic with its supplement, and some
+ * punctuation and maths (scripts/subset-fonts.sh makes the fonts). tests/e2e/31-pdf-scripts.sh
  * compares this table with the fonts, so a new font cannot drift from it. */
 static const uint32_t font_ranges[][2] = {
-	{0x0020, 0x007E}, {0x00A0, 0x017F}, {0x0192, 0x0192},
+	{0x0020, 0x007E}, {0x00A0, 0x024F},
 	{0x02C6, 0x02C7}, {0x02D8, 0x02DD}, {0x0384, 0x038A},
 	{0x038C, 0x038C}, {0x038E, 0x03A1}, {0x03A3, 0x03CE},
-	{0x0400, 0x045F}, {0x0490, 0x0491}, {0x2010, 0x2010},
+	{0x0400, 0x0486}, {0x0488, 0x0513}, {0x1E00, 0x1E9B},
+	{0x1E9E, 0x1E9E}, {0x1EA0, 0x1EF9}, {0x2010, 0x2010},
 	{0x2012, 0x2022}, {0x2026, 0x2026}, {0x2030, 0x2030},
 	{0x2032, 0x2033}, {0x2039, 0x203A}, {0x2044, 0x2044},
 	{0x20AC, 0x20AC}, {0x2116, 0x2116}, {0x2122, 0x2122},

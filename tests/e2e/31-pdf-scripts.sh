@@ -18,7 +18,7 @@ cat > "$TMP/job/s.xml" <<'XML'
   <assets>
     <asset symbol="SBI" name="Ελληνικά ομόλογα" group="rates"/>
     <asset symbol="SPI" name="Русский индекс" group="equities"/>
-    <asset symbol="SII" name="Łódź Kraków Žilina"/>
+    <asset symbol="SII" name="Łódź Kraków Žilina Ștefănescu Việt Nam"/>
     <asset symbol="LP25" name="Pictet 中 25"/>
   </assets>
   <prices><file path="prices/swx.csv"/></prices>
@@ -51,7 +51,7 @@ check "pdftotext reads the fonts without a CMap complaint" \
   sh -c "! grep -q . '$TMP/sbi.err' '$TMP/sii.err' '$TMP/digest.err'"
 check "deep dive: Greek asset name extracted exactly" grep -qF "Ελληνικά ομόλογα" "$TMP/sbi.txt"
 check "deep dive: Cyrillic asset name extracted exactly" grep -qF "Русский индекс" "$TMP/sbi.txt"
-check "deep dive: Polish and Slovak accents kept" grep -qF "Łódź Kraków Žilina" "$TMP/sii.txt"
+check "deep dive: Polish, Slovak, Romanian and Vietnamese letters kept" grep -qF "Łódź Kraków Žilina Ștefănescu Việt Nam" "$TMP/sii.txt"
 check "digest PDF: the job title extracted exactly" grep -qF "Zürich Ελληνικά Русский Łódź" "$TMP/digest.txt"
 check "the CJK character prints as the placeholder" grep -qF "Pictet ? 25" "$TMP/sii.txt"
 check "no letter is spelled out by name" \
@@ -63,6 +63,6 @@ check "the fonts are embedded (pdffonts: emb yes)" \
 # written there (a font swapped without updating it fails here).
 for f in Lato-Regular Lato-Bold; do
   cs=$(fc-query --format '%{charset}' "$REPO/fonts/$f.ttf")
-  check "$f.ttf covers what src/text.c says" [ "$cs" = "20-7e a0-17f 192 2c6-2c7 2d8-2dd 384-38a 38c 38e-3a1 3a3-3ce 400-45f 490-491 2010 2012-2022 2026 2030 2032-2033 2039-203a 2044 20ac 2116 2122 2190-2193 2202 2206 2211-2212 2219-221a 221e 2248 2260 2264-2265 25cf" ]
+  check "$f.ttf covers what src/text.c says" [ "$cs" = "20-7e a0-24f 2c6-2c7 2d8-2dd 384-38a 38c 38e-3a1 3a3-3ce 400-486 488-513 1e00-1e9b 1e9e 1ea0-1ef9 2010 2012-2022 2026 2030 2032-2033 2039-203a 2044 20ac 2116 2122 2190-2193 2202 2206 2211-2212 2219-221a 221e 2248 2260 2264-2265 25cf" ]
 done
 finish
