@@ -11,6 +11,8 @@
 # and the smallest message, the every-pair one and the 2-pair one: no
 # sideways scroll, chart text >= 11 CSS px at 375 px, 2x images shown at
 # their width, body-text contrast >= 4.5:1 (tests/lib/mail_phone.py).
+# And every one of the N Dow messages and the demo's in Chromium at 320 and
+# 375 px: no sideways scroll, every image decoded (tests/lib/mail_layout.py).
 # The demo job (37 pairs) checks the compact rows of a mid-sized list.
 . "$(dirname "$0")/../lib/assert.sh"
 export SOURCE_DATE_EPOCH=1178582400 CONVEX_UNSUBSCRIBE_SECRET=size-test-secret
@@ -113,4 +115,12 @@ rc=$?
 cat "$TMP/phone.txt"
 check "5 messages in Chromium: no sideways scroll, chart text >= 11 px at 375, 2x images, contrast >= 4.5" \
   test "$rc" -eq 0
+
+# ---- Chromium: every message at 320 and 375 px -----------------------------
+$PY "$TESTS_DIR/lib/mail_layout.py" "$TMP/layout" "$DOW"/mail/*.eml "$RUN"/mail/*.eml > "$TMP/layout.txt"
+rc=$?
+cat "$TMP/layout.txt"
+check "all $N Dow messages and the demo's in Chromium at 320 and 375 px: no sideways scroll, images decoded" \
+  test "$rc" -eq 0
+check "mail_layout.py saw all $N Dow messages" grep -q "^$((N + $(ls "$RUN"/mail/*.eml | wc -l))) messages at 320 and 375 px: .*, 0 do not\$" "$TMP/layout.txt"
 finish
