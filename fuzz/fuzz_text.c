@@ -1,13 +1,14 @@
-/* fuzz_text - the text layer of the PDF module (text.c): UTF-8 -> CP1252,
- * CP1252 -> UTF-8, UTF-8 -> ASCII, and fitting text to a width (ellipsis,
- * wrapping) measured in the real embedded font of a PDF page.
+/* fuzz_text - the text layer of the PDF module (text.c): UTF-8 -> what
+ * the fonts draw, that -> a UTF-16BE PDF text string, and fitting text to
+ * a width (ellipsis, wrapping) measured in the real embedded font of a PDF
+ * page.
  *
  * Input: byte 0 picks the output buffer size (1..256, or TEXT_MAX), byte 1
  * the width in points (0..255) and font; the rest is the string (cut at
  * its first NUL, as the C-string API sees it). Checked: every output is
  * NUL-terminated within its buffer and as long as the return value says,
- * ASCII output is printable, CP1252 -> UTF-8 output is valid UTF-8,
- * normalising twice changes nothing, wrapped lines lie inside the string.
+ * and valid UTF-8; converting it twice changes nothing; its UTF-16BE form
+ * converts back to it; wrapped lines lie inside the string.
  */
 #include <glib.h>
 #include <string.h>
@@ -42,39 +43,33 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_conversions(const char *in, size_t size)
 {
 	struct text_report rep = {0};
-	char *out = malloc(size), *back, *again;
-	size_t n, bsize;
+	char *out = malloc(size), *again = malloc(size), *back;
+	unsigned char *u16 = malloc(2 + 2 * size);
+	size_t n, len;
 
-	if (out == NULL)
+	if (out == NULL || again == NULL || u16 == NULL)
 		abort();
-	n = text_to_cp1252(in, out, size, &rep);
+	/* What a canvas draws: valid UTF-8, a fixed point (converting it
+	 * again keeps it). */
+	n = text_to_font(in, out, size, &rep);
 	FUZZ_REQUIRE(n < size && strlen(out) == n);
-
-	bsize = TEXT_UTF8_PER_CP1252 * n + 1;
-	back = malloc(bsize);
-	if (back == NULL)
-		abort();
-	n = text_cp1252_to_utf8(out, back, bsize);
-	FUZZ_REQUIRE(n < bsize && strlen(back) == n);
-	FUZZ_REQUIRE(g_utf8_validate(back, -1, NULL));
-
-	n = text_to_ascii(in, out, size, &rep);
-	FUZZ_REQUIRE(n < size && strlen(out) == n);
-	for (size_t i = 0; i < n; i++)
-		FUZZ_REQUIRE(out[i] >= 0x20 && out[i] <= 0x7E);
-
-	/* What a canvas draws is a fixed point: normalising it again keeps it. */
-	n = text_normalize(in, out, size, &rep);
-	FUZZ_REQUIRE(n < size && strlen(out) == n);
-	again = malloc(size);
-	if (again == NULL)
-		abort();
+	FUZZ_REQUIRE(g_utf8_validate(out, -1, NULL));
 	if (rep.truncated == 0) {
-		size_t m = text_normalize(out, again, size, &rep);
+		size_t m = text_to_font(out, again, size, &rep);
 		FUZZ_REQUIRE(m == n && memcmp(out, again, n) == 0);
 	}
+
+	/* Its PDF text string: the byte-order mark, then UTF-16BE that
+	 * converts back to the same UTF-8. */
+	len = text_to_utf16be(out, u16, 2 + 2 * size);
+	FUZZ_REQUIRE(len >= 2 && len % 2 == 0 && len <= 2 + 2 * n);
+	FUZZ_REQUIRE(u16[0] == 0xFE && u16[1] == 0xFF);
+	back = g_convert((const char *)u16 + 2, (gssize)(len - 2), "UTF-8", "UTF-16BE",
+			 NULL, NULL, NULL);
+	FUZZ_REQUIRE(back != NULL && strcmp(back, out) == 0);
+	g_free(back);
+	free(u16);
 	free(again);
-	free(back);
 	free(out);
 }
 

@@ -86,9 +86,12 @@ void pdf_link(struct pdf_doc *d, size_t from, double x, double y, double w,
 void pdf_link_uri(struct pdf_doc *d, size_t from, double x, double y, double w,
 		  double h, const char *uri);
 
-/* Document information, UTF-8; stored as ASCII (text_to_ascii, and & < >
- * replaced so that the XMP copy needs no escaping). NULL fields are left
- * out. */
+/* Document information, UTF-8, at most PDF_META_MAX - 1 bytes of it kept;
+ * stored as the page prints it (text_to_font: a character no shipped font
+ * has is "?"), & < > replaced so that the XMP copy needs no escaping, as
+ * UTF-16BE text strings in the info dictionary and UTF-8 in the XMP
+ * packet. Bookmark titles the same way. NULL fields are left out. */
+#define PDF_META_MAX 512
 struct pdf_meta {
 	const char *title;
 	const char *author;

@@ -5,7 +5,7 @@
  * TrueType CID fonts). Every string drawn goes through here:
  *
  *   UTF-8 --text_to_font--> UTF-8 the fonts can draw (PDF and PNG alike)
- *   UTF-8 --text_to_ascii--> ASCII   (PDF document info: title, author, ...)
+ *   UTF-8 --text_to_utf16be--> a PDF text string (document info, bookmarks)
  *
  * A character the fonts have is kept as it is. A few others have a
  * typographic stand-in the fonts have (thin and figure spaces -> space, the
@@ -65,14 +65,10 @@ size_t text_first_missing(const char *utf8, uint32_t *cp);
  * UTF-8); returns whether it did. `where` is file:line or an option. */
 bool text_warn_missing(const char *where, const char *field, const char *utf8);
 
-/* Convert UTF-8 to printable ASCII (0x20..0x7E) for PDF document info:
- * CP1252 letters lose their accents (e-acute -> e, eszett -> ss), typographic
- * quotes and dashes become ' " -, tab and line ends a space, other control
- * characters "?", Greek letters by name (document info only: the page
- * prints them), the rest as text_to_font (unknown -> "?", counted).
- * Returns the output length. */
-size_t text_to_ascii(const char *utf8, char *out, size_t size,
-		     struct text_report *rep);
+/* The PDF text string of valid UTF-8 `utf8` (text_to_font's output): the
+ * byte-order mark FE FF, then UTF-16BE, into `out` (`size` bytes). Returns
+ * the byte count, or 0 when `utf8` is not valid UTF-8 or does not fit. */
+size_t text_to_utf16be(const char *utf8, unsigned char *out, size_t size);
 
 /* Shorten UTF-8 `utf8` so that it measures at most `max_w` points in the
  * canvas's current font: whole text if it fits, else the longest prefix

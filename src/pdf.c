@@ -4,7 +4,10 @@
  * What libharu 2.3.0 does and what we do about it:
  *  - HPDF_PDFA_SetPDFAConformance writes the XMP packet from the document
  *    info as it is at that moment, without XML escaping: so the info is
- *    set first, ASCII only, with & < > replaced (meta_ascii).
+ *    set first, as the UTF-8 the page would print with & < > replaced
+ *    (meta_text). It has no encoder that writes a UTF-8 string as a PDF
+ *    text string, so afterwards each non-ASCII entry is replaced by its
+ *    UTF-16BE form (text_string); bookmarks the same way.
  *  - It then calls HPDF_PDFA_GenerateID, which puts MD5("libHaru" +
  *    ctime(now)) into the trailer /ID unless an /ID exists. We add an /ID
  *    of two zero placeholders first, and after saving into memory replace
@@ -639,12 +642,13 @@ struct canvas *pdf_canvas(struct pdf_doc *d, size_t page)
 	return page < d->npages ? &d->pages[page]->canvas : NULL;
 }
 
-/* PDF/A document info: printable ASCII without the XML specials that
- * libharu would copy unescaped into the XMP packet. */
-static void meta_ascii(const char *utf8, char *out, size_t size,
-		       struct text_report *rep)
+/* PDF/A document info and bookmarks: the UTF-8 the page prints for
+ * `utf8` (text_to_font), without the XML specials that libharu would copy
+ * unescaped into the XMP packet, and control characters as spaces. */
+static void meta_text(const char *utf8, char *out, size_t size,
+		      struct text_report *rep)
 {
-	text_to_ascii(utf8, out, size, rep);
+	text_to_font(utf8, out, size, rep);
 	for (char *c = out; *c; c++)
 		if (*c == '&')
 			*c = '+';
@@ -652,6 +656,30 @@ static void meta_ascii(const char *utf8, char *out, size_t size,
 			*c = '(';
 		else if (*c == '>')
 			*c = ')';
+		else if ((unsigned char)*c < 0x20)
+			*c = ' ';
+}
+
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* dict[key] = `utf8` as a PDF text string: left as libharu wrote it when
+ * ASCII, else UTF-16BE with its byte-order mark (PDF 1.4, 3.8.1). */
+static void text_string(struct pdf_doc *d, HPDF_Dict dict, const char *key,
+			const char *utf8)
+{
+	unsigned char buf[2 + 4 * PDF_META_MAX];
+	size_t n;
+
+	if (dict == NULL || utf8 == NULL || is_ascii(utf8) ||
+	    (n = text_to_utf16be(utf8, buf, sizeof buf)) == 0)
+		return;
+	HPDF_Dict_Add(dict, key, HPDF_Binary_New(d->hpdf->mmgr, buf, (HPDF_UINT)n));
 }
 
 /* A destination "[page /XYZ 0 top 0]" as a direct array: libharu makes
@@ -679,17 +707,18 @@ static HPDF_Destination page_dest(struct pdf_doc *d, size_t page, double y)
 int pdf_outline(struct pdf_doc *d, int parent, const char *title,
 		size_t page, double y)
 {
-	char ascii[256];
+	char text[PDF_META_MAX];
 	if (page >= d->npages || d->noutlines >= PDF_OUTLINES_MAX ||
 	    parent >= (int)d->noutlines) {
 		doc_error(d, "bookmark to a page that does not exist");
 		return -1;
 	}
-	meta_ascii(title, ascii, sizeof ascii, &d->text);
+	meta_text(title, text, sizeof text, &d->text);
 	HPDF_Outline o = HPDF_CreateOutline(d->hpdf,
-		parent >= 0 ? d->outlines[parent] : NULL, ascii, NULL);
+		parent >= 0 ? d->outlines[parent] : NULL, text, NULL);
 	if (o == NULL)
 		return -1;
+	text_string(d, o, "Title", text);
 	HPDF_Outline_SetOpened(o, parent < 0 ? HPDF_TRUE : HPDF_FALSE);
 	HPDF_Destination dst = page_dest(d, page, y);
 	if (dst != NULL)
@@ -1046,17 +1075,29 @@ static void set_info(struct pdf_doc *d, const struct pdf_meta *m, time_t t)
 		HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS};
 	const char *vals[] = {m ? m->title : NULL, m ? m->author : NULL,
 		m ? m->subject : NULL, m ? m->keywords : NULL};
-	char ascii[512];
+	char text[PDF_META_MAX];
 
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		if (vals[i] == NULL)
 			continue;
-		meta_ascii(vals[i], ascii, sizeof ascii, &d->text);
-		HPDF_SetInfoAttr(d->hpdf, types[i], ascii);
+		meta_text(vals[i], text, sizeof text, &d->text);
+		HPDF_SetInfoAttr(d->hpdf, types[i], text);
 	}
 	HPDF_SetInfoAttr(d->hpdf, HPDF_INFO_CREATOR, "convex");
 	HPDF_SetInfoDateAttr(d->hpdf, HPDF_INFO_CREATION_DATE, hpdf_date(t));
 	HPDF_SetInfoDateAttr(d->hpdf, HPDF_INFO_MOD_DATE, hpdf_date(t));
+}
+
+/* The info entries as PDF text strings, once the XMP packet holds their
+ * UTF-8 (HPDF_PDFA_SetPDFAConformance): both then say the same. */
+static void info_text_strings(struct pdf_doc *d)
+{
+	static const struct { HPDF_InfoType type; const char *key; } e[] = {
+		{HPDF_INFO_TITLE, "Title"}, {HPDF_INFO_AUTHOR, "Author"},
+		{HPDF_INFO_SUBJECT, "Subject"}, {HPDF_INFO_KEYWORDS, "Keywords"}};
+
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+		text_string(d, d->hpdf->info, e[i].key, HPDF_GetInfoAttr(d->hpdf, e[i].type));
 }
 
 /* libharu names the XMP stream's subtype key "SubType"; the key is
@@ -1146,6 +1187,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 	set_info(d, m, t);
 	id_placeholder(d);
 	HPDF_PDFA_SetPDFAConformance(d->hpdf, HPDF_PDFA_1B);
+	info_text_strings(d);
 	fix_metadata_subtype(d);
 	HPDF_SaveToStream(d->hpdf);
 	if (check_errors(d, path, e))

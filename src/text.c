@@ -1,13 +1,12 @@
-/* text.c - UTF-8 to what the shipped fonts draw (and to ASCII).
+/* text.c - UTF-8 to what the shipped fonts draw (and to a PDF text string).
  *
  * Decoding and canonical/compatibility decomposition come from GLib (already
  * a dependency through GMime): g_utf8_get_char_validated rejects overlong
  * forms, surrogates and code points past U+10FFFF, g_unichar_fully_decompose
  * turns "c with acute" into c + combining acute, "fi" ligature into "fi",
  * en space into space. What GLib cannot know is which replacement reads well
- * in a research note (thin spaces, dashes, quotes; for the ASCII of document
- * info also sigma -> "sigma" and letters with a stroke), so that part is a
- * table written by hand below.
+ * in a research note (thin spaces, dashes, quotes), so that part is a table
+ * written by hand below.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +52,7 @@ bool text_font_has(uint32_t cp)
 
 /* Replacements for characters the fonts lack (or that print badly, like the
  * soft hyphen): typographic variants only (spaces, dashes, quotes, a letter
- * form the font has in another code point), never a letter's name. The
- * Greek names below are reached only for document info, which is ASCII
- * (text_to_ascii): the page itself prints Greek letters as they are. */
+ * form the font has in another code point), never a letter's name. */
 struct translit {
 	uint32_t cp;
 	const char *to;
@@ -72,32 +69,16 @@ static const struct translit translits[] = {
 	{0x02B9, "'"}, {0x02BA, "\""}, {0x02BB, "'"}, {0x02BC, "'"},
 	{0x02C7, "^"}, {0x02C8, "'"}, {0x02CB, "`"}, {0x02D8, "~"},
 	{0x02D9, "."}, {0x02DA, "°"}, {0x02DB, ","}, {0x02DD, "\""},
-	{0x0391, "Alpha"}, {0x0392, "Beta"}, {0x0393, "Gamma"},
-	{0x0394, "Delta"}, {0x0395, "Epsilon"}, {0x0396, "Zeta"},
-	{0x0397, "Eta"}, {0x0398, "Theta"}, {0x0399, "Iota"},
-	{0x039A, "Kappa"}, {0x039B, "Lambda"}, {0x039C, "Mu"},
-	{0x039D, "Nu"}, {0x039E, "Xi"}, {0x039F, "Omicron"}, {0x03A0, "Pi"},
-	{0x03A1, "Rho"}, {0x03A3, "Sigma"}, {0x03A4, "Tau"},
-	{0x03A5, "Upsilon"}, {0x03A6, "Phi"}, {0x03A7, "Chi"},
-	{0x03A8, "Psi"}, {0x03A9, "Omega"},
-	{0x03B1, "alpha"}, {0x03B2, "beta"}, {0x03B3, "gamma"},
-	{0x03B4, "delta"}, {0x03B5, "epsilon"}, {0x03B6, "zeta"},
-	{0x03B7, "eta"}, {0x03B8, "theta"}, {0x03B9, "iota"},
-	{0x03BA, "kappa"}, {0x03BB, "lambda"}, {0x03BC, "mu"},
-	{0x03BD, "nu"}, {0x03BE, "xi"}, {0x03BF, "omicron"}, {0x03C0, "pi"},
-	{0x03C1, "rho"}, {0x03C2, "sigma"}, {0x03C3, "sigma"},
-	{0x03C4, "tau"}, {0x03C5, "upsilon"}, {0x03C6, "phi"},
-	{0x03C7, "chi"}, {0x03C8, "psi"}, {0x03C9, "omega"},
 	{0x03D1, "\xCE\xB8"}, {0x03D5, "\xCF\x86"}, {0x03F5, "\xCE\xB5"},
 	{0x2010, "-"}, {0x2011, "-"}, {0x2012, "–"}, {0x2015, "—"},
 	{0x2016, "||"}, {0x201B, "'"}, {0x201F, "\""}, {0x2027, "·"},
 	{0x2032, "'"}, {0x2033, "\""}, {0x2035, "`"}, {0x2043, "-"},
 	{0x2044, "/"}, {0x2052, "%"}, {0x2060, ""}, {0x2190, "<-"},
 	{0x2191, "^"}, {0x2192, "->"}, {0x2193, "v"}, {0x2194, "<->"},
-	{0x21D0, "<="}, {0x21D2, "=>"}, {0x21D4, "<=>"}, {0x2206, "Delta"},
-	{0x2211, "Sum"}, {0x2212, "-"}, {0x2213, "-/+"},
+	{0x21D0, "<="}, {0x21D2, "=>"}, {0x21D4, "<=>"},
+	{0x2212, "-"}, {0x2213, "-/+"},
 	{0x2215, "/"}, {0x2217, "*"}, {0x2218, "°"}, {0x2219, "·"},
-	{0x221A, "sqrt"}, {0x221D, "~"}, {0x221E, "infinity"},
+	{0x221D, "~"},
 	{0x2223, "|"}, {0x2248, "~"}, {0x2260, "!="}, {0x2261, "=="},
 	{0x2264, "<="}, {0x2265, ">="}, {0x226A, "<<"}, {0x226B, ">>"},
 	{0x22C5, "·"}, {0x2500, "-"}, {0x2502, "|"},
@@ -108,27 +89,6 @@ static const struct translit translits[] = {
 	{0x20BD, "RUB"}, {0x20BF, "BTC"}, {0x2116, "No."}, {0x2117, "(P)"},
 	{0xFEFF, ""}, {0xFFFD, "?"},
 };
-
-/* Characters of CP1252 mapped further for the ASCII of document info. */
-static const struct translit ascii_extra[] = {
-	{0x00A1, "!"}, {0x00A2, "c"}, {0x00A3, "GBP"}, {0x00A4, "?"},
-	{0x00A5, "JPY"}, {0x00A6, "|"}, {0x00A7, "S"}, {0x00A8, "\""},
-	{0x00A9, "(c)"}, {0x00AB, "<<"}, {0x00AC, "not"}, {0x00AE, "(R)"},
-	{0x00AF, "-"}, {0x00B0, " deg"}, {0x00B1, "+/-"}, {0x00B4, "'"},
-	{0x00B5, "u"}, {0x00B6, "P"}, {0x00B7, "."}, {0x00B8, ","},
-	{0x00BB, ">>"}, {0x00BC, "1/4"}, {0x00BD, "1/2"}, {0x00BE, "3/4"},
-	{0x00BF, "?"}, {0x00C6, "AE"}, {0x00D0, "D"}, {0x00D7, "x"},
-	{0x00D8, "O"}, {0x00DE, "Th"}, {0x00DF, "ss"}, {0x00E6, "ae"},
-	{0x00F0, "d"}, {0x00F7, "/"}, {0x00F8, "o"}, {0x00FE, "th"},
-	{0x0152, "OE"}, {0x0153, "oe"}, {0x0192, "f"}, {0x02C6, "^"},
-	{0x02DC, "~"}, {0x2013, "-"}, {0x2014, "-"}, {0x2018, "'"},
-	{0x2019, "'"}, {0x201A, "'"}, {0x201C, "\""}, {0x201D, "\""},
-	{0x201E, "\""}, {0x2020, "+"}, {0x2021, "++"}, {0x2022, "*"},
-	{0x2026, "..."}, {0x2030, " per mille"}, {0x2039, "<"},
-	{0x203A, ">"}, {0x20AC, "EUR"}, {0x2122, "TM"},
-};
-
-enum target { TO_FONT, TO_ASCII };
 
 /* Linear scan: the tables are short and lookups are per non-ASCII char, so
  * a scan keeps the tables free of a sortedness invariant to maintain. */
@@ -147,16 +107,16 @@ static bool is_mark(uint32_t cp)
 	       g_unichar_type(cp) == G_UNICODE_ENCLOSING_MARK;
 }
 
-static int map_char(uint32_t cp, enum target t, char *out, int depth);
+static int map_char(uint32_t cp, char *out, int depth);
 
 /* Append the mapping of every character of UTF-8 `s` (from a table, so
  * valid) to out; false when one has no mapping or out would overflow. */
-static bool map_string(const char *s, enum target t, char *out, int depth)
+static bool map_string(const char *s, char *out, int depth)
 {
 	size_t len = strlen(out);
 	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
 		char one[TEXT_CHAR_MAX];
-		int n = map_char(g_utf8_get_char(p), t, one, depth + 1);
+		int n = map_char(g_utf8_get_char(p), one, depth + 1);
 		if (n < 0 || len + (size_t)n >= TEXT_CHAR_MAX)
 			return false;
 		memcpy(out + len, one, (size_t)n);
@@ -167,10 +127,9 @@ static bool map_string(const char *s, enum target t, char *out, int depth)
 }
 
 /* Decompose `cp` (compatibility decomposition) and map what is left; false
- * when nothing or something unmappable is left. For document info (ASCII)
- * accents are dropped (c-acute -> c); on the page a letter keeps its accent
+ * when nothing or something unmappable is left. A letter keeps its accent
  * or becomes the placeholder, so no name silently loses a letter's form. */
-static bool map_decomposed(uint32_t cp, enum target t, char *out, int depth)
+static bool map_decomposed(uint32_t cp, char *out, int depth)
 {
 	gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
 	gsize n = g_unichar_fully_decompose(cp, TRUE, parts,
@@ -180,13 +139,10 @@ static bool map_decomposed(uint32_t cp, enum target t, char *out, int depth)
 	size_t len = 0;
 	out[0] = '\0';
 	for (gsize i = 0; i < n; i++) {
-		if (is_mark(parts[i])) {
-			if (t == TO_FONT)
-				return false;
-			continue;
-		}
+		if (is_mark(parts[i]))
+			return false;
 		char one[TEXT_CHAR_MAX];
-		int k = map_char(parts[i], t, one, depth + 1);
+		int k = map_char(parts[i], one, depth + 1);
 		if (k < 0 || len + (size_t)k >= TEXT_CHAR_MAX)
 			return false;
 		memcpy(out + len, one, (size_t)k);
@@ -199,35 +155,21 @@ static bool map_decomposed(uint32_t cp, enum target t, char *out, int depth)
 /* Write the target bytes of `cp` into out (TEXT_CHAR_MAX); returns their
  * count (0 for a deliberate deletion) or -1 when there is no mapping.
  * depth stops a table loop from recursing for ever. */
-static int map_char(uint32_t cp, enum target t, char *out, int depth)
+static int map_char(uint32_t cp, char *out, int depth)
 {
 	const char *to;
 	out[0] = '\0';
 	if (depth > 3)
 		return -1;
-	/* Document info is printable ASCII: a control character has no form
-	 * there (tab and line ends read as a space). */
-	if (t == TO_ASCII && (cp < 0x20 || cp == 0x7F)) {
-		if (cp != '\t' && cp != '\n' && cp != '\r')
-			return -1;
-		out[0] = ' ';
-		out[1] = '\0';
-		return 1;
-	}
-	if (cp != 0xA0 && cp != 0xAD &&
-	    (t == TO_FONT ? text_font_has(cp) : cp >= 0x20 && cp < 0x7F))
-	{
+	if (cp != 0xA0 && cp != 0xAD && text_font_has(cp)) {
 		int n = g_unichar_to_utf8(cp, out);
 		out[n] = '\0';
 		return n;
 	}
-	if (t == TO_ASCII &&
-	    (to = table_find(ascii_extra, G_N_ELEMENTS(ascii_extra), cp)))
-		return map_string(to, t, out, depth) ? (int)strlen(out) : -1;
 	to = table_find(translits, G_N_ELEMENTS(translits), cp);
 	if (to != NULL)
-		return map_string(to, t, out, depth) ? (int)strlen(out) : -1;
-	if (map_decomposed(cp, t, out, depth))
+		return map_string(to, out, depth) ? (int)strlen(out) : -1;
+	if (map_decomposed(cp, out, depth))
 		return (int)strlen(out);
 	return -1;
 }
@@ -263,8 +205,8 @@ static void report_warn(const char *utf8, const struct text_report *r)
 		log_warn("text: \"%.60s\" is too long; cut", utf8);
 }
 
-static size_t convert(const char *utf8, char *out, size_t size,
-		      struct text_report *rep, enum target t)
+size_t text_to_font(const char *utf8, char *out, size_t size,
+		    struct text_report *rep)
 {
 	struct text_report local = {0};
 	struct text_report *r = rep != NULL ? rep : &local;
@@ -282,7 +224,7 @@ static size_t convert(const char *utf8, char *out, size_t size,
 			continue;
 		}
 		char buf[TEXT_CHAR_MAX];
-		int n = map_char(cp, t, buf, 0);
+		int n = map_char(cp, buf, 0);
 		if (n < 0) {
 			if (r->unknown++ == 0 && r->first_unknown == 0)
 				r->first_unknown = cp;
@@ -303,16 +245,22 @@ static size_t convert(const char *utf8, char *out, size_t size,
 	return k.len;
 }
 
-size_t text_to_font(const char *utf8, char *out, size_t size,
-		    struct text_report *rep)
-{
-	return convert(utf8, out, size, rep, TO_FONT);
-}
 
-size_t text_to_ascii(const char *utf8, char *out, size_t size,
-		     struct text_report *rep)
+size_t text_to_utf16be(const char *utf8, unsigned char *out, size_t size)
 {
-	return convert(utf8, out, size, rep, TO_ASCII);
+	glong n = 0;
+	gunichar2 *u = g_utf8_to_utf16(utf8, -1, NULL, &n, NULL);
+	size_t len = 2 + 2 * (size_t)n;
+
+	if (u == NULL || len > size) {
+		g_free(u);
+		return 0;
+	}
+	out[0] = 0xFE, out[1] = 0xFF;
+	for (glong i = 0; i < n; i++)
+		out[2 + 2 * i] = (unsigned char)(u[i] >> 8), out[3 + 2 * i] = (unsigned char)(u[i] & 0xFF);
+	g_free(u);
+	return len;
 }
 
 size_t text_first_missing(const char *utf8, uint32_t *cp)

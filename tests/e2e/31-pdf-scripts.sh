@@ -56,6 +56,18 @@ check "digest PDF: the job title extracted exactly" grep -qF "Zürich Ελλην
 check "the CJK character prints as the placeholder" grep -qF "Pictet ? 25" "$TMP/sii.txt"
 check "no letter is spelled out by name" \
   sh -c "! grep -qiE 'epsilon|lambda|omicron|alpha|sigma' '$TMP/sbi.txt' '$TMP/digest.txt'"
+# Document info (what a viewer shows as title and subject) and its XMP copy
+# carry the names as they are too, never spelled out.
+check "digest PDF: document title as written (pdfinfo)" \
+  sh -c "pdfinfo '$pdf/digest.pdf' | grep -qxF 'Title:           Zürich Ελληνικά Русский Łódź, as of 2007-05-08'"
+check "deep dive: document subject as written (pdfinfo)" \
+  sh -c "pdfinfo '$pdf/SBI-SPI.pdf' | grep -qxF 'Subject:         Ελληνικά ομόλογα vs Русский индекс, as of 2007-05-08'"
+check "deep dive: the XMP description says the same" \
+  sh -c "pdfinfo -meta '$pdf/SBI-SPI.pdf' | grep -qF '>Ελληνικά ομόλογα vs Русский индекс, as of 2007-05-08</rdf:li>'"
+check "deep dive: the CJK character is the placeholder in the subject too" \
+  sh -c "pdfinfo '$pdf/SII-LP25.pdf' | grep -qF 'Subject:         Łódź Kraków Žilina Ștefănescu Việt Nam vs Pictet ? 25'"
+check "no letter spelled out in the document info" \
+  sh -c "! pdfinfo -meta '$pdf/SBI-SPI.pdf' | grep -qiE 'epsilon|lambda|omicron|alpha|sigma'"
 check "the fonts are embedded (pdffonts: emb yes)" \
   sh -c "pdffonts '$pdf/SBI-SPI.pdf' | awk 'NR > 2 && \$(NF-4) != \"yes\" { bad = 1 } END { exit bad }'"
 

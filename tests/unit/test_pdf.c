@@ -91,7 +91,7 @@ static int small_doc(const char *path, struct cx_error *e)
 	c->ops->stroke(c->impl);
 	c->ops->fill(c->impl);                  /* nothing to fill: ignored */
 	int o = pdf_outline(d, -1, "First", 0, 60);
-	pdf_outline(d, o, "Second (child)", 1, 60);
+	pdf_outline(d, o, "Zweite \xC3\x9C \xCF\x83", 1, 60);   /* "Zweite Ü σ" */
 	pdf_link(d, 0, 60, 110, 100, 20, 1, 60);
 	struct pdf_meta m = {"Tést & <title>", "convex", NULL, NULL, 0};
 	int rc = pdf_save(d, path, &m, e);
@@ -117,10 +117,17 @@ static void test_small_doc_valid_and_reproducible(void **state)
 	assert_memory_equal(a, "%PDF-1.4\n", 9);
 	assert_non_null(find(a, l1, "/CreationDate (D:20231114221320+00'00')"));
 	assert_non_null(find(a, l1, "<xmp:CreateDate>2023-11-14T22:13:20+00:00"));
-	/* document info and XMP: ASCII, & < > replaced (libharu writes
-	 * parentheses in PDF strings as octal escapes) */
-	assert_non_null(find(a, l1, "/Title (Test + \\050title\\051)"));
-	assert_non_null(find(a, l1, "x-default\">Test + (title)</rdf:li>"));
+	/* document info and XMP: & < > replaced; the info as a UTF-16BE text
+	 * string (by hand: FEFF, then T é s t space + space ( t i t l e )),
+	 * the XMP as UTF-8; an ASCII bookmark as libharu writes it
+	 * (parentheses as octal escapes), a non-ASCII one in UTF-16BE
+	 * (Z w e i t e space Ü space σ) */
+	assert_non_null(find(a, l1, "/Title <FEFF005400E900730074002000"
+				    "2B00200028007400690074006C00650029>"));
+	assert_non_null(find(a, l1, "x-default\">T\xC3\xA9st + (title)</rdf:li>"));
+	assert_non_null(find(a, l1, "/Title (First)"));
+	assert_non_null(find(a, l1, "/Title <FEFF005A0077006500690074006500"
+				    "2000DC002003C3>"));
 	assert_int_equal(preflight(p1), 0);
 	free(a);
 	free(b);

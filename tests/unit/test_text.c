@@ -1,6 +1,6 @@
 /* test_text.c - the text layer: what the shipped fonts have is kept as it
  * is, typographic stand-ins where they lack a character, "?" counted for
- * the rest (never a letter's name), invalid UTF-8, cuts, ASCII for
+ * the rest (never a letter's name), invalid UTF-8, cuts, UTF-16BE text strings for
  * document info, and fitting text to a width. The fonts' repertoire is
  * fc-query's charset of fonts/Lato-*.ttf (tests/e2e/31-pdf-scripts.sh);
  * code points below are from the Unicode charts, written out by hand. */
@@ -152,23 +152,22 @@ static void test_output_limit(void **state)
 	assert_string_equal(out, "");
 }
 
-static void test_ascii_for_document_info(void **state)
+static void test_utf16be_text_string(void **state)
 {
 	(void)state;
-	char out[128];
-	struct text_report r = {0};
-	text_to_ascii("Z\xC3\xBCrich \xE2\x80\x93 \xE2\x82\xAC" "5 \xE2\x89\xA5 \xCF\x83", out,
-		      sizeof out, &r);
-	assert_string_equal(out, "Zurich - EUR5 >= sigma");
-	text_to_ascii("Stra\xC3\x9F" "e \xC3\x86" "gir \xE2\x80\x9Cq\xE2\x80\x9D \xE2\x80\xA6",
-		      out, sizeof out, &r);
-	assert_string_equal(out, "Strasse AEgir \"q\" ...");
-	assert_int_equal(r.unknown, 0);
-	text_to_ascii("\xE4\xB8\xAD", out, sizeof out, &r);
-	assert_string_equal(out, "?");
-	assert_int_equal(r.unknown, 1);
-	for (const unsigned char *p = (const unsigned char *)out; *p; p++)
-		assert_true(*p >= 0x20 && *p < 0x7F);
+	unsigned char out[64];
+	/* "Zé σ" by hand: FE FF, then 005A 00E9 0020 03C3 */
+	static const unsigned char want[] = {0xFE, 0xFF, 0x00, 0x5A, 0x00, 0xE9,
+					     0x00, 0x20, 0x03, 0xC3};
+	assert_int_equal(text_to_utf16be("Z\xC3\xA9 \xCF\x83", out, sizeof out), sizeof want);
+	assert_memory_equal(out, want, sizeof want);
+	/* U+1F600 as a surrogate pair D83D DE00 */
+	assert_int_equal(text_to_utf16be("\xF0\x9F\x98\x80", out, sizeof out), 6);
+	assert_int_equal(out[2], 0xD8), assert_int_equal(out[3], 0x3D);
+	assert_int_equal(out[4], 0xDE), assert_int_equal(out[5], 0x00);
+	/* too small, or invalid UTF-8: 0 */
+	assert_int_equal(text_to_utf16be("Z\xC3\xA9", out, 5), 0);
+	assert_int_equal(text_to_utf16be("\xC3", out, sizeof out), 0);
 }
 
 /* A canvas whose every character is 5 points wide, for fitting tests. */
@@ -255,7 +254,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_counted),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_output_limit),
-		cmocka_unit_test(test_ascii_for_document_info),
+		cmocka_unit_test(test_utf16be_text_string),
 		cmocka_unit_test(test_ellipsize),
 		cmocka_unit_test(test_wrap),
 	};
