@@ -6,7 +6,7 @@
 # are marked in report.json/xml, the deep dive's "Data Quality" section and
 # the digest (policy flag), or their returns dropped (policy exclude,
 # checked against pandas); the other pairs are delivered. The thresholds are
-# the job's: future-days, spike-sigmas and jump-min change what is flagged
+# the job's: future-days, spike-sigmas, jump-min and split-tol change what is flagged
 # exactly as the pandas reference (tests/tools/plausible_ref.py) says.
 . "$(dirname "$0")/../lib/assert.sh"
 . "$TESTS_DIR/lib/prices.sh"
@@ -103,23 +103,50 @@ flags() { # the notes of `convex check` as "SYMBOL DATE spike|split" lines
     done | sed 's/bad print$/spike/; s/unadjusted split$/split/' | sort
 }
 cols=$(head -1 "$DJ" | cut -d, -f2- | tr , ' ')
-for q in "10 0.2" "6 0.1"; do
-  # shellcheck disable=SC2086 # two numbers
+for q in "10 0.2 0.03" "6 0.1 0.03"; do
+  # shellcheck disable=SC2086 # three numbers
   set -- $q
   {
     echo '<job name="dow"><assets>'
     for c in $cols; do echo "<asset symbol=\"$c\" name=\"$c\" group=\"d\"/>"; done
-    echo "</assets><prices><file path=\"$DJ\" layout=\"wide\"/><quality spike-sigmas=\"$1\" jump-min=\"$2\"/></prices>"
+    echo "</assets><prices><file path=\"$DJ\" layout=\"wide\"/><quality spike-sigmas=\"$1\" jump-min=\"$2\" split-tol=\"$3\"/></prices>"
     echo '<watchlist><within group="d"/></watchlist><outputs dir="outd"/></job>'
   } > "$TMP/dow.xml"
   run_convex check "$TMP/dow.xml"
   flags > "$TMP/fp.convex"
-  $PY "$TESTS_DIR/tools/plausible_ref.py" "$DJ" "$1" "$2" | sort > "$TMP/fp.ref"
-  check "spike-sigmas $1 jump-min $2: convex flags the days the pandas reference does ($(wc -l < "$TMP/fp.ref"))" \
+  $PY "$TESTS_DIR/tools/plausible_ref.py" "$DJ" "$1" "$2" "$3" | sort > "$TMP/fp.ref"
+  cp "$TMP/fp.ref" "$TMP/fp.ref.$1-$2-$3"
+  check "spike-sigmas $1 jump-min $2 split-tol $3: convex flags the days the pandas reference does ($(wc -l < "$TMP/fp.ref"))" \
     cmp -s "$TMP/fp.convex" "$TMP/fp.ref"
 done
 check "spike-sigmas 6 jump-min 0.1 flags BA 1997-10-27 as a spike (the reference says so)" \
-  grep -q "BA 1997-10-27 spike" "$TMP/fp.ref"
+  grep -q "BA 1997-10-27 spike" "$TMP/fp.ref.6-0.1-0.03"
+
+# split-tol: on the Dow the 3-robust-vol part of the split tolerance
+# dominates, so a seeded series with 1 % daily moves and one fall of
+# ln 2 - 0.045 (a 2:1 split quoted 4.5 % off) decides it: within
+# 0.03 + 3 vol, outside 0.001 + 3 vol, as the reference computes.
+$PY - "$TMP/offsplit.csv" <<'PY'
+import sys, numpy as np, pandas as pd
+rng = np.random.default_rng(7)
+r = rng.normal(0, 0.01, 400)
+r[250] = -(np.log(2) - 0.045)
+d = pd.bdate_range("2001-01-01", periods=401)
+r2 = rng.normal(0, 0.01, 400)
+lvl = lambda x: 100 * np.exp(np.concatenate([[0], np.cumsum(x)]))
+pd.DataFrame({"date": d.strftime("%Y-%m-%d"), "OFF": lvl(r), "ON": lvl(r2)}).to_csv(sys.argv[1], index=False, float_format="%.4f")
+PY
+for tol in 0.03 0.001; do
+  printf '%s\n' '<job name="off"><assets><asset symbol="OFF" name="Off"/><asset symbol="ON" name="On"/></assets>' \
+    "<prices><file path=\"$TMP/offsplit.csv\" layout=\"wide\"/><quality split-tol=\"$tol\"/></prices>" \
+    '<watchlist><pair a="OFF" b="ON"/></watchlist><outputs dir="outd"/></job>' > "$TMP/off.xml"
+  run_convex check "$TMP/off.xml"
+  flags > "$TMP/off.convex.$tol"
+  $PY "$TESTS_DIR/tools/plausible_ref.py" "$TMP/offsplit.csv" 10 0.2 "$tol" | sort > "$TMP/off.ref.$tol"
+  check "split-tol $tol: convex flags what the reference does ($(cat "$TMP/off.ref.$tol"))" cmp -s "$TMP/off.convex.$tol" "$TMP/off.ref.$tol"
+done
+check "split-tol: the 4.5 %-off split is a split at 0.03 and not at 0.001 (the reference)" \
+  sh -c "grep -q ' split\$' '$TMP/off.ref.0.03' && ! grep -q . '$TMP/off.ref.0.001'"
 
 # An unreadable price file (a directory where the file should be) skips
 # only the pairs that need it: listed in the summary, report.json and the

@@ -47,11 +47,12 @@ def main():
     df = pd.read_csv(sys.argv[1])
     k = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
     jmin = float(sys.argv[3]) if len(sys.argv) > 3 else 0.2
+    tol = float(sys.argv[4]) if len(sys.argv) > 4 else 0.03
     dcol = df.columns[0]
     for sym in df.columns[1:]:
         s = df[[dcol, sym]].dropna()
         s = s[s[sym] > 0]
-        for d, kind in scan(s[dcol].tolist(), s[sym].to_numpy(float), k, jmin):
+        for d, kind in scan(s[dcol].tolist(), s[sym].to_numpy(float), k, jmin, tol=tol):
             print(sym, d, kind)
 
 
