@@ -48,7 +48,7 @@ static const struct vocab_entry vocab[] = {
 	{"file", "prices", "path symbol layout"},
 	{"source", "prices", "name url layout symbols api-key-env api-key-param api-key-header"},
 	{"store", "prices", "path max-age-hours max-body-bytes timeout deadline"},
-	{"quality", "prices", "policy future-days spike-sigmas jump-min split-tol mismatch-share"},
+	{"quality", "prices", "policy future-days spike-sigmas jump-min split-tol match-tol mismatch-share"},
 	{"watchlist", "job", ""},
 	{"pair", "watchlist", "a b"},
 	{"within", "watchlist", "group"},
@@ -302,7 +302,7 @@ static double attr_double(xmlNode *n, const char *name, double dflt)
 }
 
 /* <quality policy="flag" future-days="0" spike-sigmas="10" jump-min="0.2"
- * split-tol="0.03" mismatch-share="0.2"/> (plausible.h). */
+ * split-tol="0.03" match-tol="0.005" mismatch-share="0.2"/> (plausible.h). */
 static void read_quality(struct job *j, xmlNode *n)
 {
 	char *pol = attr(n, "policy");
@@ -314,6 +314,7 @@ static void read_quality(struct job *j, xmlNode *n)
 	q->spike_sigmas = attr_double(n, "spike-sigmas", PLAUSIBLE_SPIKE_SIGMAS);
 	q->jump_min = attr_double(n, "jump-min", PLAUSIBLE_JUMP_MIN);
 	q->split_tol = attr_double(n, "split-tol", PLAUSIBLE_SPLIT_TOL);
+	q->match_tol = attr_double(n, "match-tol", PLAUSIBLE_MATCH_TOL);
 	q->mismatch_share = attr_double(n, "mismatch-share", PLAUSIBLE_MISMATCH_SHARE);
 }
 

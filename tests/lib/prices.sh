@@ -323,6 +323,30 @@ _fault_429() {
   rm -f "$PRICE_DIR/mode/$ux"
 }
 
+# mismatch-share is the job's: at 1 no share of disagreeing days makes a
+# body "another series", so the wrong ticker's body is merged. On a copy of
+# the store in a directory of its own; last, because every request moves
+# the test server's per-URL count that its 429 mode follows.
+_fault_share() {
+  F=$FT_FMT
+  if [ "$F" = fred ]; then mk fred "$FT_CSV" "$FT_W" "$B/$FT_X" name "$FT_X"
+  else mk stooq "$FT_CSV" "$FT_W" "$B/$(url_name stooq "$FT_X")"; fi
+  # the other series' closes are within 90 % of FT_X's at the median ratio
+  for q in 'mismatch-share="1"' 'match-tol="0.9"'; do
+    mkdir -p "$TMP/share"; rm -f "$TMP/share/store.db"*
+    sqlite3 "$db" ".backup '$TMP/share/store.db'"
+    sqlite3 "$TMP/share/store.db" "UPDATE fetches SET fetched_at = 0"
+    prices_job "$TMP/share/job.xml" "<quality $q/>"
+    run_convex fetch "$TMP/share/job.xml"
+    check "$F wrong ticker, $q: not called another series (the setting is read)" \
+      sh -c "! printf '%s' \"\$1\" | grep -q 'most likely another series'" _ "$out"
+    check "$F wrong ticker, $q: the body merged into the copy" \
+      [ "$(sqlite3 "$TMP/share/store.db" "SELECT date || ',' || close FROM prices WHERE symbol = '$FT_X' ORDER BY date")" != "$good_x" ]
+  done
+  check "$F mismatch-share and match-tol: the table's own store untouched" [ "$(rows_of "$FT_X")" = "$good_x" ]
+  serve "$F" "$FT_CSV" "$FT_X"
+}
+
 # prices_faults FORMAT: prices_setup, then each fault, each healed before
 # the next; the store ends holding the real series again.
 prices_faults() {
@@ -340,4 +364,5 @@ prices_faults() {
   check "$FT_FMT after every fault: the store holds the real series again" \
     [ "$(rows_of "$FT_X")$(rows_of "$FT_S")" = "$good_x$good_s" ]
   check "$FT_FMT after every fault: the store is intact" [ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ]
+  _fault_share
 }
