@@ -39,7 +39,7 @@ files_job "$TMP/job.xml"
 RUN=$TMP/out/2001-01-02
 
 # 'today' is 2001-01-02: the 2062 row must not date the run
-faketime '2001-01-02 12:00:00' "$CONVEX" run --no-mail "$TMP/job.xml" > "$TMP/r.out" 2> "$TMP/r.err"; rc=$?
+faketime_at '2001-01-02 12:00:00' "$CONVEX" run --no-mail "$TMP/job.xml" > "$TMP/r.out" 2> "$TMP/r.err"; rc=$?
 err=$(cat "$TMP/r.err")
 expect_rc 0 "files: run (flag) exit 0"
 expect_err 'data quality of "KO": 1 price dated after 2001-01-03 refused (first: 2062-11-27)' "2062 row: refused (after the next day), said once"
@@ -86,12 +86,12 @@ check "exclude: r90 of AA/MSFT equals pandas without the bad day ($ref)" \
 # future-days: a row 3 days ahead is refused by default, accepted with 3
 mk stooq "$DJ" KO "$TMP/p/KO.csv" future 2001-01-05
 rm -rf "$TMP/out" "$TMP/arch" "$TMP/march"
-faketime '2001-01-02 12:00:00' "$CONVEX" run --no-mail --as-of 2001-01-02 "$TMP/job.xml" > "$TMP/r.out" 2> "$TMP/r.err"
+faketime_at '2001-01-02 12:00:00' "$CONVEX" run --no-mail --as-of 2001-01-02 "$TMP/job.xml" > "$TMP/r.out" 2> "$TMP/r.err"
 check "future-days 0: a row dated 2001-01-05 on 2001-01-02 is refused" \
   grep -qF 'data quality of "KO": 1 price dated after 2001-01-03 refused (first: 2001-01-05)' "$TMP/r.err"
 files_job "$TMP/fd.xml" '<quality future-days="3"/>'
 rm -rf "$TMP/out" "$TMP/arch" "$TMP/march"
-faketime '2001-01-02 12:00:00' "$CONVEX" run --no-mail --as-of 2001-01-02 "$TMP/fd.xml" > "$TMP/r.out" 2> "$TMP/r.err"
+faketime_at '2001-01-02 12:00:00' "$CONVEX" run --no-mail --as-of 2001-01-02 "$TMP/fd.xml" > "$TMP/r.out" 2> "$TMP/r.err"
 check "future-days 3: the run went through" test -s "$RUN/report.json"
 check "future-days 3: the same row is accepted (no refusal)" sh -c "! grep -q 'dated after' '$TMP/r.err'"
 

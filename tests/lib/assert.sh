@@ -29,6 +29,19 @@ _pass() { echo "pass $TALLY_PREFIX:$TEST_NAME: $1" >> "$TALLY"; echo "ok   - $1"
 _fail() { echo "fail $TALLY_PREFIX:$TEST_NAME: $1" >> "$TALLY"; echo "FAIL - $1"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; _failed=1; }
 
 # run_convex ARGS...: run the binary, capture stdout/stderr/exit status.
+# faketime_at 'DATE TIME' CMD...: CMD under libfaketime, its clock frozen
+# at DATE TIME. In the ASan pass this once deadlocked (CI, 61 under ASan):
+# ASan's allocator reads the monotonic clock when it maps a new region,
+# but only while it may release memory to the OS; libfaketime resolves its
+# symbols on its first clock call with dlsym, whose failure for a symbol
+# glibc lacks calls malloc, inside the allocator's lock. With release to
+# the OS off the allocator never reads the clock there, so the two never
+# meet; outside ASan the option is ignored.
+faketime_at() {
+  _ft=$1; shift
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_release_to_os_interval_ms=-1" faketime "$_ft" "$@"
+}
+
 run_convex() {
   "$CONVEX" "$@" > "$TMP/.out" 2> "$TMP/.err"; rc=$?
   out=$(cat "$TMP/.out"); err=$(cat "$TMP/.err")

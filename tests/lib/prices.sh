@@ -185,12 +185,12 @@ _fault_future() {
   d1=$(day_after "$FT_LAST" 1); d2=$(day_after "$FT_LAST" 2)
   serve "$F" "$FT_CSV" "$FT_S" future "$d1"
   sqlite3 "$db" "UPDATE fetches SET fetched_at = 0"
-  faketime "$FT_LAST 12:00:00" "$CONVEX" fetch "$TMP/job.xml" > "$TMP/ft.out" 2> "$TMP/ft.err"
+  faketime_at "$FT_LAST 12:00:00" "$CONVEX" fetch "$TMP/job.xml" > "$TMP/ft.out" 2> "$TMP/ft.err"
   check "$F faketime $FT_LAST: a row dated tomorrow ($d1) is accepted" \
     [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE symbol = '$FT_S' AND date = '$d1'")" -eq 1 ]
   serve "$F" "$FT_CSV" "$FT_S" future "$d2"
   sqlite3 "$db" "UPDATE fetches SET fetched_at = 0"
-  faketime "$FT_LAST 12:00:00" "$CONVEX" fetch "$TMP/job.xml" > "$TMP/ft.out" 2> "$TMP/ft.err"
+  faketime_at "$FT_LAST 12:00:00" "$CONVEX" fetch "$TMP/job.xml" > "$TMP/ft.out" 2> "$TMP/ft.err"
   check "$F faketime $FT_LAST: a row dated the day after tomorrow ($d2) is refused" \
     [ "$(sqlite3 "$db" "SELECT count(*) FROM prices WHERE symbol = '$FT_S' AND date >= '$d2'")" -eq 0 ]
   check "$F faketime: the source no longer has $d1: deleted" \
