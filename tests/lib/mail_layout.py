@@ -19,10 +19,8 @@ import hashlib
 import pathlib
 import re
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 
 WIDTHS = (320, 375)
 MAX_MESSAGES = 5000          # a bound on the loop
@@ -84,16 +82,7 @@ def main():
     if not emls or len(emls) > MAX_MESSAGES:
         sys.exit(f"mail_layout.py: 1 to {MAX_MESSAGES} messages, not {len(emls)}")
     (work / "img").mkdir(parents=True, exist_ok=True)
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="convex-chromium-"),
-              "--allow-file-access-from-files", "--window-size=1200,900"):
-        opts.add_argument(a)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    driver.set_page_load_timeout(30)
+    driver = chromium.driver(1200, 900, "--allow-file-access-from-files")
     bad = set()
     try:
         for i in range(0, len(emls), BATCH):

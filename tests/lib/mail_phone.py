@@ -31,21 +31,11 @@ failure (with its file)."""
 import pathlib
 import struct
 import sys
-import tempfile
 import zlib
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 
 outdir, pages = sys.argv[1], [pathlib.Path(a).resolve() for a in sys.argv[2:]]
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-          "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-          "--user-data-dir=" + tempfile.mkdtemp(prefix="convex-chromium-"),
-          "--window-size=600,900"):
-    opts.add_argument(a)
 TEXT_KEY = b"Convex-Smallest-Text-Px"
 MIN_CSS_PX = 11.0
 MIN_CONTRAST = 4.5
@@ -234,8 +224,7 @@ def check_page(driver, page, scheme, w):
 
 
 sizes, ratios, glyphs = {}, {}, {}
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-driver.set_page_load_timeout(30)
+driver = chromium.driver(600, 900)
 bad = 0
 try:
     for n, page in enumerate(pages):

@@ -6,10 +6,8 @@ screen), click the button, wait for the answer. Screenshots go to
 OUTDIR/confirm.png and OUTDIR/done.png. Prints the final heading; exits
 non-zero on any mismatch."""
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -21,16 +19,7 @@ def fail(msg):
 
 
 url, outdir = sys.argv[1], sys.argv[2]
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-          "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync",
-          "--user-data-dir=" + tempfile.mkdtemp(prefix="convex-chromium-"),
-          "--window-size=320,640"):
-    opts.add_argument(a)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-driver.set_page_load_timeout(30)
+driver = chromium.driver(320, 640)
 try:
     # Headless windows have a minimum width; emulate a 320 px phone screen.
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
