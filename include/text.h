@@ -47,6 +47,11 @@ struct text_report {
 /* Whether the shipped fonts have a glyph for code point `cp`. */
 bool text_font_has(uint32_t cp);
 
+/* The smallest code point >= `cp` (tab and newline aside) that the shipped
+ * fonts have, or 0 when there is none: text_font_next(0x20) and then
+ * text_font_next(c + 1) walk the fonts' whole repertoire in order. */
+uint32_t text_font_next(uint32_t cp);
+
 /* Convert NUL-terminated UTF-8 `utf8` into UTF-8 the shipped fonts draw, in
  * `out` (`size` bytes including the NUL; size 0 writes nothing). Returns
  * the output length. `rep` may be NULL: then unknown/invalid characters

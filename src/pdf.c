@@ -483,6 +483,34 @@ static const struct canvas_ops pdf_canvas_ops = {
 
 /* ---- document --------------------------------------------------------- */
 
+/* HPDF_GetFont(name, "UTF-8") without its 65,536 glyph lookups.
+ *
+ * Making the Type0 font, libharu 2.3.0 looks up the glyph of every code
+ * point 0..0xFFFF (a linear scan of the cmap's segments each: about half
+ * of a deep dive's CPU time) to write /W and a CIDToGIDMap, both of which
+ * cid_finish() replaces with those of the glyphs used. For that one call
+ * the font's cmap is cut to its last segment (the one format 4 ends with,
+ * 0xFFFF, mapping to glyph 0), so every lookup answers at the first step;
+ * then the cmap is restored for the text that follows. */
+static HPDF_Font get_font_fast(struct pdf_doc *d, const char *name)
+{
+	HPDF_FontDef def = HPDF_GetFontDef(d->hpdf, name);
+	HPDF_TTF_CmapRange *cm = def ? &((HPDF_TTFontDefAttr)def->attr)->cmap : NULL;
+	if (cm == NULL || cm->format != 4 || cm->seg_count_x2 < 2)
+		return HPDF_GetFont(d->hpdf, name, "UTF-8");
+
+	HPDF_TTF_CmapRange full = *cm;
+	size_t last = full.seg_count_x2 / 2 - 1;
+	cm->seg_count_x2 = 2;
+	cm->end_count += last;
+	cm->start_count += last;
+	cm->id_delta += last;
+	cm->id_range_offset += last;
+	HPDF_Font f = HPDF_GetFont(d->hpdf, name, "UTF-8");
+	*cm = full;
+	return f;
+}
+
 static int load_font(struct pdf_doc *d, const char *rel, HPDF_Font *out,
 		     struct cx_error *e)
 {
@@ -494,7 +522,7 @@ static int load_font(struct pdf_doc *d, const char *rel, HPDF_Font *out,
 			       strerror(errno));
 	const char *name = HPDF_LoadTTFontFromFile(d->hpdf, path, HPDF_TRUE);
 	if (name != NULL)
-		*out = HPDF_GetFont(d->hpdf, name, "UTF-8");
+		*out = get_font_fast(d, name);
 	if (name == NULL || *out == NULL)
 		return cx_fail(e, CX_ESOFTWARE,
 			       "%s: libharu cannot load the font (error 0x%04X)",
@@ -816,9 +844,8 @@ static void cid_collect(HPDF_FontDef def, struct cid_used *u)
 	HPDF_TTFontDefAttr tt = def->attr;
 
 	u->n = 0;
-	for (uint32_t cp = 0x20; cp <= 0xFFFF && u->n < PDF_CIDS_MAX; cp++) {
-		if (!text_font_has(cp))
-			continue;
+	for (uint32_t cp = text_font_next(0x20); cp != 0 && cp <= 0xFFFF && u->n < PDF_CIDS_MAX;
+	     cp = text_font_next(cp + 1)) {
 		HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
 		if (gid != 0 && gid < tt->num_glyphs && tt->glyph_tbl.flgs[gid]) {
 			u->cid[u->n] = (HPDF_UINT16)cp;

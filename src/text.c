@@ -40,14 +40,42 @@ static const uint32_t font_ranges[][2] = {
 	{0x25CF, 0x25CF},
 };
 
+/* The range of font_ranges holding cp, or -1: a binary search (the ranges
+ * are ascending and disjoint; test_text checks it), since a PDF's font
+ * finishing asks about every code point of the repertoire. */
+static long font_range_of(uint32_t cp)
+{
+	size_t lo = 0, hi = G_N_ELEMENTS(font_ranges);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp < font_ranges[mid][0])
+			hi = mid;
+		else if (cp > font_ranges[mid][1])
+			lo = mid + 1;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
 bool text_font_has(uint32_t cp)
 {
+	if (cp >= 0x20 && cp <= 0x7E)
+		return true;
 	if (cp == '\t' || cp == '\n')
 		return true;
+	return font_range_of(cp) >= 0;
+}
+
+uint32_t text_font_next(uint32_t cp)
+{
+	if (font_range_of(cp) >= 0)
+		return cp;
 	for (size_t i = 0; i < G_N_ELEMENTS(font_ranges); i++)
-		if (cp >= font_ranges[i][0] && cp <= font_ranges[i][1])
-			return true;
-	return false;
+		if (font_ranges[i][0] > cp)
+			return font_ranges[i][0];
+	return 0;
 }
 
 /* Replacements for characters the fonts lack (or that print badly, like the

@@ -58,6 +58,42 @@ static void test_scripts_kept(void **state)
 	assert_false(text_font_has(0x0627));  /* Arabic alef */
 }
 
+/* text_font_next walks the repertoire as fc-query prints the fonts'
+ * charset (the reference string of tests/e2e/31-pdf-scripts.sh, from
+ * `fc-query --format '%{charset}' fonts/Lato-Regular.ttf`), and
+ * text_font_has agrees with the walk on every code point of the BMP. */
+static void test_repertoire_walk(void **state)
+{
+	static const char charset[] = "20-7e a0-24f 2c6-2c7 2d8-2dd 384-38a 38c 38e-3a1 "
+		"3a3-3ce 400-486 488-513 1e00-1e9b 1e9e 1ea0-1ef9 2010 2012-2022 2026 2030 "
+		"2032-2033 2039-203a 2044 20ac 2116 2122 2190-2193 2202 2206 2211-2212 "
+		"2219-221a 221e 2248 2260 2264-2265 25cf";
+	static unsigned char in_walk[0x10000];
+	char got[sizeof charset + 64] = "";
+	size_t len = 0;
+	(void)state;
+
+	memset(in_walk, 0, sizeof in_walk);
+	for (uint32_t cp = text_font_next(0x20); cp != 0; ) {
+		uint32_t lo = cp, hi = cp;
+		in_walk[cp] = 1;
+		while ((cp = text_font_next(cp + 1)) == hi + 1)
+			in_walk[hi = cp] = 1;
+		if (lo == hi)
+			len += (size_t)snprintf(got + len, sizeof got - len, "%s%x",
+						len ? " " : "", lo);
+		else
+			len += (size_t)snprintf(got + len, sizeof got - len, "%s%x-%x",
+						len ? " " : "", lo, hi);
+		assert_true(len < sizeof got);
+	}
+	assert_string_equal(got, charset);
+	for (uint32_t cp = 0; cp <= 0xFFFF; cp++)
+		assert_int_equal(text_font_has(cp), in_walk[cp] || cp == '\t' || cp == '\n');
+	assert_int_equal(text_font_next(0x25D0), 0);
+	assert_int_equal(text_font_next(0), 0x20);
+}
+
 /* Stand-ins are typographic only. */
 static void test_stand_ins(void **state)
 {
@@ -250,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scripts_kept),
+		cmocka_unit_test(test_repertoire_walk),
 		cmocka_unit_test(test_stand_ins),
 		cmocka_unit_test(test_unknown_counted),
 		cmocka_unit_test(test_invalid_utf8),
