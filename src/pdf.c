@@ -58,8 +58,11 @@ struct seg {
 struct font_state {
 	enum canvas_font font;
 	double size;
-	bool has_rgb;      /* rgb is the fill and stroke colour in effect */
-	double rgb[3];
+	double rgb[3];     /* the colour set (black until one is) */
+	/* the fill and the stroke colour the page has in effect: each is
+	 * written when something is filled or stroked in another colour
+	 * (text is filled), not on every change of rgb */
+	double fill[3], stroke[3];
 };
 
 struct pdf_page {
@@ -356,11 +359,44 @@ static bool path_emit(struct pdf_page *p, double u)
 	return any;
 }
 
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static void c_set_rgb(void *impl, double r, double g, double b)
+{
+	struct pdf_page *p = impl;
+	p->fs.rgb[0] = clamp01(r), p->fs.rgb[1] = clamp01(g), p->fs.rgb[2] = clamp01(b);
+}
+
+static bool same_rgb(const double *a, const double *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
+/* Make the colour set the fill colour (fill true) or the stroke colour of
+ * the page, writing it when it is not already. */
+static void use_rgb(struct pdf_page *p, bool fill)
+{
+	double *have = fill ? p->fs.fill : p->fs.stroke;
+	const double *want = p->fs.rgb;
+
+	if (same_rgb(have, want))
+		return;
+	memcpy(have, want, sizeof p->fs.rgb);
+	if (fill)
+		HPDF_Page_SetRGBFill(p->page, want[0], want[1], want[2]);
+	else
+		HPDF_Page_SetRGBStroke(p->page, want[0], want[1], want[2]);
+}
+
 /* Paint the kept path (fill or stroke); a long one in grid units under a
  * scaling matrix, with the line width scaled to match. Dashed lines stay in
  * points (libharu keeps dash lengths as small integers). */
 static void paint(struct pdf_page *p, bool fill)
 {
+	use_rgb(p, fill);
 	HPDF_DashMode dash = HPDF_Page_GetDash(p->page);
 	bool scaled = p->doc->npath >= PDF_SCALED_MIN && dash.num_ptn == 0;
 
@@ -435,6 +471,7 @@ static void c_dots(void *impl, const double *x, const double *y, size_t n,
 	p->doc->npath = 0;
 	if (n == 0)
 		return;
+	use_rgb(p, false);
 	HPDF_Page_GSave(p->page);
 	HPDF_Page_SetLineCap(p->page, HPDF_ROUND_END);
 	HPDF_Page_SetLineWidth(p->page, 2 * r);
@@ -446,24 +483,6 @@ static void c_dots(void *impl, const double *x, const double *y, size_t n,
 	ops_flush(p);
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_GRestore(p->page);
-}
-
-static double clamp01(double v)
-{
-	return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-static void c_set_rgb(void *impl, double r, double g, double b)
-{
-	struct pdf_page *p = impl;
-	r = clamp01(r), g = clamp01(g), b = clamp01(b);
-	/* charts and text set their colour per item: write it on change only */
-	if (p->fs.has_rgb && p->fs.rgb[0] == r && p->fs.rgb[1] == g && p->fs.rgb[2] == b)
-		return;
-	p->fs.has_rgb = true;
-	p->fs.rgb[0] = r, p->fs.rgb[1] = g, p->fs.rgb[2] = b;
-	HPDF_Page_SetRGBFill(p->page, r, g, b);
-	HPDF_Page_SetRGBStroke(p->page, r, g, b);
 }
 
 static void c_set_line_width(void *impl, double w)
@@ -516,9 +535,14 @@ static void c_show_text(void *impl, double x, double y, const char *utf8)
 	char s[TEXT_MAX];
 	if (text_to_font(utf8, s, sizeof s, &p->doc->text) == 0)
 		return;
+	use_rgb(p, true);
 	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, p->doc->font[p->fs.font],
-				 p->fs.size);
+	/* the font is graphics state, kept from one text object to the next:
+	 * written when it changes (libharu's gstate follows q and Q) */
+	HPDF_GState gs = ((HPDF_PageAttr)p->page->attr)->gstate;
+	HPDF_Font font = p->doc->font[p->fs.font];
+	if (gs->font != font || gs->font_size != (HPDF_REAL)p->fs.size)
+		HPDF_Page_SetFontAndSize(p->page, font, p->fs.size);
 	HPDF_Page_TextOut(p->page, grid(x, 1), grid(fy(p, y), 1), s);
 	HPDF_Page_EndText(p->page);
 }
