@@ -249,9 +249,12 @@ static int cached_png(struct mail_images *m, const char *dir, struct image *im,
 }
 
 /* Every distinct cid:PATH@DOMAIN in the HTML, in order of appearance. */
-static int collect_images(const struct mail_content *c, struct image *im,
+static int collect_images(const struct mail_content *c, struct image **imp,
 			  size_t *n, struct cx_error *e)
 {
+	struct image *im = *imp;
+	size_t cap = 0;
+
 	const char *p = c->html;
 	*n = 0;
 	while ((p = strstr(p, "cid:")) != NULL) {
@@ -275,6 +278,11 @@ static int collect_images(const struct mail_content *c, struct image *im,
 			continue;
 		if (*n == MAIL_IMAGES_MAX)
 			return cx_fail(e, CX_EDATA, "html: more than %d images", MAIL_IMAGES_MAX);
+		if (*n == cap) {   /* grown as needed: most messages carry a few */
+			cap = cap ? 2 * cap : 8;
+			*imp = im = xrealloc_array(im, cap, sizeof *im);
+		}
+		im[*n] = (struct image){.data = NULL};
 		memcpy(im[*n].path, ref, strlen(ref) + 1);   /* fits: cid_path_ok */
 		(*n)++;
 		if ((c->images != NULL ? cached_png(c->images, c->image_dir, &im[*n - 1], e)
@@ -442,8 +450,7 @@ int mail_build(const struct mail_content *c, char **out, size_t *len,
 	    check_header("unsubscribe URL", c->unsubscribe_url, 2048, e) != 0 ||
 	    check_header("message id", c->message_id, MAIL_MSGID_MAX, e) != 0)
 		return -1;
-	im = xcalloc(MAIL_IMAGES_MAX, sizeof *im);
-	if (collect_images(c, im, &nim, e) != 0)
+	if (collect_images(c, &im, &nim, e) != 0)
 		goto done;
 
 	msg = g_mime_message_new(TRUE);
