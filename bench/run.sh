@@ -135,9 +135,12 @@ $*"; }
 }
 
 # ---- section: convex run over all 435 Dow pairs --------------------------------
-# A job with every pair of the 30 Dow stocks: statistics, charts, deep-dive
-# PDFs, digest, report, manifest, archive (no mail). One run per setting
-# (each writes ~2,200 files): wall time, time per pair, peak RSS.
+# A job with every pair of the 30 Dow stocks and a digest for 1,000
+# subscribers (seeded random pair lists, as tests/e2e/55-mail-size-phone.sh):
+# statistics, the charts the emails and web pages use (docs/mail.md, the
+# publication plan), deep-dive PDFs, digest PDF, report, manifest, archive,
+# web edition (no mail sent). One run per setting: wall time, time per
+# pair, peak RSS.
 section_run_dow() {
   dow=$REPO/jobs/demo/prices/dowjones30.csv
   job=$TMP/dow435.xml
@@ -146,8 +149,20 @@ section_run_dow() {
     head -n 1 "$dow" | tr ',' '\n' | tail -n +2 | tr -d '\r' |
       while read -r s; do echo "<asset symbol=\"$s\" name=\"$s\" group=\"dow\"/>"; done
     echo "</assets><prices><file path=\"$dow\"/></prices>"
-    echo '<watchlist><within group="dow"/></watchlist></job>'
+    echo '<watchlist><within group="dow"/></watchlist>'
+    echo "<digest title=\"Dow 30\" subscribers=\"$TMP/dow-subs.csv\" from=\"research@example.com\"/></job>"
   } > "$job"
+  /usr/bin/python3 - "$job" "$TMP/dow-subs.csv" <<'PY'
+import itertools, random, sys, xml.etree.ElementTree as E
+syms = [a.get("symbol") for a in E.parse(sys.argv[1]).getroot().iter("asset")]
+ids = [a + "/" + b for a, b in itertools.combinations(syms, 2)]
+rng = random.Random(12)
+with open(sys.argv[2], "w") as f:
+    f.write("email,name,pairs\n")
+    for i in range(1000):
+        k = rng.choice((1, 3, 8, 44, 100, 435))
+        f.write(f"r{i}@example.com,Reader {i}," + ";".join(rng.sample(ids, rng.randint(1, k))) + "\n")
+PY
   for j in 1 2; do
     rm -rf "$TMP/run-out"
     t0=$(date +%s.%N)

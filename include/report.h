@@ -39,6 +39,7 @@ struct report_pair {
 	const struct job_pair *jp;
 	const struct job_asset *a, *b;
 	bool ok;                /* statistics computed */
+	bool mail_chart;        /* the email's rolling chart is drawn (plan.h) */
 	char reason[REPORT_REASON_MAX]; /* why not, when !ok */
 	struct pair_stats st;   /* valid when ok; released by the owner */
 	struct rank_item rank;  /* ranking fields; valid when ok */

@@ -46,6 +46,7 @@ struct subscribers {
 	char **suppressed;               /* lowercased addresses, sorted */
 	size_t nsuppressed;
 	size_t nbad;                     /* rows skipped as malformed (logged) */
+	bool quiet;                      /* subscribers_load_quiet: nothing logged */
 };
 
 /* Read the subscriber file at `path` and the suppression file at
@@ -57,6 +58,9 @@ struct subscribers {
  * Caller frees with subscribers_free. */
 struct subscribers *subscribers_load(const char *path, const char *suppression,
 				     struct cx_error *e);
+/* The same without logging the rows it skips (the publication plan reads
+ * the list before the mail stage, which reports them). */
+struct subscribers *subscribers_load_quiet(const char *path, struct cx_error *e);
 void subscribers_free(struct subscribers *s);
 
 /* Whether `addr` (an addr-spec) is on the suppression list. */

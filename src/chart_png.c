@@ -177,8 +177,18 @@ int chart_png_render(const struct chart_spec *spec, double width_pt,
 	cairo_scale(cr, scale, scale);
 	set_font_options(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	/* RGB charts (the web pages') draw shapes with cairo's fast
+	 * antialiasing (text keeps its own, GRAY): the rolling chart's two
+	 * lines of 1,260 points cost 4.8 ms a PNG with the default and 2 ms
+	 * with FAST; at 2x density the lines look the same (compared at 4x
+	 * zoom) and the PNG is 27% smaller. Not the indexed (email) charts:
+	 * FAST's few, unusual edge blends are rare colours the 64-colour
+	 * palette maps to the nearest common one, a grey edge on a navy
+	 * legend swatch. */
+	if (palette == 0)
+		cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
 	struct png_canvas pc = {.cr = cr, .min_text = INFINITY};
-	struct canvas cv = {&cairo_ops, &pc, width_pt, height_pt};
+	struct canvas cv = {.ops = &cairo_ops, .impl = &pc, .width = width_pt, .height = height_pt};
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	op_set_font(&pc, CANVAS_REGULAR, CHART_FONT_LABEL);
 	/* A quiet margin: a PNG stands alone in a mail, not inside a page. */

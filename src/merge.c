@@ -209,6 +209,8 @@ static int merge_model(struct run *r, const char *job, struct cx_error *e)
 		return -1;
 	run_rank_pairs(r);
 	run_relate_pairs(r);
+	if (run_plan(r, e) != 0)
+		return -1;
 	run_stage_end(r, "merge", t, r->rep.npairs, "pair", "pairs");
 	return 0;
 }

@@ -128,7 +128,7 @@ static json_t *pair_quality_json(const struct report *r, const struct report_pai
 
 static json_t *pair_json(const struct report *r, const struct report_pair *p)
 {
-	char f[7][REPORT_FILE_MAX], meaning[NARRATIVE_MAX], shift[NARRATIVE_MAX];
+	char f[5][REPORT_FILE_MAX], meaning[NARRATIVE_MAX], shift[NARRATIVE_MAX];
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I}",
 		"id", p->jp->id, "a_name", p->a->name, "b_name", p->b->name,
 		"regime", narrative_regime_name(narrative_regime(&p->st)),
@@ -139,13 +139,13 @@ static json_t *pair_json(const struct report *r, const struct report_pair *p)
 	json_object_set_new(o, "meaning", json_string(narrative_meaning(&p->st, p->a->name, p->b->name, meaning, sizeof meaning)));
 	json_object_set_new(o, "shift_text", json_string(narrative_shift(&p->st, shift, sizeof shift)));
 	json_object_set_new(o, "pdf", json_string(report_pair_file(p, "pdf", f[0], sizeof f[0])));
-	json_object_set_new(o, "charts", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-		"rolling", report_pair_file(p, "rolling", f[1], sizeof f[1]),
+	json_t *charts = json_pack("{s:s, s:s, s:s}",
 		"rolling_2x", report_pair_file(p, "rolling@2x", f[2], sizeof f[2]),
-		"scatter", report_pair_file(p, "scatter", f[3], sizeof f[3]),
-		"years", report_pair_file(p, "years", f[4], sizeof f[4]),
-		"scatter_2x", report_pair_file(p, "scatter@2x", f[5], sizeof f[5]),
-		"years_2x", report_pair_file(p, "years@2x", f[6], sizeof f[6])));
+		"scatter_2x", report_pair_file(p, "scatter@2x", f[3], sizeof f[3]),
+		"years_2x", report_pair_file(p, "years@2x", f[4], sizeof f[4]));
+	if (p->mail_chart)    /* the email's, where a digest shows it (plan.h) */
+		json_object_set_new(charts, "rolling", json_string(report_pair_file(p, "rolling", f[1], sizeof f[1])));
+	json_object_set_new(o, "charts", charts);
 	json_object_set_new(o, "related", related_json(r, p));
 	json_object_set_new(o, "data_quality", pair_quality_json(r, p));
 	return o;

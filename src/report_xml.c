@@ -292,12 +292,12 @@ static void write_pair(struct xw *x, const struct report *r, const struct report
 	write_stats(x, s);
 	text_element(x, "meaning", narrative_meaning(s, p->a->name, p->b->name, buf, sizeof buf));
 	start(x, "charts");
-	attr(x, "rolling", report_pair_file(p, "rolling", f, sizeof f));
-	attrf(x, "rolling-width", "%d", CHART_MAIL_CSS_W);
-	attrf(x, "rolling-height", "%d", CHART_MAIL_CSS(CHART_MAIL_ROLLING_H));
+	if (p->mail_chart) {    /* the email's, where a digest shows it (plan.h) */
+		attr(x, "rolling", report_pair_file(p, "rolling", f, sizeof f));
+		attrf(x, "rolling-width", "%d", CHART_MAIL_CSS_W);
+		attrf(x, "rolling-height", "%d", CHART_MAIL_CSS(CHART_MAIL_ROLLING_H));
+	}
 	attr(x, "rolling-2x", report_pair_file(p, "rolling@2x", f, sizeof f));
-	attr(x, "scatter", report_pair_file(p, "scatter", f, sizeof f));
-	attr(x, "years", report_pair_file(p, "years", f, sizeof f));
 	attr(x, "scatter-2x", report_pair_file(p, "scatter@2x", f, sizeof f));
 	attr(x, "years-2x", report_pair_file(p, "years@2x", f, sizeof f));
 	end(x);

@@ -29,6 +29,7 @@
 #include "pool.h"
 #include "progress.h"
 #include "quality.h"
+#include "plan.h"
 #include "rank.h"
 #include "resume.h"
 #include "run_stages.h"
@@ -40,7 +41,6 @@
 #define RUN_RELATED_MAX   8      /* related pairs shown per deep dive */
 #define RUN_SHIFTS_CHART_MAX 20  /* rows of the digest's shift chart */
 #define RUN_SUMMARY_TOP   5
-#define RUN_PAIR_PNGS     6      /* rolling, scatter, years at 1x and 2x */
 #define RUN_PATH_MAX      4096
 /* A pair needs a full 90-day window to have a shift to rank. */
 #define RUN_MIN_OVERLAP   STATS_W90
@@ -325,6 +325,17 @@ void run_rank_pairs(struct run *r)
 	free(items), free(idx), free(order);
 }
 
+int run_plan(struct run *r, struct cx_error *e)
+{
+	/* A shard knows the ranks of its own pairs only: it draws every email
+	 * chart of its slice and the merge copies those the plan asks for. */
+	if (r->in_slice != NULL) {
+		plan_mail_charts_all(&r->rep);
+		return 0;
+	}
+	return plan_mail_charts(r->job, &r->rep, e);
+}
+
 static bool shares_symbol(const struct job_pair *x, const struct job_pair *y)
 {
 	return !strcmp(x->a, y->a) || !strcmp(x->a, y->b) || !strcmp(x->b, y->a) || !strcmp(x->b, y->b);
@@ -455,6 +466,8 @@ static int pair_pdf_file(void *ctx, size_t i, struct cx_error *e)
 	return writes_pair(r, i) ? pair_pdf(r, &r->rep.pairs[i], e) : 0;
 }
 
+/* The charts of pair i the plan asks for (plan.h): the web page's three
+ * at 2x, and the email's rolling chart where a digest shows it in full. */
 static int pair_charts(void *ctx, size_t i, struct cx_error *e)
 {
 	struct run *r = ctx;
@@ -465,21 +478,27 @@ static int pair_charts(void *ctx, size_t i, struct cx_error *e)
 	if (!writes_pair(r, i))
 		return 0;
 	spec.kind = CHART_ROLLING;
-	/* The 1x-named rolling chart is the email's (chart.h, CHART_MAIL_*);
-	 * the 2x is the web page's. */
-	if (render_mail_png(r, &spec, CHART_MAIL_ROLLING_H,
-			    report_pair_file(p, "rolling", f, sizeof f), e) ||
-	    render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
+	/* The 1x-named rolling chart is the email's (chart.h, CHART_MAIL_*). */
+	if (p->mail_chart && render_mail_png(r, &spec, CHART_MAIL_ROLLING_H,
+					     report_pair_file(p, "rolling", f, sizeof f), e))
 		return -1;
-	/* The 2x scatter and years are the web page's (docs/web.md). */
+	if (render_png(r, &spec, CHART_WIDTH, CHART_ROLLING_H, 2, report_pair_file(p, "rolling@2x", f, sizeof f), e))
+		return -1;
 	spec.kind = CHART_SCATTER;
-	if (render_png(r, &spec, 260, CHART_SCATTER_H, 1, report_pair_file(p, "scatter", f, sizeof f), e) ||
-	    render_png(r, &spec, 260, CHART_SCATTER_H, 2, report_pair_file(p, "scatter@2x", f, sizeof f), e))
+	if (render_png(r, &spec, 260, CHART_SCATTER_H, 2, report_pair_file(p, "scatter@2x", f, sizeof f), e))
 		return -1;
 	spec.kind = CHART_YEARS;
-	if (render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 1, report_pair_file(p, "years", f, sizeof f), e))
-		return -1;
 	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 2, report_pair_file(p, "years@2x", f, sizeof f), e);
+}
+
+/* How many PNGs pair_charts draws. */
+static size_t count_pngs(const struct run *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		n += writes_pair(r, i) ? 3 + r->rep.pairs[i].mail_chart : 0;
+	return n;
 }
 
 static int shifts_chart(struct run *r, struct cx_error *e)
@@ -592,8 +611,9 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 /* ---- the run directory ------------------------------------------------------- */
 
 /* The merge: the files of pair i, as its shard wrote them. */
-static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter", "scatter@2x",
-					 "years", "years@2x", "pdf"};
+/* The files of a pair a merge copies from its shard: the email chart only
+ * where the plan asks for it. */
+static const char *const pair_kinds[] = {"rolling", "rolling@2x", "scatter@2x", "years@2x", "pdf"};
 
 static int copy_file(const char *src, const char *dst, struct cx_error *e)
 {
@@ -627,7 +647,7 @@ static int copy_pair(void *ctx, size_t i, struct cx_error *e)
 
 	if (!p->ok)
 		return 0;
-	for (size_t k = 0; k < sizeof pair_kinds / sizeof pair_kinds[0]; k++) {
+	for (size_t k = p->mail_chart ? 0 : 1; k < sizeof pair_kinds / sizeof pair_kinds[0]; k++) {
 		char f[REPORT_FILE_MAX], src[RUN_PATH_MAX + REPORT_FILE_MAX], dst[RUN_PATH_MAX + REPORT_FILE_MAX];
 		report_pair_file(p, pair_kinds[k], f, sizeof f);
 		snprintf(src, sizeof src, "%s/%s", from, f);
@@ -669,7 +689,7 @@ static int write_pair_files(struct run *r, struct cx_error *e)
 	}
 	t = run_stage_begin("charts");
 	rc = each_pair(r, "charts", pair_charts, e);
-	run_stage_end(r, "charts", t, n * RUN_PAIR_PNGS, "PNG", "PNGs");
+	run_stage_end(r, "charts", t, count_pngs(r), "PNG", "PNGs");
 	t = run_stage_begin("pdfs");
 	if (rc == 0)
 		rc = each_pair(r, "PDFs", pair_pdf_file, e);
@@ -902,6 +922,8 @@ static int compute(struct run *r, struct cx_error *e)
 				  r->rep.pairs[i].reason);
 	run_rank_pairs(r);
 	run_relate_pairs(r);
+	if (run_plan(r, e) != 0)
+		return -1;
 	/* every shard too: the merge has the shards' results, not the prices */
 	report_heatmap_compute(&r->rep, r->prices);
 	run_stage_end(r, "stats", t, count_ok(r), "pair computed", "pairs computed");

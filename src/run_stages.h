@@ -60,6 +60,9 @@ void run_keep_problem(struct run *r, const char *line);
 bool run_in_watchlist(const struct job *j, const char *sym);
 /* The report's pairs, one per watchlist pair, in job order. */
 void run_make_pairs(struct run *r);
+/* The publication plan (plan.h) of the ranked pairs: which email charts
+ * are drawn. Returns 0, or -1 with e set. */
+int run_plan(struct run *r, struct cx_error *e);
 /* The regime-shift ranking with its Benjamini-Hochberg correction. */
 void run_rank_pairs(struct run *r);
 /* Each ok pair's related pairs (sharing a symbol), most shifted first. */

@@ -143,15 +143,17 @@ static int read_subscribers(struct subscribers *s, const char *path,
 		struct cx_error re = { 0 };
 		if (parse_row(sub, &rec, path, &re) != 0) {
 			/* One bad row costs that row only: reported, skipped. */
-			log_error("%s; row skipped", re.msg);
+			if (!s->quiet)
+				log_error("%s; row skipped", re.msg);
 			subscriber_release(sub);
 			s->nbad++;
 			continue;
 		}
 		long dup = seen_or_add(seen, sub->email, s->n);
 		if (dup >= 0) {
-			log_warn("%s:%ld: \"%s\" is already listed on line %ld; it gets one message",
-				 path, rec.line, sub->email, s->v[dup].line);
+			if (!s->quiet)
+				log_warn("%s:%ld: \"%s\" is already listed on line %ld; it gets one message",
+					 path, rec.line, sub->email, s->v[dup].line);
 			subscriber_release(sub);
 			continue;
 		}
@@ -225,6 +227,18 @@ struct subscribers *subscribers_load(const char *path, const char *suppression,
 	s->path = xstrdup(path);
 	if (read_subscribers(s, path, e) != 0 ||
 	    (suppression != NULL && read_suppression(s, suppression, e) != 0)) {
+		subscribers_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct subscribers *subscribers_load_quiet(const char *path, struct cx_error *e)
+{
+	struct subscribers *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->quiet = true;
+	if (read_subscribers(s, path, e) != 0) {
 		subscribers_free(s);
 		return NULL;
 	}

@@ -58,8 +58,8 @@ expect_err "gone.csv: cannot open" "and warned about on stderr"
 run_a=$TMP/a/2007-05-08
 check "run directory named by the as-of date" test -d "$run_a"
 for f in report.xml report.json manifest.sha256 pdf/SBI-SPI.pdf pdf/SII-SBI.pdf pdf/digest.pdf \
-         charts/SBI-SPI-rolling.png charts/SBI-SPI-rolling@2x.png charts/SBI-SPI-scatter.png \
-         charts/SBI-SPI-years.png charts/shifts.png charts/heatmap.png; do
+         charts/SBI-SPI-rolling@2x.png charts/SBI-SPI-scatter@2x.png \
+         charts/SBI-SPI-years@2x.png charts/shifts.png charts/heatmap.png; do
   check "run directory has $f" test -s "$run_a/$f"
 done
 check "no PDF for a skipped pair" test ! -e "$run_a/pdf/SPI-OLD.pdf"

@@ -39,7 +39,11 @@ check "the demo job has 37 pairs" \
   test "$(sed -n 2p "$TMP/job/demo/subs2.csv" | tr ';' '\n' | wc -l)" -eq 37
 sed 's|subscribers="demo/subscribers.csv"|subscribers="demo/subs2.csv"|' \
   "$TMP/job/demo.xml" > "$TMP/job/demo2.xml"
-rm -rf "$RUN/mail"
+# Run again with these subscribers: a run draws the email chart of the
+# pairs its subscribers' digests show in full (plan.h, docs/mail.md).
+run_convex run -q --no-mail --out "$TMP/out2" "$TMP/job/demo2.xml"
+expect_rc 0 "demo run for the two subscribers"
+RUN=$TMP/out2/2007-05-08
 run_convex send "$RUN" --job "$TMP/job/demo2.xml"
 expect_rc 0 "demo: send to 2 subscribers"
 $PY "$TESTS_DIR/lib/mail_budget.py" "$RUN"/mail/*.eml > "$TMP/demo.txt"
@@ -64,13 +68,13 @@ sed -e 's|\.\./jobs/demo/prices/dowjones30.csv|dowjones30.csv|' \
   <analysis lookback-years="5" top="5" stale-days="100000"/>\
   <digest title="Convex daily: Dow 30" subscribers="subs.csv" from="Convex Research \&lt;research@example.com\&gt;" unsubscribe-url="https://research.example.com/unsubscribe" unsubscribe-mailto="unsubscribe@example.com" secret-env="CONVEX_UNSUBSCRIBE_SECRET"/>|' \
     "$REPO/bench/dow30.xml" > "$TMP/dow/dow.xml"
-printf 'email,name,pairs\n' > "$TMP/dow/subs.csv"
-run_convex run -q --out "$TMP/dowout" "$TMP/dow/dow.xml"
-expect_rc 0 "Dow 30 run"
-DOW=$TMP/dowout/2001-01-02
-$PY - "$DOW/report.xml" "$TMP/dow/subs.csv" "$N" <<'PYEOF'
-import random, sys, xml.etree.ElementTree as E
-ids = [p.get("a") + "/" + p.get("b") for p in E.parse(sys.argv[1]).getroot().find("pairs")]
+# The subscribers before the run, as an operator has them: the run draws
+# the email charts their digests show (plan.h). The pair names come from
+# the job (every pair of its 30 stocks; "A/B" names a pair in either order).
+$PY - "$TMP/dow/dow.xml" "$TMP/dow/subs.csv" "$N" <<'PYEOF'
+import itertools, random, sys, xml.etree.ElementTree as E
+syms = [a.get("symbol") for a in E.parse(sys.argv[1]).getroot().iter("asset")]
+ids = [a + "/" + b for a, b in itertools.combinations(syms, 2)]
 rng = random.Random(12)
 with open(sys.argv[2], "w") as f:
     f.write("email,name,pairs\n")
@@ -81,11 +85,56 @@ with open(sys.argv[2], "w") as f:
         k = rng.choice((1, 3, 8, 44, 100, 435))
         f.write(f"r{i}@example.com,Reader {i}," + ";".join(rng.sample(ids, rng.randint(1, k))) + "\n")
 PYEOF
+run_convex run -q --no-mail --out "$TMP/dowout" "$TMP/dow/dow.xml"
+expect_rc 0 "Dow 30 run"
+DOW=$TMP/dowout/2001-01-02
+# The publication plan, by an independent reading of report.xml and the
+# subscriber list: the email's rolling chart is drawn for exactly the
+# pairs among the first 4 by rank of some subscriber's pairs (no list:
+# every pair), and nothing else.
+$PY - "$DOW" "$TMP/dow/subs.csv" > "$TMP/plan.txt" <<'PYEOF'
+import csv, glob, os, sys, xml.etree.ElementTree as E
+run = sys.argv[1]
+pairs = E.parse(os.path.join(run, "report.xml")).getroot().find("pairs")
+byrank = sorted(pairs, key=lambda p: int(p.get("rank")))
+want = set()
+for row in csv.DictReader(open(sys.argv[2])):
+    sel = [t for t in (row["pairs"] or "").split(";") if t]
+    mine = [p for p in byrank if not sel or any(t in (p.get("a") + "/" + p.get("b"), p.get("b") + "/" + p.get("a")) for t in sel)]
+    want |= {p.get("id") for p in mine[:4]}
+drawn = {os.path.basename(f)[:-len("-rolling.png")] for f in glob.glob(os.path.join(run, "charts", "*-rolling.png"))}
+named = {p.get("id") for p in pairs if p.find("charts").get("rolling")}
+print("planned %d, drawn %d, named in report.xml %d" % (len(want), len(drawn), len(named)))
+sys.exit(0 if want == drawn == named else 1)
+PYEOF
+rc=$?
+check "Dow: email charts drawn for exactly the pairs some digest shows in full ($(cat "$TMP/plan.txt"))" test "$rc" -eq 0
 check "the Dow job has 435 pairs" \
   test "$(sed -n 2p "$TMP/dow/subs.csv" | tr ';' '\n' | wc -l)" -eq 435
 run_convex send "$DOW" --job "$TMP/dow/dow.xml"
 expect_rc 0 "Dow: send to $N subscribers"
 check "Dow: $N messages" test "$(ls "$DOW"/mail/*.eml | wc -l)" -eq "$N"
+# Every pair a message shows in full has its chart: min(4, pairs) rolling
+# charts in each message (parsed by Python's email package).
+$PY - "$DOW" "$TMP/dow/subs.csv" > "$TMP/cards.txt" <<'PYEOF'
+import csv, email, email.policy, os, sys, xml.etree.ElementTree as E
+run = sys.argv[1]
+ids = {p.get("id") for p in E.parse(os.path.join(run, "report.xml")).getroot().find("pairs")}
+bad = 0
+rows = list(csv.DictReader(open(sys.argv[2])))
+for row in rows:
+    sel = [t for t in (row["pairs"] or "").split(";") if t]
+    n = len(ids) if not sel else len({t.replace("/", "-") for t in sel} & ids | {"-".join(t.split("/")[::-1]) for t in sel} & ids)
+    m = email.message_from_binary_file(open(os.path.join(run, "mail", row["email"] + ".eml"), "rb"), policy=email.policy.default)
+    charts = sum(1 for part in m.walk() if "-rolling.png" in (part.get("Content-ID") or ""))
+    if charts != min(4, n):
+        bad += 1
+        print("%s: %d rolling charts for %d pairs" % (row["email"], charts, n))
+print("%d messages, %d without a chart for a pair shown in full" % (len(rows), bad))
+sys.exit(bad != 0)
+PYEOF
+rc=$?
+check "Dow: every pair shown in full has its chart ($(tail -1 "$TMP/cards.txt"))" test "$rc" -eq 0
 $PY "$TESTS_DIR/lib/mail_budget.py" --extract "$TMP/pages/largest" "$DOW"/mail/*.eml > "$TMP/budget.txt"
 rc=$?
 cat "$TMP/budget.txt"
