@@ -304,10 +304,9 @@
               <li><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
                 <xsl:text>: 90-day </xsl:text>
                 <xsl:variable name="r" select="window[@key = '90d']/@r"/>
-                <xsl:variable name="a" select="round(($r - 2 * $r * ($r &lt; 0)) * 1000)"/>
                 <xsl:choose>
                   <xsl:when test="not($r)">n/a</xsl:when>
-                  <xsl:otherwise><xsl:value-of select="concat(substring('+&#8722;', 1 + ($r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></xsl:otherwise>
+                  <xsl:otherwise><xsl:value-of select="format-number($r * not($r &lt; 0 and $r &gt; -0.0005), '+0.000;&#8722;0.000')"/></xsl:otherwise>
                 </xsl:choose></li>
               </xsl:if>
             </xsl:for-each>
