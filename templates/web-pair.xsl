@@ -9,6 +9,11 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="web-common.xsl"/>
   <xsl:param name="pair" select="''"/>
+  <!-- The methodology's paragraphs, the same on every page: made once per
+       transformation (web-pairs.xsl makes many pages in one). -->
+  <xsl:variable name="methodology">
+    <xsl:call-template name="paragraphs"><xsl:with-param name="text" select="/report/methodology"/></xsl:call-template>
+  </xsl:variable>
 
   <xsl:template match="/">
     <xsl:variable name="p" select="key('pair', $pair)"/>
@@ -75,7 +80,7 @@
           <xsl:call-template name="extremes"/>
 
           <h2 id="methodology">Methodology</h2>
-          <xsl:call-template name="paragraphs"><xsl:with-param name="text" select="/report/methodology"/></xsl:call-template>
+          <xsl:copy-of select="$methodology"/>
           <p>Data updates with each daily run; this page is rebuilt then and the dated page of each day is kept unchanged in the archive.</p>
 
           <xsl:call-template name="related"/>
