@@ -11,6 +11,13 @@
   <xsl:param name="pair" select="''"/>
   <!-- The methodology's paragraphs, the same on every page: made once per
        transformation (web-pairs.xsl makes many pages in one). -->
+  <!-- So are the masthead, the sign-up box, the footer and the report's date. -->
+  <xsl:variable name="masthead-html"><xsl:call-template name="masthead"/></xsl:variable>
+  <xsl:variable name="signup-html"><xsl:call-template name="signup"/></xsl:variable>
+  <xsl:variable name="footer-html"><xsl:call-template name="footer"/></xsl:variable>
+  <xsl:variable name="asof-date">
+    <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template>
+  </xsl:variable>
   <xsl:variable name="methodology">
     <xsl:call-template name="paragraphs"><xsl:with-param name="text" select="/report/methodology"/></xsl:call-template>
   </xsl:variable>
@@ -34,11 +41,11 @@
         <xsl:with-param name="description" select="concat('Correlation of ', $na, ' and ', $nb, ' as of ', @as-of, ': rolling windows, year by year, beta and regime shifts.')"/>
       </xsl:call-template>
       <body>
-        <xsl:call-template name="masthead"/>
+        <xsl:copy-of select="$masthead-html"/>
         <main>
           <nav class="crumbs" aria-label="Breadcrumbs">
             <a href="{$root}index.html">Archive</a> ›
-            <a href="{$day}index.html"><xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template></a> ›
+            <a href="{$day}index.html"><xsl:value-of select="$asof-date"/></a> ›
             Correlation Deep Dive
           </nav>
           <h1><xsl:value-of select="$title"/></h1>
@@ -56,7 +63,7 @@
               <xsl:text>The prices of this pair end on </xsl:text>
               <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@as-of"/></xsl:call-template>
               <xsl:text>, before this report's date (</xsl:text>
-              <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template>
+              <xsl:value-of select="$asof-date"/>
               <xsl:text>): every figure on this page is as of that day.</xsl:text>
             </p>
           </xsl:if>
@@ -85,12 +92,12 @@
 
           <xsl:call-template name="related"/>
           <xsl:call-template name="more"/>
-          <xsl:call-template name="signup"/>
+          <xsl:copy-of select="$signup-html"/>
 
           <h2 id="disclaimer">Disclaimer</h2>
           <p class="note"><xsl:value-of select="/report/disclaimer"/></p>
         </main>
-        <xsl:call-template name="footer"/>
+        <xsl:copy-of select="$footer-html"/>
       </body>
     </html>
   </xsl:template>
@@ -324,7 +331,7 @@
       </xsl:choose>
     </xsl:for-each>
     <p><a href="{$root}matrix/index.html">The correlation matrix of the watchlist</a> ·
-      <a href="{$day}index.html">All pairs of <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template></a></p>
+      <a href="{$day}index.html">All pairs of <xsl:value-of select="$asof-date"/></a></p>
   </xsl:template>
 
   <!-- A chart: the 2x PNG at its size in CSS px, scaled down to fit. -->
