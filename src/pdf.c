@@ -36,6 +36,8 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <hpdf_utils.h>   /* HPDF_FToA: libharu's number format */
+#include <zlib.h>
 
 #include "atomicfile.h"
 #include "chart.h"
@@ -56,8 +58,11 @@ struct seg {
 struct font_state {
 	enum canvas_font font;
 	double size;
-	bool has_rgb;      /* rgb is the fill and stroke colour in effect */
-	double rgb[3];
+	double rgb[3];     /* the colour set (black until one is) */
+	/* the fill and the stroke colour the page has in effect: each is
+	 * written when something is filled or stroked in another colour
+	 * (text is filled), not on every change of rgb */
+	double fill[3], stroke[3];
 };
 
 struct pdf_page {
@@ -80,6 +85,8 @@ struct pdf_doc {
 	size_t noutlines, cap_outlines;
 	struct seg *path;          /* the open path, shared by all pages */
 	size_t npath, cap_path;
+	char *ops;                 /* path operators being written (ops_*) */
+	size_t nops, cap_ops;
 	struct text_report text;   /* what the text layer had to change */
 	/* first error seen: libharu's codes or our own message */
 	HPDF_STATUS hpdf_error, hpdf_detail;
@@ -248,6 +255,60 @@ static void simplify(struct pdf_doc *d)
 	free(stack);
 }
 
+/* ---- path operators ----------------------------------------------------
+ *
+ * libharu's path operators (HPDF_Page_LineTo ...) clear a 512-byte buffer
+ * byte by byte for every point before formatting it: a chart page's
+ * thousands of points spent more time there than in anything else they
+ * do. A path is therefore written here, into d->ops, with libharu's own
+ * number formatting (HPDF_FToA, the same bytes), and handed to the page's
+ * content stream in one piece, the page put into the path state that
+ * HPDF_Page_MoveTo would have put it in. */
+#define PDF_NUM_MAX 24   /* bytes of one formatted number with its space */
+
+static void ops_num(struct pdf_doc *d, double v)
+{
+	grow((void **)&d->ops, &d->cap_ops, d->nops + PDF_NUM_MAX, 1);
+	char *at = d->ops + d->nops;
+	char *end = HPDF_FToA(at, (HPDF_REAL)v, at + PDF_NUM_MAX - 2);
+	*end++ = ' ';
+	d->nops = (size_t)(end - d->ops);
+}
+
+/* The operator `op` and its line end, after its operands. */
+static void ops_op(struct pdf_doc *d, const char *op)
+{
+	size_t n = strlen(op);
+	grow((void **)&d->ops, &d->cap_ops, d->nops + n + 1, 1);
+	memcpy(d->ops + d->nops, op, n);
+	d->ops[d->nops + n] = '\012';
+	d->nops += n + 1;
+}
+
+static void ops_point(struct pdf_doc *d, double x, double y, const char *op)
+{
+	ops_num(d, x);
+	ops_num(d, y);
+	ops_op(d, op);
+}
+
+/* Write d->ops into page p as the start of a path (see above). */
+static void ops_flush(struct pdf_page *p)
+{
+	struct pdf_doc *d = p->doc;
+	HPDF_PageAttr a = p->page->attr;
+
+	if (d->nops == 0)
+		return;
+	if (a->gmode != HPDF_GMODE_PAGE_DESCRIPTION && a->gmode != HPDF_GMODE_PATH_OBJECT)
+		doc_error(d, "a path drawn inside a text object");
+	else if (HPDF_Stream_Write(a->stream, (const HPDF_BYTE *)d->ops, (HPDF_UINT)d->nops) != HPDF_OK)
+		doc_error(d, "libharu cannot write a path");
+	else
+		a->gmode = HPDF_GMODE_PATH_OBJECT;
+	d->nops = 0;
+}
+
 /* Emit the kept path into the page; false when it is empty or starts with
  * a segment that needs a current point. */
 static bool path_emit(struct pdf_page *p, double u)
@@ -263,37 +324,71 @@ static bool path_emit(struct pdf_page *p, double u)
 			continue;
 		switch (s->kind) {
 		case SEG_MOVE:
-			HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
+			ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), "m");
 			have_point = true;
 			break;
 		case SEG_LINE:
-			if (!have_point)
-				HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
-			else
-				HPDF_Page_LineTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
+			ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), have_point ? "l" : "m");
 			have_point = true;
 			break;
 		case SEG_CURVE:
 			if (!have_point)
-				HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
-			HPDF_Page_CurveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u), grid(v[2], u),
-					  grid(fy(p, v[3]), u), grid(v[4], u), grid(fy(p, v[5]), u));
+				ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), "m");
+			ops_num(d, grid(v[0], u));
+			ops_num(d, grid(fy(p, v[1]), u));
+			ops_num(d, grid(v[2], u));
+			ops_num(d, grid(fy(p, v[3]), u));
+			ops_point(d, grid(v[4], u), grid(fy(p, v[5]), u), "c");
 			have_point = true;
 			break;
 		case SEG_CLOSE:
 			if (have_point)
-				HPDF_Page_ClosePath(p->page);
+				ops_op(d, "h");
 			break;
 		case SEG_RECT:
-			HPDF_Page_Rectangle(p->page, grid(v[0], u), grid(fy(p, v[1] + v[3]), u),
-					    grid(v[2], u), grid(v[3], u));
+			ops_num(d, grid(v[0], u));
+			ops_num(d, grid(fy(p, v[1] + v[3]), u));
+			ops_point(d, grid(v[2], u), grid(v[3], u), "re");
 			have_point = true;
 			break;
 		}
 		any = any || have_point;
 	}
 	d->npath = 0;
+	ops_flush(p);
 	return any;
+}
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static void c_set_rgb(void *impl, double r, double g, double b)
+{
+	struct pdf_page *p = impl;
+	p->fs.rgb[0] = clamp01(r), p->fs.rgb[1] = clamp01(g), p->fs.rgb[2] = clamp01(b);
+}
+
+static bool same_rgb(const double *a, const double *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
+/* Make the colour set the fill colour (fill true) or the stroke colour of
+ * the page, writing it when it is not already. */
+static void use_rgb(struct pdf_page *p, bool fill)
+{
+	double *have = fill ? p->fs.fill : p->fs.stroke;
+	const double *want = p->fs.rgb;
+
+	if (same_rgb(have, want))
+		return;
+	memcpy(have, want, sizeof p->fs.rgb);
+	if (fill)
+		HPDF_Page_SetRGBFill(p->page, want[0], want[1], want[2]);
+	else
+		HPDF_Page_SetRGBStroke(p->page, want[0], want[1], want[2]);
 }
 
 /* Paint the kept path (fill or stroke); a long one in grid units under a
@@ -301,6 +396,7 @@ static bool path_emit(struct pdf_page *p, double u)
  * points (libharu keeps dash lengths as small integers). */
 static void paint(struct pdf_page *p, bool fill)
 {
+	use_rgb(p, fill);
 	HPDF_DashMode dash = HPDF_Page_GetDash(p->page);
 	bool scaled = p->doc->npath >= PDF_SCALED_MIN && dash.num_ptn == 0;
 
@@ -375,34 +471,18 @@ static void c_dots(void *impl, const double *x, const double *y, size_t n,
 	p->doc->npath = 0;
 	if (n == 0)
 		return;
+	use_rgb(p, false);
 	HPDF_Page_GSave(p->page);
 	HPDF_Page_SetLineCap(p->page, HPDF_ROUND_END);
 	HPDF_Page_SetLineWidth(p->page, 2 * r);
 	for (size_t i = 0; i < n; i++) {
 		double px = grid(x[i], 1), py = grid(fy(p, y[i]), 1);
-		HPDF_Page_MoveTo(p->page, px, py);
-		HPDF_Page_LineTo(p->page, px, py);
+		ops_point(p->doc, px, py, "m");
+		ops_point(p->doc, px, py, "l");
 	}
+	ops_flush(p);
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_GRestore(p->page);
-}
-
-static double clamp01(double v)
-{
-	return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-static void c_set_rgb(void *impl, double r, double g, double b)
-{
-	struct pdf_page *p = impl;
-	r = clamp01(r), g = clamp01(g), b = clamp01(b);
-	/* charts and text set their colour per item: write it on change only */
-	if (p->fs.has_rgb && p->fs.rgb[0] == r && p->fs.rgb[1] == g && p->fs.rgb[2] == b)
-		return;
-	p->fs.has_rgb = true;
-	p->fs.rgb[0] = r, p->fs.rgb[1] = g, p->fs.rgb[2] = b;
-	HPDF_Page_SetRGBFill(p->page, r, g, b);
-	HPDF_Page_SetRGBStroke(p->page, r, g, b);
 }
 
 static void c_set_line_width(void *impl, double w)
@@ -455,9 +535,14 @@ static void c_show_text(void *impl, double x, double y, const char *utf8)
 	char s[TEXT_MAX];
 	if (text_to_font(utf8, s, sizeof s, &p->doc->text) == 0)
 		return;
+	use_rgb(p, true);
 	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, p->doc->font[p->fs.font],
-				 p->fs.size);
+	/* the font is graphics state, kept from one text object to the next:
+	 * written when it changes (libharu's gstate follows q and Q) */
+	HPDF_GState gs = ((HPDF_PageAttr)p->page->attr)->gstate;
+	HPDF_Font font = p->doc->font[p->fs.font];
+	if (gs->font != font || gs->font_size != (HPDF_REAL)p->fs.size)
+		HPDF_Page_SetFontAndSize(p->page, font, p->fs.size);
 	HPDF_Page_TextOut(p->page, grid(x, 1), grid(fy(p, y), 1), s);
 	HPDF_Page_EndText(p->page);
 }
@@ -689,6 +774,7 @@ void pdf_free(struct pdf_doc *d)
 	free(d->pages);
 	free(d->outlines);
 	free(d->path);
+	free(d->ops);
 	free(d);
 }
 
@@ -1170,6 +1256,90 @@ static void cid_finish_fonts(struct pdf_doc *d)
 			doc_error(d, "libharu cannot complete an embedded font");
 }
 
+/* ---- stream compression ------------------------------------------------
+ *
+ * libharu deflates each stream at zlib's default level (6) with a z_stream
+ * set up afresh per stream. A deep dive's page content (~60 KB of
+ * operators) took two thirds of that time; level PDF_DEFLATE_LEVEL costs
+ * half as much for 1 % more bytes (measured on the 435 Dow deep dives:
+ * docs/benchmarks.md). So the streams are deflated here, through one
+ * z_stream per document, just before saving: each stream's data becomes
+ * its deflated bytes, libharu's filter is set to none (it then copies the
+ * data as it is) and the /Filter entry it would have written last is
+ * written by the dictionary's write hook instead, in the same form. */
+#define PDF_DEFLATE_LEVEL 5
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Deflate the data of stream dictionary `dict` in place. */
+static HPDF_STATUS deflate_stream(z_stream *z, HPDF_Dict dict)
+{
+	HPDF_Stream s = dict->stream;
+	HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(s);
+	uLong cap = deflateBound(z, HPDF_Stream_Size(s));
+	Bytef *out = xmalloc(cap);
+	int rc = deflateReset(z);
+
+	z->next_out = out;
+	z->avail_out = (uInt)cap;
+	for (HPDF_UINT i = 0; i < nbuf && rc == Z_OK; i++) {
+		HPDF_UINT len = 0;
+		z->next_in = HPDF_MemStream_GetBufPtr(s, i, &len);
+		z->avail_in = z->next_in != NULL ? len : 0;
+		rc = deflate(z, Z_NO_FLUSH);
+	}
+	if (rc == Z_OK)
+		rc = deflate(z, Z_FINISH);
+	HPDF_STATUS st = rc == Z_STREAM_END ? HPDF_OK : HPDF_ZLIB_ERROR;
+	if (st == HPDF_OK) {
+		HPDF_MemStream_FreeData(s);
+		st = HPDF_Stream_Write(s, out, (HPDF_UINT)z->total_out);
+		dict->filter = HPDF_STREAM_FILTER_NONE;
+		dict->write_fn = write_flate_filter;
+	}
+	free(out);
+	return st;
+}
+
+/* Whether object `obj` is a stream dictionary that libharu would deflate. */
+static bool deflatable(void *obj)
+{
+	HPDF_Obj_Header *h = obj;
+	HPDF_Dict dict = obj;
+
+	return (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && dict->stream != NULL &&
+	       dict->stream->type == HPDF_STREAM_MEMORY && dict->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+	       dict->write_fn == NULL;
+}
+
+/* Deflate every stream of the document (see above). The Type0 fonts hand
+ * their filter to their CIDToGIDMap and ToUnicode streams again when
+ * written: theirs is set to none too. */
+static void deflate_streams(struct pdf_doc *d)
+{
+	HPDF_List entries = d->hpdf->xref->entries;
+	z_stream z = {0};
+
+	if (deflateInit(&z, PDF_DEFLATE_LEVEL) != Z_OK) {
+		doc_error(d, "zlib cannot start compressing");
+		return;
+	}
+	for (HPDF_UINT i = 0; i < entries->count; i++) {
+		HPDF_XrefEntry x = HPDF_List_ItemAt(entries, i);
+		if (x != NULL && x->obj != NULL && deflatable(x->obj) &&
+		    deflate_stream(&z, x->obj) != HPDF_OK)
+			doc_error(d, "a stream cannot be compressed");
+	}
+	deflateEnd(&z);
+	for (size_t i = 0; i < sizeof d->font / sizeof d->font[0]; i++)
+		if (d->font[i] != NULL)
+			d->font[i]->filter = HPDF_STREAM_FILTER_NONE;
+}
+
 static HPDF_Date hpdf_date(time_t t)
 {
 	struct tm tm;
@@ -1298,6 +1468,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 	HPDF_PDFA_SetPDFAConformance(d->hpdf, HPDF_PDFA_1B);
 	info_text_strings(d);
 	fix_metadata_subtype(d);
+	deflate_streams(d);
 	HPDF_SaveToStream(d->hpdf);
 	if (check_errors(d, path, e))
 		return -1;
