@@ -52,11 +52,21 @@ static const char *const template_files[T_COUNT] = {
 	"templates/digest-subject.xsl", "templates/digest-text.xsl", "templates/digest-html.xsl",
 };
 
+/* The result of a template that reads no per-subscriber parameter
+ * (template_mentions_param): made by the first message, copied by the
+ * others. */
+struct shared_parts {
+	pthread_mutex_t lock;
+	int shared[T_COUNT];
+	char *out[T_COUNT];
+};
+
 struct batch {
 	const struct job *job;
 	const char *run_dir;
 	struct template_doc *report;
 	struct template *tpl[T_COUNT];
+	struct shared_parts *parts;
 	struct subscribers *subs;
 	char as_of[DATE_STR_SIZE];
 	cx_date date;
@@ -90,7 +100,44 @@ static int load_templates(struct batch *b, struct cx_error *e)
 		if ((b->tpl[i] = template_load(path, e)) == NULL)
 			return -1;
 	}
+	static const char *const per_subscriber[] = {"name", "email", "pairs", "unsubscribe-url"};
+	b->parts = xcalloc(1, sizeof *b->parts);
+	pthread_mutex_init(&b->parts->lock, NULL);
+	for (int i = 0; i < T_COUNT; i++) {
+		b->parts->shared[i] = 1;
+		for (size_t k = 0; k < sizeof per_subscriber / sizeof *per_subscriber; k++)
+			if (template_mentions_param(b->tpl[i], per_subscriber[k]))
+				b->parts->shared[i] = 0;
+	}
 	return 0;
+}
+
+static void parts_free(struct shared_parts *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < T_COUNT; i++)
+		free(p->out[i]);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+/* Template i for one subscriber, or a copy of the batch's one result. */
+static int render_part(const struct batch *b, int i, const char *const *params, char **out,
+		       struct cx_error *e)
+{
+	struct shared_parts *p = b->parts;
+	size_t len;
+	int rc = 0;
+
+	if (!p->shared[i])
+		return template_apply(b->tpl[i], b->report, params, out, &len, e);
+	pthread_mutex_lock(&p->lock);
+	if (p->out[i] == NULL)
+		rc = template_apply(b->tpl[i], b->report, params, &p->out[i], &len, e);
+	*out = rc == 0 ? xstrdup(p->out[i]) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
 }
 
 static int load_report(struct batch *b, struct cx_error *e)
@@ -213,6 +260,7 @@ static void release(struct batch *b)
 {
 	for (int i = 0; i < T_COUNT; i++)
 		template_free(b->tpl[i]);
+	parts_free(b->parts);
 	template_doc_free(b->report);
 	subscribers_free(b->subs);
 	suppress_free(b->sup);
@@ -279,12 +327,12 @@ static char *subscriber_pairs(struct batch *b, const struct subscriber *s)
 }
 
 /* The three templates for one subscriber. Touches nothing shared but
- * what it reads: safe on several threads at once. */
+ * what it reads (and the shared parts, under their lock): safe on several
+ * threads at once. */
 static int render(const struct batch *b, const struct subscriber *s, const char *pairs,
 		  char *out[T_COUNT], char **unsub_url, char token[MAIL_TOKEN_SIZE],
 		  struct cx_error *e)
 {
-	size_t len;
 	int rc = 0;
 
 	token[0] = '\0';
@@ -302,7 +350,7 @@ static int render(const struct batch *b, const struct subscriber *s, const char 
 		"title", b->job->digest.title != NULL ? b->job->digest.title : b->job->title, NULL,
 	};
 	for (int i = 0; i < T_COUNT && rc == 0; i++)
-		rc = template_apply(b->tpl[i], b->report, params, &out[i], &len, e);
+		rc = render_part(b, i, params, &out[i], e);
 	if (rc == 0)
 		g_strstrip(out[T_SUBJECT]);
 	return rc;
