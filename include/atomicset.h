@@ -26,6 +26,10 @@ struct atomicset *atomicset_new(void);
 int atomicset_write(struct atomicset *s, const char *path, const void *data, size_t len,
 		    struct cx_error *e);
 
+/* As atomicset_write, mode 0600 from the file's creation (mail). */
+int atomicset_write_private(struct atomicset *s, const char *path, const void *data,
+			    size_t len, struct cx_error *e);
+
 /* Stage the file `src` as `path`: a hard link when both are on one file
  * system (the file must never be changed in place; nothing is staged when
  * `path` already is a link to it), else a copy of at most `max` bytes. Same returns, and CX_ENOINPUT when src cannot be read. */

@@ -75,7 +75,16 @@ struct mail_content {
 	const char *reply_to;      /* NULL: none */
 	const char *list_name;     /* List-Id phrase (the digest title), or NULL */
 	const char *list_label;    /* List-Id label (the job name); NULL: no List-Id */
+	struct mail_images *images; /* NULL: every image read for this message alone */
 };
+
+/* The images of a batch of messages: each PNG under image_dir read,
+ * checked and base64-encoded once, then reused by every message that
+ * names it (the same chart goes to many subscribers). Safe to share
+ * between threads building messages at once. Out of memory aborts. */
+struct mail_images;
+struct mail_images *mail_images_new(void);
+void mail_images_free(struct mail_images *m);   /* NULL is allowed */
 
 /* Build the message. On success *out is a malloc'd buffer of *len bytes
  * (CRLF line ends; caller frees) and 0 is returned. Errors: CX_EDATA for a

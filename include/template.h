@@ -44,6 +44,13 @@ struct template_doc *template_doc_parse(const char *name, const char *data,
 					size_t len, struct cx_error *e);
 void template_doc_free(struct template_doc *d);
 
+/* 1 when `t` (with what it includes and imports) may read the parameter
+ * `name`: "$name" occurs in one of its attributes or texts, the only way
+ * XSLT 1.0 reads a parameter; else 0. Conservative (a mention in any text
+ * counts): a 0 means the result never depends on the parameter, so callers
+ * may reuse one result across its values. */
+int template_mentions_param(const struct template *t, const char *name);
+
 /* Apply `t` to `d` with string parameters `params`: name, value, name,
  * value, ..., NULL (at most TEMPLATE_PARAMS_MAX pairs; values taken
  * literally). On success *out is a malloc'd NUL-terminated result of *len

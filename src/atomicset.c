@@ -66,8 +66,8 @@ static int write_fd(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int atomicset_write(struct atomicset *s, const char *path, const void *data, size_t len,
-		    struct cx_error *e)
+static int write_perm(struct atomicset *s, const char *path, const void *data, size_t len,
+		      mode_t perm, struct cx_error *e)
 {
 	char tmp[PATH_MAX];
 	int err;
@@ -77,7 +77,7 @@ int atomicset_write(struct atomicset *s, const char *path, const void *data, siz
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return cx_fail(e, CX_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
-	err = fchmod(fd, 0644) != 0 ? errno : write_fd(fd, data, len);
+	err = fchmod(fd, perm) != 0 ? errno : write_fd(fd, data, len);
 	if (err == 0 && s->fs_fd < 0)
 		s->fs_fd = dup(fd);
 	if (close(fd) != 0 && err == 0)
@@ -88,6 +88,18 @@ int atomicset_write(struct atomicset *s, const char *path, const void *data, siz
 	}
 	add(s, tmp, path, false);
 	return 0;
+}
+
+int atomicset_write(struct atomicset *s, const char *path, const void *data, size_t len,
+		    struct cx_error *e)
+{
+	return write_perm(s, path, data, len, 0644, e);
+}
+
+int atomicset_write_private(struct atomicset *s, const char *path, const void *data,
+			    size_t len, struct cx_error *e)
+{
+	return write_perm(s, path, data, len, 0600, e);   /* mkstemp's 0600 from the start */
 }
 
 /* Stage `src` as a hard link under a temporary name next to `path`:

@@ -1,5 +1,6 @@
 /* mail.c - the digest message with GMime 3 (the only GMime user). */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,22 @@ struct image {
 	char path[256];           /* relative to image_dir; also the cid's left part */
 	unsigned char *data;
 	size_t len;
+	const char *b64;          /* data base64-encoded (GMime's lines), or NULL */
+	size_t b64len;
+	int shared;               /* data and b64 belong to a struct mail_images */
+};
+
+/* One image of the batch cache, under its full path. */
+struct cached {
+	unsigned char *data;
+	size_t len;
+	char *b64;
+	size_t b64len;
+};
+
+struct mail_images {
+	pthread_mutex_t lock;
+	GHashTable *by_path;      /* "image_dir/path" -> struct cached * */
 };
 
 static int cid_path_ok(const char *p)
@@ -157,13 +174,87 @@ static int read_png(const char *dir, struct image *im, struct cx_error *e)
 		return cx_fail(e, CX_EDATA, "%s: image larger than %u bytes", path, MAIL_IMAGE_MAX);
 	if (im->len < 8 || memcmp(im->data, sig, 8) != 0)
 		return cx_fail(e, CX_EDATA, "%s: not a PNG file", path);
+	im->data = xrealloc_array(im->data, im->len, 1);   /* the image, not MAIL_IMAGE_MAX */
+	return 0;
+}
+
+/* ---- the batch's image cache ---------------------------------------------- */
+
+static void cached_free(gpointer p)
+{
+	struct cached *c = p;
+	free(c->data);
+	free(c->b64);
+	free(c);
+}
+
+struct mail_images *mail_images_new(void)
+{
+	struct mail_images *m = xcalloc(1, sizeof *m);
+	pthread_mutex_init(&m->lock, NULL);
+	m->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
+	return m;
+}
+
+void mail_images_free(struct mail_images *m)
+{
+	if (m == NULL)
+		return;
+	g_hash_table_destroy(m->by_path);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+/* The bytes GMime writes for a base64 part of `data` (76-column lines). */
+static char *base64_lines(const unsigned char *data, size_t len, size_t *outlen)
+{
+	unsigned char *out = xmalloc(GMIME_BASE64_ENCODE_LEN(len) + 1);
+	int state = 0;
+	guint32 save = 0;
+	*outlen = g_mime_encoding_base64_encode_close(data, len, out, &state, &save);
+	return (char *)out;
+}
+
+/* im->path read through the cache: the first message to name an image
+ * reads and encodes it, the others share it. */
+static int cached_png(struct mail_images *m, const char *dir, struct image *im,
+		      struct cx_error *e)
+{
+	int rc = 0;
+	gchar *key = g_strdup_printf("%s/%s", dir, im->path);
+
+	pthread_mutex_lock(&m->lock);
+	struct cached *c = g_hash_table_lookup(m->by_path, key);
+	if (c == NULL && (rc = read_png(dir, im, e)) == 0) {
+		c = xcalloc(1, sizeof *c);
+		c->data = im->data;
+		c->len = im->len;
+		c->b64 = base64_lines(c->data, c->len, &c->b64len);
+		g_hash_table_insert(m->by_path, key, c);
+		key = NULL;
+	}
+	pthread_mutex_unlock(&m->lock);
+	g_free(key);
+	if (rc != 0) {
+		free(im->data);
+		im->data = NULL;
+		return -1;
+	}
+	im->data = c->data;
+	im->len = c->len;
+	im->b64 = c->b64;
+	im->b64len = c->b64len;
+	im->shared = 1;
 	return 0;
 }
 
 /* Every distinct cid:PATH@DOMAIN in the HTML, in order of appearance. */
-static int collect_images(const struct mail_content *c, struct image *im,
+static int collect_images(const struct mail_content *c, struct image **imp,
 			  size_t *n, struct cx_error *e)
 {
+	struct image *im = *imp;
+	size_t cap = 0;
+
 	const char *p = c->html;
 	*n = 0;
 	while ((p = strstr(p, "cid:")) != NULL) {
@@ -187,9 +278,15 @@ static int collect_images(const struct mail_content *c, struct image *im,
 			continue;
 		if (*n == MAIL_IMAGES_MAX)
 			return cx_fail(e, CX_EDATA, "html: more than %d images", MAIL_IMAGES_MAX);
+		if (*n == cap) {   /* grown as needed: most messages carry a few */
+			cap = cap ? 2 * cap : 8;
+			*imp = im = xrealloc_array(im, cap, sizeof *im);
+		}
+		im[*n] = (struct image){.data = NULL};
 		memcpy(im[*n].path, ref, strlen(ref) + 1);   /* fits: cid_path_ok */
 		(*n)++;
-		if (read_png(c->image_dir, &im[*n - 1], e) != 0)
+		if ((c->images != NULL ? cached_png(c->images, c->image_dir, &im[*n - 1], e)
+				       : read_png(c->image_dir, &im[*n - 1], e)) != 0)
 			return -1;
 	}
 	return 0;
@@ -215,8 +312,11 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 static GMimeObject *image_part(const struct image *im, const char *domain)
 {
 	GMimePart *part = g_mime_part_new_with_type("image", "png");
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer((const char *)im->data, im->len);
-	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+	/* Already encoded (the cache): GMime copies the lines as they are. */
+	GMimeStream *st = im->b64 != NULL ? g_mime_stream_mem_new_with_buffer(im->b64, im->b64len)
+		: g_mime_stream_mem_new_with_buffer((const char *)im->data, im->len);
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, im->b64 != NULL
+		? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_DEFAULT);
 	char cid[512];
 
 	g_mime_part_set_content(part, w);
@@ -350,8 +450,7 @@ int mail_build(const struct mail_content *c, char **out, size_t *len,
 	    check_header("unsubscribe URL", c->unsubscribe_url, 2048, e) != 0 ||
 	    check_header("message id", c->message_id, MAIL_MSGID_MAX, e) != 0)
 		return -1;
-	im = xcalloc(MAIL_IMAGES_MAX, sizeof *im);
-	if (collect_images(c, im, &nim, e) != 0)
+	if (collect_images(c, &im, &nim, e) != 0)
 		goto done;
 
 	msg = g_mime_message_new(TRUE);
@@ -398,7 +497,8 @@ int mail_build(const struct mail_content *c, char **out, size_t *len,
 	rc = 0;
 done:
 	for (size_t i = 0; i < nim; i++)
-		free(im[i].data);
+		if (!im[i].shared)
+			free(im[i].data);
 	free(im);
 	if (msg != NULL)
 		g_object_unref(msg);

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,8 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <hpdf_utils.h>   /* HPDF_FToA: libharu's number format */
+#include <zlib.h>
 
 #include "atomicfile.h"
 #include "chart.h"
@@ -55,8 +58,11 @@ struct seg {
 struct font_state {
 	enum canvas_font font;
 	double size;
-	bool has_rgb;      /* rgb is the fill and stroke colour in effect */
-	double rgb[3];
+	double rgb[3];     /* the colour set (black until one is) */
+	/* the fill and the stroke colour the page has in effect: each is
+	 * written when something is filled or stroked in another colour
+	 * (text is filled), not on every change of rgb */
+	double fill[3], stroke[3];
 };
 
 struct pdf_page {
@@ -79,6 +85,8 @@ struct pdf_doc {
 	size_t noutlines, cap_outlines;
 	struct seg *path;          /* the open path, shared by all pages */
 	size_t npath, cap_path;
+	char *ops;                 /* path operators being written (ops_*) */
+	size_t nops, cap_ops;
 	struct text_report text;   /* what the text layer had to change */
 	/* first error seen: libharu's codes or our own message */
 	HPDF_STATUS hpdf_error, hpdf_detail;
@@ -247,6 +255,60 @@ static void simplify(struct pdf_doc *d)
 	free(stack);
 }
 
+/* ---- path operators ----------------------------------------------------
+ *
+ * libharu's path operators (HPDF_Page_LineTo ...) clear a 512-byte buffer
+ * byte by byte for every point before formatting it: a chart page's
+ * thousands of points spent more time there than in anything else they
+ * do. A path is therefore written here, into d->ops, with libharu's own
+ * number formatting (HPDF_FToA, the same bytes), and handed to the page's
+ * content stream in one piece, the page put into the path state that
+ * HPDF_Page_MoveTo would have put it in. */
+#define PDF_NUM_MAX 24   /* bytes of one formatted number with its space */
+
+static void ops_num(struct pdf_doc *d, double v)
+{
+	grow((void **)&d->ops, &d->cap_ops, d->nops + PDF_NUM_MAX, 1);
+	char *at = d->ops + d->nops;
+	char *end = HPDF_FToA(at, (HPDF_REAL)v, at + PDF_NUM_MAX - 2);
+	*end++ = ' ';
+	d->nops = (size_t)(end - d->ops);
+}
+
+/* The operator `op` and its line end, after its operands. */
+static void ops_op(struct pdf_doc *d, const char *op)
+{
+	size_t n = strlen(op);
+	grow((void **)&d->ops, &d->cap_ops, d->nops + n + 1, 1);
+	memcpy(d->ops + d->nops, op, n);
+	d->ops[d->nops + n] = '\012';
+	d->nops += n + 1;
+}
+
+static void ops_point(struct pdf_doc *d, double x, double y, const char *op)
+{
+	ops_num(d, x);
+	ops_num(d, y);
+	ops_op(d, op);
+}
+
+/* Write d->ops into page p as the start of a path (see above). */
+static void ops_flush(struct pdf_page *p)
+{
+	struct pdf_doc *d = p->doc;
+	HPDF_PageAttr a = p->page->attr;
+
+	if (d->nops == 0)
+		return;
+	if (a->gmode != HPDF_GMODE_PAGE_DESCRIPTION && a->gmode != HPDF_GMODE_PATH_OBJECT)
+		doc_error(d, "a path drawn inside a text object");
+	else if (HPDF_Stream_Write(a->stream, (const HPDF_BYTE *)d->ops, (HPDF_UINT)d->nops) != HPDF_OK)
+		doc_error(d, "libharu cannot write a path");
+	else
+		a->gmode = HPDF_GMODE_PATH_OBJECT;
+	d->nops = 0;
+}
+
 /* Emit the kept path into the page; false when it is empty or starts with
  * a segment that needs a current point. */
 static bool path_emit(struct pdf_page *p, double u)
@@ -262,37 +324,71 @@ static bool path_emit(struct pdf_page *p, double u)
 			continue;
 		switch (s->kind) {
 		case SEG_MOVE:
-			HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
+			ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), "m");
 			have_point = true;
 			break;
 		case SEG_LINE:
-			if (!have_point)
-				HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
-			else
-				HPDF_Page_LineTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
+			ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), have_point ? "l" : "m");
 			have_point = true;
 			break;
 		case SEG_CURVE:
 			if (!have_point)
-				HPDF_Page_MoveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u));
-			HPDF_Page_CurveTo(p->page, grid(v[0], u), grid(fy(p, v[1]), u), grid(v[2], u),
-					  grid(fy(p, v[3]), u), grid(v[4], u), grid(fy(p, v[5]), u));
+				ops_point(d, grid(v[0], u), grid(fy(p, v[1]), u), "m");
+			ops_num(d, grid(v[0], u));
+			ops_num(d, grid(fy(p, v[1]), u));
+			ops_num(d, grid(v[2], u));
+			ops_num(d, grid(fy(p, v[3]), u));
+			ops_point(d, grid(v[4], u), grid(fy(p, v[5]), u), "c");
 			have_point = true;
 			break;
 		case SEG_CLOSE:
 			if (have_point)
-				HPDF_Page_ClosePath(p->page);
+				ops_op(d, "h");
 			break;
 		case SEG_RECT:
-			HPDF_Page_Rectangle(p->page, grid(v[0], u), grid(fy(p, v[1] + v[3]), u),
-					    grid(v[2], u), grid(v[3], u));
+			ops_num(d, grid(v[0], u));
+			ops_num(d, grid(fy(p, v[1] + v[3]), u));
+			ops_point(d, grid(v[2], u), grid(v[3], u), "re");
 			have_point = true;
 			break;
 		}
 		any = any || have_point;
 	}
 	d->npath = 0;
+	ops_flush(p);
 	return any;
+}
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+static void c_set_rgb(void *impl, double r, double g, double b)
+{
+	struct pdf_page *p = impl;
+	p->fs.rgb[0] = clamp01(r), p->fs.rgb[1] = clamp01(g), p->fs.rgb[2] = clamp01(b);
+}
+
+static bool same_rgb(const double *a, const double *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
+/* Make the colour set the fill colour (fill true) or the stroke colour of
+ * the page, writing it when it is not already. */
+static void use_rgb(struct pdf_page *p, bool fill)
+{
+	double *have = fill ? p->fs.fill : p->fs.stroke;
+	const double *want = p->fs.rgb;
+
+	if (same_rgb(have, want))
+		return;
+	memcpy(have, want, sizeof p->fs.rgb);
+	if (fill)
+		HPDF_Page_SetRGBFill(p->page, want[0], want[1], want[2]);
+	else
+		HPDF_Page_SetRGBStroke(p->page, want[0], want[1], want[2]);
 }
 
 /* Paint the kept path (fill or stroke); a long one in grid units under a
@@ -300,6 +396,7 @@ static bool path_emit(struct pdf_page *p, double u)
  * points (libharu keeps dash lengths as small integers). */
 static void paint(struct pdf_page *p, bool fill)
 {
+	use_rgb(p, fill);
 	HPDF_DashMode dash = HPDF_Page_GetDash(p->page);
 	bool scaled = p->doc->npath >= PDF_SCALED_MIN && dash.num_ptn == 0;
 
@@ -374,34 +471,18 @@ static void c_dots(void *impl, const double *x, const double *y, size_t n,
 	p->doc->npath = 0;
 	if (n == 0)
 		return;
+	use_rgb(p, false);
 	HPDF_Page_GSave(p->page);
 	HPDF_Page_SetLineCap(p->page, HPDF_ROUND_END);
 	HPDF_Page_SetLineWidth(p->page, 2 * r);
 	for (size_t i = 0; i < n; i++) {
 		double px = grid(x[i], 1), py = grid(fy(p, y[i]), 1);
-		HPDF_Page_MoveTo(p->page, px, py);
-		HPDF_Page_LineTo(p->page, px, py);
+		ops_point(p->doc, px, py, "m");
+		ops_point(p->doc, px, py, "l");
 	}
+	ops_flush(p);
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_GRestore(p->page);
-}
-
-static double clamp01(double v)
-{
-	return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-static void c_set_rgb(void *impl, double r, double g, double b)
-{
-	struct pdf_page *p = impl;
-	r = clamp01(r), g = clamp01(g), b = clamp01(b);
-	/* charts and text set their colour per item: write it on change only */
-	if (p->fs.has_rgb && p->fs.rgb[0] == r && p->fs.rgb[1] == g && p->fs.rgb[2] == b)
-		return;
-	p->fs.has_rgb = true;
-	p->fs.rgb[0] = r, p->fs.rgb[1] = g, p->fs.rgb[2] = b;
-	HPDF_Page_SetRGBFill(p->page, r, g, b);
-	HPDF_Page_SetRGBStroke(p->page, r, g, b);
 }
 
 static void c_set_line_width(void *impl, double w)
@@ -454,9 +535,14 @@ static void c_show_text(void *impl, double x, double y, const char *utf8)
 	char s[TEXT_MAX];
 	if (text_to_font(utf8, s, sizeof s, &p->doc->text) == 0)
 		return;
+	use_rgb(p, true);
 	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, p->doc->font[p->fs.font],
-				 p->fs.size);
+	/* the font is graphics state, kept from one text object to the next:
+	 * written when it changes (libharu's gstate follows q and Q) */
+	HPDF_GState gs = ((HPDF_PageAttr)p->page->attr)->gstate;
+	HPDF_Font font = p->doc->font[p->fs.font];
+	if (gs->font != font || gs->font_size != (HPDF_REAL)p->fs.size)
+		HPDF_Page_SetFontAndSize(p->page, font, p->fs.size);
 	HPDF_Page_TextOut(p->page, grid(x, 1), grid(fy(p, y), 1), s);
 	HPDF_Page_EndText(p->page);
 }
@@ -511,22 +597,103 @@ static HPDF_Font get_font_fast(struct pdf_doc *d, const char *name)
 	return f;
 }
 
-static int load_font(struct pdf_doc *d, const char *rel, HPDF_Font *out,
-		     struct cx_error *e)
+/* The font files, read once per process: libharu parses a font from a
+ * stream, and its file stream seeks and reads the file again for every
+ * table and glyph of every document (a tenth of a deep dive's CPU time
+ * in lseek and read); a memory stream over these bytes does not. */
+#define PDF_FONT_FILE_MAX (8 << 20)   /* bytes of one font file; ours are 110 KB */
+
+static struct {
+	pthread_once_t once;
+	unsigned char *data[2];
+	size_t len[2];
+} font_files = {.once = PTHREAD_ONCE_INIT};
+
+static const char *const font_rel[2] = {
+	[CANVAS_REGULAR] = CHART_FONT_REGULAR, [CANVAS_BOLD] = CHART_FONT_BOLD};
+
+/* Read font i into font_files, or leave it NULL (load_font then reads the
+ * file itself and reports the error). */
+static void font_file_read(size_t i)
 {
 	char path[PATH_MAX];
-	if (paths_data_file(rel, path, sizeof path) == NULL)
-		return cx_fail(e, CX_ENOINPUT, "%s: data directory path too long", rel);
-	if (access(path, R_OK) != 0)
-		return cx_fail(e, CX_ENOINPUT, "%s: cannot read font: %s", path,
-			       strerror(errno));
-	const char *name = HPDF_LoadTTFontFromFile(d->hpdf, path, HPDF_TRUE);
+	struct stat st;
+	FILE *f = paths_data_file(font_rel[i], path, sizeof path) ? fopen(path, "rb") : NULL;
+
+	if (f != NULL && fstat(fileno(f), &st) == 0 && st.st_size > 0 &&
+	    st.st_size <= PDF_FONT_FILE_MAX) {
+		unsigned char *b = xmalloc((size_t)st.st_size);
+		if (fread(b, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
+			font_files.data[i] = b;
+			font_files.len[i] = (size_t)st.st_size;
+		} else {
+			free(b);
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+}
+
+static void font_files_read(void)
+{
+	for (size_t i = 0; i < 2; i++)
+		font_file_read(i);
+}
+
+/* HPDF_LoadTTFontFromFile over the bytes read once: the same font
+ * definition, registered and tagged (HPDFAA+, HPDFAB+, ...) as it does. */
+static const char *load_font_memory(struct pdf_doc *d, size_t i)
+{
+	HPDF_Doc pdf = d->hpdf;
+	HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)font_files.len[i]);
+
+	if (s == NULL || HPDF_Stream_Write(s, font_files.data[i],
+					   (HPDF_UINT)font_files.len[i]) != HPDF_OK) {
+		if (s != NULL)
+			HPDF_Stream_Free(s);
+		return NULL;
+	}
+	HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, s, HPDF_TRUE);
+	if (def == NULL)
+		return NULL;
+	if (HPDF_Doc_RegisterFontDef(pdf, def) != HPDF_OK)
+		return NULL;   /* libharu freed def */
+	if (pdf->ttfont_tag[0] == 0) {
+		memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+	} else {
+		for (int k = 5; k >= 0; k--) {
+			if (++pdf->ttfont_tag[k] <= 'Z')
+				break;
+			pdf->ttfont_tag[k] = 'A';
+		}
+	}
+	HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+	return def->base_font;
+}
+
+static int load_font(struct pdf_doc *d, enum canvas_font which, HPDF_Font *out,
+		     struct cx_error *e)
+{
+	const char *rel = font_rel[which], *name = NULL;
+	char path[PATH_MAX];
+
+	pthread_once(&font_files.once, font_files_read);
+	if (font_files.data[which] != NULL) {
+		name = load_font_memory(d, which);
+	} else {
+		if (paths_data_file(rel, path, sizeof path) == NULL)
+			return cx_fail(e, CX_ENOINPUT, "%s: data directory path too long", rel);
+		if (access(path, R_OK) != 0)
+			return cx_fail(e, CX_ENOINPUT, "%s: cannot read font: %s", path,
+				       strerror(errno));
+		name = HPDF_LoadTTFontFromFile(d->hpdf, path, HPDF_TRUE);
+	}
 	if (name != NULL)
 		*out = get_font_fast(d, name);
 	if (name == NULL || *out == NULL)
 		return cx_fail(e, CX_ESOFTWARE,
 			       "%s: libharu cannot load the font (error 0x%04X)",
-			       path, (unsigned)d->hpdf_error);
+			       rel, (unsigned)d->hpdf_error);
 	return 0;
 }
 
@@ -585,8 +752,8 @@ struct pdf_doc *pdf_new(enum pdf_paper paper, struct cx_error *e)
 		cx_fail(e, CX_ESOFTWARE, "libharu cannot enable UTF-8 encodings");
 		goto fail;
 	}
-	if (load_font(d, CHART_FONT_REGULAR, &d->font[CANVAS_REGULAR], e) ||
-	    load_font(d, CHART_FONT_BOLD, &d->font[CANVAS_BOLD], e) ||
+	if (load_font(d, CANVAS_REGULAR, &d->font[CANVAS_REGULAR], e) ||
+	    load_font(d, CANVAS_BOLD, &d->font[CANVAS_BOLD], e) ||
 	    add_output_intent(d, e))
 		goto fail;
 	HPDF_SetPageMode(d->hpdf, HPDF_PAGE_MODE_USE_OUTLINE);
@@ -607,6 +774,7 @@ void pdf_free(struct pdf_doc *d)
 	free(d->pages);
 	free(d->outlines);
 	free(d->path);
+	free(d->ops);
 	free(d);
 }
 
@@ -1027,25 +1195,160 @@ static void ttf_trim(HPDF_BYTE *f, size_t size, const HPDF_BYTE *used, size_t ng
 	put_be32(adj, 0xB1B0AFBAu - ttf_sum(f, size));
 }
 
-/* Trim the FontFile2 stream of `def`'s descriptor (made by libharu's
- * before-write hook) in place; its length (Length1) does not change. */
-static HPDF_STATUS ttf_trim_embedded(HPDF_FontDef def)
+/* ---- the embedded font program, once per glyph set ---------------------
+ *
+ * The font program libharu embeds depends on the font and on the set of
+ * glyphs used only, and the deep dives of a run use a few dozen sets
+ * among them: so it is made (HPDF_TTFontDef_SaveFontData, ttf_trim) and
+ * deflated once per set and process, at PDF_FONT_LEVEL, and every
+ * document with that set gets the same bytes. A document's bytes never
+ * depend on what the process made before: a set seen first is made the
+ * same way and then kept. */
+#define PDF_FONT_LEVEL 9          /* made once per set: zlib's best */
+#define PDF_FONT_CACHE_MAX 512    /* glyph sets kept; past it, made per document */
+#define PDF_FONT_CHUNK (32 << 10) /* bytes of one buffer of the program being made */
+
+struct font_program {
+	char tag[HPDF_TTF_FONT_TAG_LEN + 1];   /* the subset tag, "HPDFAA+" (no NUL) */
+	HPDF_BYTE *used;     /* glyph_tbl.flgs of num_glyphs glyphs */
+	size_t nglyphs;
+	HPDF_BYTE *data;     /* the deflated program */
+	size_t len;
+	HPDF_UINT length1;   /* its length before deflating */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct font_program *p;
+	size_t n;
+} font_programs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool program_is(const struct font_program *fp, HPDF_TTFontDefAttr tt)
+{
+	return fp->nglyphs == tt->num_glyphs && memcmp(fp->tag, tt->tag_name, sizeof fp->tag) == 0 &&
+	       memcmp(fp->used, tt->glyph_tbl.flgs, fp->nglyphs) == 0;
+}
+
+/* The kept program of `def`'s glyph set, or NULL. Entries are never
+ * changed or freed once kept, so the pointer stays valid. */
+static const struct font_program *program_find(HPDF_FontDef def)
 {
 	HPDF_TTFontDefAttr tt = def->attr;
-	HPDF_Dict ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
-	if (ff == NULL)
-		return HPDF_OK;
-	HPDF_UINT32 size = HPDF_Stream_Size(ff->stream);
-	HPDF_BYTE *f = xmalloc(size ? size : 1);
-	HPDF_UINT got = size;
-	HPDF_STATUS st = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET);
-	if (st == HPDF_OK)
-		st = HPDF_Stream_Read(ff->stream, f, &got);
-	if (st == HPDF_OK && got == size) {
-		ttf_trim(f, size, tt->glyph_tbl.flgs, tt->num_glyphs);
-		st = stream_replace(ff, f, size);
+	const struct font_program *found = NULL;
+
+	pthread_mutex_lock(&font_programs.lock);
+	for (size_t i = 0; i < font_programs.n && found == NULL; i++)
+		if (program_is(&font_programs.p[i], tt))
+			found = &font_programs.p[i];
+	pthread_mutex_unlock(&font_programs.lock);
+	return found;
+}
+
+/* Keep *fp (taking its buffers) unless the set is kept already or the
+ * cache is full; returns the kept entry, or NULL when fp stays the
+ * caller's. */
+static const struct font_program *program_keep(struct font_program *fp, HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	const struct font_program *kept = NULL;
+
+	pthread_mutex_lock(&font_programs.lock);
+	for (size_t i = 0; i < font_programs.n && kept == NULL; i++)
+		if (program_is(&font_programs.p[i], tt))
+			kept = &font_programs.p[i];
+	if (kept == NULL && font_programs.n < PDF_FONT_CACHE_MAX) {
+		if (font_programs.p == NULL)
+			font_programs.p = xcalloc(PDF_FONT_CACHE_MAX, sizeof *font_programs.p);
+		font_programs.p[font_programs.n] = *fp;
+		kept = &font_programs.p[font_programs.n++];
+		*fp = (struct font_program){0};
 	}
-	free(f);
+	pthread_mutex_unlock(&font_programs.lock);
+	return kept;
+}
+
+/* The bytes of memory stream s, in one buffer the caller frees. */
+static HPDF_BYTE *stream_bytes(HPDF_Stream s, size_t *len)
+{
+	HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(s);
+	HPDF_BYTE *b = xmalloc(HPDF_Stream_Size(s) + 1);
+
+	*len = 0;
+	for (HPDF_UINT i = 0; i < nbuf; i++) {
+		HPDF_UINT n = 0;
+		const HPDF_BYTE *part = HPDF_MemStream_GetBufPtr(s, i, &n);
+		if (part != NULL)
+			memcpy(b + *len, part, n), *len += n;
+	}
+	return b;
+}
+
+/* Make the program of `def`'s glyph set into *fp: libharu's subset,
+ * trimmed (ttf_trim), deflated. */
+static HPDF_STATUS program_make(HPDF_FontDef def, struct font_program *fp)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	HPDF_Stream s = HPDF_MemStream_New(def->mmgr, PDF_FONT_CHUNK);
+	HPDF_STATUS st = s != NULL ? HPDF_TTFontDef_SaveFontData(def, s) : HPDF_FAILD_TO_ALLOC_MEM;
+	size_t len = 0;
+	HPDF_BYTE *raw = st == HPDF_OK ? stream_bytes(s, &len) : NULL;
+
+	if (s != NULL)
+		HPDF_Stream_Free(s);
+	if (raw == NULL)
+		return st != HPDF_OK ? st : HPDF_FAILD_TO_ALLOC_MEM;
+	ttf_trim(raw, len, tt->glyph_tbl.flgs, tt->num_glyphs);
+	uLongf zlen = compressBound(len);
+	*fp = (struct font_program){.nglyphs = tt->num_glyphs, .length1 = tt->length1,
+				    .data = xmalloc(zlen)};
+	memcpy(fp->tag, tt->tag_name, sizeof fp->tag);
+	if (compress2(fp->data, &zlen, raw, len, PDF_FONT_LEVEL) != Z_OK)
+		st = HPDF_ZLIB_ERROR;
+	fp->len = zlen;
+	fp->used = xmalloc(fp->nglyphs ? fp->nglyphs : 1);
+	memcpy(fp->used, tt->glyph_tbl.flgs, fp->nglyphs);
+	free(raw);
+	return st;
+}
+
+static void program_release(struct font_program *fp)
+{
+	free(fp->used);
+	free(fp->data);
+}
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out);
+
+/* The FontFile2 stream of `fp` in `def`'s descriptor. */
+static HPDF_STATUS program_embed(HPDF_FontDef def, HPDF_Xref xref, const struct font_program *fp)
+{
+	HPDF_Dict ff = HPDF_DictStream_New(def->descriptor->mmgr, xref);
+	if (ff == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	HPDF_STATUS st = HPDF_Stream_Write(ff->stream, fp->data, (HPDF_UINT)fp->len);
+	st |= HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)fp->length1);
+	st |= HPDF_Dict_AddNumber(ff, "Length2", 0);
+	st |= HPDF_Dict_AddNumber(ff, "Length3", 0);
+	ff->filter = HPDF_STREAM_FILTER_NONE;   /* deflated already */
+	ff->write_fn = write_flate_filter;
+	return st != HPDF_OK ? st : HPDF_Dict_Add(def->descriptor, "FontFile2", ff);
+}
+
+/* Embed the program of `def`'s glyph set, made or kept. */
+static HPDF_STATUS program_add(HPDF_FontDef def, HPDF_Xref xref)
+{
+	const struct font_program *kept = program_find(def);
+	struct font_program made = {0};
+	HPDF_STATUS st = HPDF_OK;
+
+	if (kept == NULL) {
+		st = program_make(def, &made);
+		if (st == HPDF_OK)
+			kept = program_keep(&made, def);
+	}
+	if (st == HPDF_OK)
+		st = program_embed(def, xref, kept != NULL ? kept : &made);
+	program_release(&made);
 	return st;
 }
 
@@ -1061,14 +1364,18 @@ static HPDF_STATUS cid_finish(HPDF_Font font)
 	HPDF_STATUS st = HPDF_OK;
 
 	cid_collect(def, u);
+	/* the descriptor without the program, which program_add embeds */
+	HPDF_TTFontDefAttr tt = def->attr;
+	tt->embedding = HPDF_FALSE;
 	if (font->before_write_fn != NULL)
 		st = font->before_write_fn(font);
+	tt->embedding = HPDF_TRUE;
 	if (st == HPDF_OK && def->descriptor == NULL)
 		st = HPDF_INVALID_FONTDEF_DATA;
 	if (st == HPDF_OK)
 		st = HPDF_Dict_AddNumber(def->descriptor, "CapHeight", def->cap_height);
 	if (st == HPDF_OK)
-		st = ttf_trim_embedded(def);
+		st = program_add(def, attr->xref);
 	if (st == HPDF_OK)
 		st = cid_set(def->descriptor, attr->xref, u);
 	if (st == HPDF_OK)
@@ -1086,6 +1393,90 @@ static void cid_finish_fonts(struct pdf_doc *d)
 	for (size_t i = 0; i < sizeof d->font / sizeof d->font[0]; i++)
 		if (d->font[i] != NULL && cid_finish(d->font[i]) != HPDF_OK)
 			doc_error(d, "libharu cannot complete an embedded font");
+}
+
+/* ---- stream compression ------------------------------------------------
+ *
+ * libharu deflates each stream at zlib's default level (6) with a z_stream
+ * set up afresh per stream. A deep dive's page content (~60 KB of
+ * operators) took two thirds of that time; level PDF_DEFLATE_LEVEL costs
+ * half as much for 1 % more bytes (measured on the 435 Dow deep dives:
+ * docs/benchmarks.md). So the streams are deflated here, through one
+ * z_stream per document, just before saving: each stream's data becomes
+ * its deflated bytes, libharu's filter is set to none (it then copies the
+ * data as it is) and the /Filter entry it would have written last is
+ * written by the dictionary's write hook instead, in the same form. */
+#define PDF_DEFLATE_LEVEL 5
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(out, "/Filter [ /FlateDecode ]\012");
+}
+
+/* Deflate the data of stream dictionary `dict` in place. */
+static HPDF_STATUS deflate_stream(z_stream *z, HPDF_Dict dict)
+{
+	HPDF_Stream s = dict->stream;
+	HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(s);
+	uLong cap = deflateBound(z, HPDF_Stream_Size(s));
+	Bytef *out = xmalloc(cap);
+	int rc = deflateReset(z);
+
+	z->next_out = out;
+	z->avail_out = (uInt)cap;
+	for (HPDF_UINT i = 0; i < nbuf && rc == Z_OK; i++) {
+		HPDF_UINT len = 0;
+		z->next_in = HPDF_MemStream_GetBufPtr(s, i, &len);
+		z->avail_in = z->next_in != NULL ? len : 0;
+		rc = deflate(z, Z_NO_FLUSH);
+	}
+	if (rc == Z_OK)
+		rc = deflate(z, Z_FINISH);
+	HPDF_STATUS st = rc == Z_STREAM_END ? HPDF_OK : HPDF_ZLIB_ERROR;
+	if (st == HPDF_OK) {
+		HPDF_MemStream_FreeData(s);
+		st = HPDF_Stream_Write(s, out, (HPDF_UINT)z->total_out);
+		dict->filter = HPDF_STREAM_FILTER_NONE;
+		dict->write_fn = write_flate_filter;
+	}
+	free(out);
+	return st;
+}
+
+/* Whether object `obj` is a stream dictionary that libharu would deflate. */
+static bool deflatable(void *obj)
+{
+	HPDF_Obj_Header *h = obj;
+	HPDF_Dict dict = obj;
+
+	return (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && dict->stream != NULL &&
+	       dict->stream->type == HPDF_STREAM_MEMORY && dict->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+	       dict->write_fn == NULL;
+}
+
+/* Deflate every stream of the document (see above). The Type0 fonts hand
+ * their filter to their CIDToGIDMap and ToUnicode streams again when
+ * written: theirs is set to none too. */
+static void deflate_streams(struct pdf_doc *d)
+{
+	HPDF_List entries = d->hpdf->xref->entries;
+	z_stream z = {0};
+
+	if (deflateInit(&z, PDF_DEFLATE_LEVEL) != Z_OK) {
+		doc_error(d, "zlib cannot start compressing");
+		return;
+	}
+	for (HPDF_UINT i = 0; i < entries->count; i++) {
+		HPDF_XrefEntry x = HPDF_List_ItemAt(entries, i);
+		if (x != NULL && x->obj != NULL && deflatable(x->obj) &&
+		    deflate_stream(&z, x->obj) != HPDF_OK)
+			doc_error(d, "a stream cannot be compressed");
+	}
+	deflateEnd(&z);
+	for (size_t i = 0; i < sizeof d->font / sizeof d->font[0]; i++)
+		if (d->font[i] != NULL)
+			d->font[i]->filter = HPDF_STREAM_FILTER_NONE;
 }
 
 static HPDF_Date hpdf_date(time_t t)
@@ -1216,6 +1607,7 @@ int pdf_save(struct pdf_doc *d, const char *path, const struct pdf_meta *m,
 	HPDF_PDFA_SetPDFAConformance(d->hpdf, HPDF_PDFA_1B);
 	info_text_strings(d);
 	fix_metadata_subtype(d);
+	deflate_streams(d);
 	HPDF_SaveToStream(d->hpdf);
 	if (check_errors(d, path, e))
 		return -1;

@@ -88,6 +88,62 @@ struct template *template_load(const char *path, struct cx_error *e)
 	return t;
 }
 
+/* "$name" followed by anything but an ASCII character of an XML name
+ * ("$name-x" is another variable; "$name:x" and "$nameé" count, to be
+ * safe). */
+static int text_mentions(const xmlChar *text, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *p = (const char *)text; p != NULL && (p = strstr(p, needle)) != NULL; p++) {
+		unsigned char c = (unsigned char)p[n];
+		if (!(c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9') ||
+		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			return 1;
+	}
+	return 0;
+}
+
+static int node_mentions(const xmlNode *n, const char *needle)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (text_mentions(n->content, needle))
+				return 1;
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (const xmlAttr *a = n->properties; a != NULL; a = a->next)
+			if (node_mentions(a->children, needle))
+				return 1;
+		if (node_mentions(n->children, needle))
+			return 1;
+	}
+	return 0;
+}
+
+static int style_mentions(const xsltStylesheet *s, const char *needle)
+{
+	for (; s != NULL; s = s->next) {
+		if (s->doc != NULL && node_mentions(s->doc->children, needle))
+			return 1;
+		for (const xsltDocument *d = s->docList; d != NULL; d = d->next)
+			if (d->doc != NULL && node_mentions(d->doc->children, needle))
+				return 1;
+		if (style_mentions(s->imports, needle))
+			return 1;
+	}
+	return 0;
+}
+
+int template_mentions_param(const struct template *t, const char *name)
+{
+	char needle[256];
+	if (snprintf(needle, sizeof needle, "$%s", name) >= (int)sizeof needle)
+		return 1;
+	return style_mentions(t->style, needle);
+}
+
 void template_free(struct template *t)
 {
 	if (t == NULL)

@@ -1,7 +1,8 @@
 /* test_atomicset.c - many files published at once (atomicset.h): nothing
  * is visible before the commit, every file after it with its bytes, an old
- * file replaced, a linked file shares the source's bytes, linking the same
- * file again leaves no temporary name, a link whose usual temporary name is
+ * file replaced, a private file 0600 and a public one 0644, a linked file
+ * shares the source's bytes, linking the same file again leaves no
+ * temporary name, a link whose usual temporary name is
  * taken (a file left by an earlier process) replaces an old file and leaves
  * that name alone, and freeing without a commit leaves nothing behind. */
 #include <setjmp.h>
@@ -84,6 +85,30 @@ static void test_commit_publishes_all(void **state)
 	assert_string_equal(slurp(a), "alpha");
 	assert_string_equal(slurp(b), "beta");
 	assert_int_equal(entries(), 2);                  /* no temporary left */
+}
+
+/* A private file (mail) is mode 0600 once published, a public one 0644,
+ * whatever the umask. */
+static void test_private_mode(void **state)
+{
+	char a[128], b[128];
+	struct stat st;
+	struct cx_error e;
+	(void)state;
+	path_of(a, sizeof a, "a.eml");
+	path_of(b, sizeof b, "b.html");
+	mode_t old = umask(0);
+	struct atomicset *s = atomicset_new();
+	assert_int_equal(atomicset_write_private(s, a, "mail", 4, &e), 0);
+	assert_int_equal(atomicset_write(s, b, "page", 4, &e), 0);
+	assert_int_equal(atomicset_commit(s, &e), 0);
+	atomicset_free(s);
+	umask(old);
+	assert_int_equal(stat(a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_string_equal(slurp(a), "mail");
 }
 
 static void test_link_twice_leaves_nothing(void **state)
@@ -169,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commit_publishes_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_twice_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_name_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_without_commit, setup, teardown),

@@ -1,6 +1,7 @@
 /* test_mail.c - the mail module's pieces: address parsing (GMime, strict),
  * deterministic Message-IDs, the unsubscribe URL,
- * and a built message's shape; plus the ledger's states and lock and the
+ * and a built message's shape (the same bytes with the batch's image
+ * cache); plus the ledger's states and lock and the
  * subscriber file rules. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -88,6 +89,45 @@ static void test_build_rejects_injection(void **state)
 	assert_int_equal(len, len2);
 	assert_memory_equal(out, again, len);
 	free(out);
+	free(again);
+}
+
+/* A batch's image cache (mail_images) changes no byte: each chart read and
+ * base64-encoded once gives the message built with every image read for
+ * it alone, for the first message that names it and the ones after. The
+ * reference is the cache-less path (GMime's encoding filter on each part). */
+static void test_build_image_cache(void **state)
+{
+	struct mail_content c = {
+		.from = "R <r@example.com>", .to_addr = "a@example.org", .to_name = "A",
+		.subject = "Hello", .message_id = "x@example.com", .date = 0, .text = "t",
+		.html = "<img src=\"cid:charts/SBI-SPI-rolling.png@example.com\">"
+			"<img src=\"cid:charts/SBI-SPI-scatter.png@example.com\">"
+			"<img src=\"cid:charts/SBI-SPI-rolling.png@example.com\">",
+		.image_dir = CONVEX_SRCDIR "/tests/data/report", .cid_domain = "example.com",
+	};
+	char *plain, *cached, *again;
+	size_t n0, n1, n2;
+	struct cx_error e;
+	(void)state;
+	assert_int_equal(mail_build(&c, &plain, &n0, &e), 0);
+	c.images = mail_images_new();
+	assert_int_equal(mail_build(&c, &cached, &n1, &e), 0);
+	c.to_addr = "b@example.org";
+	assert_int_equal(mail_build(&c, &again, &n2, &e), 0);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(plain, cached, n0);
+	/* the second message: the cached parts, only To differs */
+	assert_non_null(strstr(again, "To: A <b@example.org>\r\n"));
+	assert_int_equal(n2, n1);
+	/* a missing chart is still an error with the cache */
+	c.html = "<img src=\"cid:charts/NOPE.png@example.com\">";
+	char *none;
+	assert_int_equal(mail_build(&c, &none, &n2, &e), -1);
+	assert_int_equal(e.code, CX_ENOINPUT);
+	mail_images_free(c.images);
+	free(plain);
+	free(cached);
 	free(again);
 }
 
@@ -183,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_message_id),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_build_rejects_injection),
+		cmocka_unit_test(test_build_image_cache),
 		cmocka_unit_test(test_ledger),
 		cmocka_unit_test(test_subscribers),
 	};

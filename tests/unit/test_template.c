@@ -1,0 +1,123 @@
+/* test_template.c - template_mentions_param (template.h): which parameters
+ * a stylesheet can read, the test that lets `convex send` make a result
+ * once per batch. Hand-written stylesheets: a reference in an attribute
+ * value template, in a select, in an included and in an imported file;
+ * another variable whose name starts with the parameter's is not one; and
+ * the shipped digest templates: the subject reads none of the subscriber's
+ * parameters, the HTML and text parts read the name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "template.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/convex-template.XXXXXX");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+#define HEAD "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+
+static void put(const char *name, const char *body)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s%s</xsl:stylesheet>\n", HEAD, body);
+	fclose(f);
+}
+
+static struct template *load(const char *name)
+{
+	char path[128];
+	struct cx_error e;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	struct template *t = template_load(path, &e);
+	assert_non_null(t);
+	return t;
+}
+
+static void test_references(void **state)
+{
+	(void)state;
+	put("avt.xsl", "<xsl:param name=\"name\"/><xsl:template match=\"/\"><a href=\"{$name}\"/></xsl:template>");
+	put("sel.xsl", "<xsl:param name=\"email\"/><xsl:template match=\"/\"><xsl:value-of select=\"concat('x',$email)\"/></xsl:template>");
+	put("other.xsl", "<xsl:param name=\"name\"/><xsl:variable name=\"name-x\" select=\"1\"/>"
+	    "<xsl:template match=\"/\"><xsl:value-of select=\"$name-x\"/></xsl:template>");
+	put("inc.xsl", "<xsl:template name=\"n\"><xsl:value-of select=\"$pairs\"/></xsl:template>");
+	put("main.xsl", "<xsl:include href=\"inc.xsl\"/><xsl:param name=\"pairs\"/>"
+	    "<xsl:template match=\"/\"><xsl:call-template name=\"n\"/></xsl:template>");
+	put("imp.xsl", "<xsl:param name=\"name\"/><xsl:template match=\"x\"><xsl:value-of select=\"$name\"/></xsl:template>");
+	put("top.xsl", "<xsl:import href=\"imp.xsl\"/><xsl:template match=\"/\"><xsl:apply-templates/></xsl:template>");
+	struct template *t = load("avt.xsl");
+	assert_int_equal(template_mentions_param(t, "name"), 1);
+	assert_int_equal(template_mentions_param(t, "email"), 0);
+	template_free(t);
+	t = load("sel.xsl");
+	assert_int_equal(template_mentions_param(t, "email"), 1);
+	assert_int_equal(template_mentions_param(t, "name"), 0);
+	template_free(t);
+	t = load("other.xsl");
+	assert_int_equal(template_mentions_param(t, "name"), 0);
+	assert_int_equal(template_mentions_param(t, "name-x"), 1);
+	template_free(t);
+	t = load("main.xsl");
+	assert_int_equal(template_mentions_param(t, "pairs"), 1);
+	template_free(t);
+	t = load("top.xsl");
+	assert_int_equal(template_mentions_param(t, "name"), 1);
+	assert_int_equal(template_mentions_param(t, "pairs"), 0);
+	template_free(t);
+}
+
+static void test_digest_templates(void **state)
+{
+	static const char *const subscriber[] = {"name", "email", "pairs", "unsubscribe-url"};
+	struct cx_error e;
+	(void)state;
+	struct template *s = template_load(CONVEX_SRCDIR "/templates/digest-subject.xsl", &e);
+	struct template *h = template_load(CONVEX_SRCDIR "/templates/digest-html.xsl", &e);
+	struct template *x = template_load(CONVEX_SRCDIR "/templates/digest-text.xsl", &e);
+	assert_non_null(s);
+	assert_non_null(h);
+	assert_non_null(x);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(template_mentions_param(s, subscriber[i]), 0);
+	assert_int_equal(template_mentions_param(s, "title"), 1);
+	assert_int_equal(template_mentions_param(h, "name"), 1);
+	assert_int_equal(template_mentions_param(h, "unsubscribe-url"), 1);
+	assert_int_equal(template_mentions_param(x, "name"), 1);
+	assert_int_equal(template_mentions_param(x, "pairs"), 1);
+	template_free(s);
+	template_free(h);
+	template_free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+		cmocka_unit_test(test_digest_templates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
