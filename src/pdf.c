@@ -516,17 +516,76 @@ static void c_set_font(void *impl, enum canvas_font font, double size)
 	p->fs.size = size > 0 ? size : 1;
 }
 
+/* ---- text widths ---------------------------------------------------------
+ *
+ * Laying out a page measures each paragraph's prefixes again and again
+ * (text_wrap), and libharu's HPDF_Font_TextWidth decodes the UTF-8 and
+ * scans the cmap for every character of every measurement. The advance
+ * widths of the first PDF_WIDTH_CPS code points are kept in a table per
+ * process instead, filled from the first document's fonts: the sum is the
+ * same integer libharu computes (the width of each character, in 1/1000
+ * of the size). Measuring no longer marks glyphs as used: a glyph is
+ * embedded when it is shown. */
+#define PDF_WIDTH_CPS 0x2600   /* the repertoire ends at U+25CF (text.c) */
+
+static struct {
+	pthread_mutex_t lock;
+	bool filled;
+	HPDF_UINT16 w[2][PDF_WIDTH_CPS];
+} widths = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Fill the table from d's fonts unless done; pdf_new calls it, so the
+ * table is complete before any of its documents measures. */
+static void widths_fill(const struct pdf_doc *d)
+{
+	pthread_mutex_lock(&widths.lock);
+	for (size_t f = 0; f < 2 && !widths.filled; f++) {
+		HPDF_FontDef def = ((HPDF_FontAttr)d->font[f]->attr)->fontdef;
+		for (uint32_t cp = 0; cp < PDF_WIDTH_CPS; cp++)
+			widths.w[f][cp] = (HPDF_UINT16)HPDF_TTFontDef_GetGidWidth(
+				def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp));
+	}
+	widths.filled = true;
+	pthread_mutex_unlock(&widths.lock);
+}
+
+/* The width of UTF-8 `s` (text_to_font's output, so valid) in font f, in
+ * 1/1000 of the size; false when a character is past the table. */
+static bool table_width(size_t f, const unsigned char *s, size_t len, unsigned long *w)
+{
+	*w = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = s[i];
+		if (cp < 0x80) {
+			i += 1;
+		} else if (cp >= 0xC0 && cp < 0xE0 && i + 1 < len) {
+			cp = (cp & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			i += 2;
+		} else if (cp >= 0xE0 && cp < 0xF0 && i + 2 < len) {
+			cp = (cp & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+			i += 3;
+		} else {
+			return false;
+		}
+		if (cp >= PDF_WIDTH_CPS)
+			return false;
+		*w += widths.w[f][cp];
+	}
+	return true;
+}
+
 static double c_text_width(void *impl, const char *utf8)
 {
 	struct pdf_page *p = impl;
 	char s[TEXT_MAX];
 	size_t len = text_to_font(utf8, s, sizeof s, &p->doc->text);
+	unsigned long w = 0;
 	if (len == 0)
 		return 0;
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(p->doc->font[p->fs.font],
-						(const HPDF_BYTE *)s,
-						(HPDF_UINT)len);
-	return tw.width * p->fs.size / 1000.0;
+	if (!table_width(p->fs.font, (const unsigned char *)s, len, &w))
+		w = HPDF_Font_TextWidth(p->doc->font[p->fs.font], (const HPDF_BYTE *)s,
+					(HPDF_UINT)len).width;
+	return (double)w * p->fs.size / 1000.0;
 }
 
 static void c_show_text(void *impl, double x, double y, const char *utf8)
@@ -757,6 +816,7 @@ struct pdf_doc *pdf_new(enum pdf_paper paper, struct cx_error *e)
 	    add_output_intent(d, e))
 		goto fail;
 	HPDF_SetPageMode(d->hpdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	widths_fill(d);
 	return d;
 fail:
 	pdf_free(d);
