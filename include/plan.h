@@ -34,4 +34,14 @@ int plan_mail_charts(const struct job *job, struct report *rep, struct cx_error 
 /* Every computed pair (a shard, which does not know the whole ranking). */
 void plan_mail_charts_all(struct report *rep);
 
+/* For `convex send` of a run directory: how many pairs the digests of
+ * job's current subscribers show in full have no email chart in
+ * RUN_DIR/report.xml (the run planned for the list it read; the list has
+ * changed since). Sets *missing (0 without a digest or subscribers, or
+ * when the subscriber file cannot be read: the mail stage reports it).
+ * Returns 0, or -1 with `e` set when report.xml or the templates cannot be
+ * read. */
+int plan_check_run(const struct job *job, const char *run_dir, size_t *missing,
+		   struct cx_error *e);
+
 #endif

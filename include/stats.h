@@ -56,6 +56,13 @@ struct roll_extreme {
 	cx_date end;         /* date of the window's last return */
 };
 
+/* The rolling 90-day r on the last return of a calendar month (or of the
+ * history): the rolling chart's numbers as a table. */
+struct month_end {
+	cx_date end;
+	double r;
+};
+
 struct pair_stats {
 	const char *a, *b;   /* symbols; borrowed from the series */
 	cx_date as_of;       /* last aligned date used */
@@ -90,10 +97,15 @@ struct pair_stats {
 
 	struct roll_extreme roll_max, roll_min;
 
-	/* The history itself, kept for charts: returns dated dates[i]. Owned. */
+	/* The history itself, kept for charts: returns dated dates[i]. Owned.
+	 * NULL after stats_drop_history (n stays the history's length). */
 	cx_date *dates;
 	double *ra, *rb;
 	size_t n;
+
+	/* stats_month_ends; owned; NULL until then. */
+	struct month_end *months;
+	size_t nmonths;
 };
 
 struct stats_opts {
@@ -109,6 +121,14 @@ int stats_compute(const struct series *a, const struct series *b,
 		  const struct stats_opts *opts, struct pair_stats *out,
 		  struct cx_error *e);
 void stats_release(struct pair_stats *s);
+
+/* Fill s->months from the history (a no-op without one, or when filled). */
+void stats_month_ends(struct pair_stats *s);
+
+/* Free the history (dates, ra, rb), keeping every other field and n: a run
+ * holds thousands of pairs' results at once and draws each pair's charts
+ * from its history recomputed (stats_compute is deterministic). */
+void stats_drop_history(struct pair_stats *s);
 
 /* The log returns of one series, r[t] = ln(close[t] / close[t-1]) for
  * t >= 1 (r[0] = 0), to compute once and share among the pairs of the

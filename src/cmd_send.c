@@ -16,6 +16,8 @@
 #include "err.h"
 #include "job.h"
 #include "log.h"
+#include "plan.h"
+#include "plural.h"
 #include "resume.h"
 #include "site.h"
 #include "xalloc.h"
@@ -116,6 +118,23 @@ static int send_transport(struct job *job, const struct send_args *a, const stru
 	return job_set_smtp(job, rec->smtp_url, rec->smtp_ca[0] ? rec->smtp_ca : NULL, e);
 }
 
+/* The publication plan of the run (plan.h) against today's subscribers:
+ * a card in full whose email chart the run did not draw is said once. */
+static void warn_missing_charts(const struct job *job, const char *rundir)
+{
+	struct cx_error e;
+	size_t n = 0;
+
+	cx_error_clear(&e);
+	if (plan_check_run(job, rundir, &n, &e) != 0)
+		return;    /* report.xml itself: the mail stage reports it */
+	if (n > 0)
+		log_warn("%s: %zu %s shown in full to a subscriber %s no email chart: the run drew the charts "
+			 "for the subscriber list it read, which has changed since; those cards go out without "
+			 "their chart (run `convex run` again to draw them)",
+			 rundir, n, plural(n, "pair", "pairs"), n == 1 ? "has" : "have");
+}
+
 int cmd_send(int argc, char **argv)
 {
 	struct send_args a;
@@ -143,6 +162,7 @@ int cmd_send(int argc, char **argv)
 		job_free(job);
 		return cmd_fail(&e);
 	}
+	warn_missing_charts(job, a.rundir);
 	struct deliver_summary sum;
 	/* The web edition first, as `convex run` publishes it (docs/web.md). */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);   /* the pair pages: every core */

@@ -207,6 +207,9 @@ static int merge_model(struct run *r, const char *job, struct cx_error *e)
 	run_make_pairs(r);
 	if (merge_pairs(r, e) != 0)
 		return -1;
+	for (size_t i = 0; i < r->rep.npairs; i++)
+		if (r->rep.pairs[i].ok)
+			stats_month_ends(&r->rep.pairs[i].st);
 	run_rank_pairs(r);
 	run_relate_pairs(r);
 	if (run_plan(r, e) != 0)

@@ -516,17 +516,76 @@ static void c_set_font(void *impl, enum canvas_font font, double size)
 	p->fs.size = size > 0 ? size : 1;
 }
 
+/* ---- text widths ---------------------------------------------------------
+ *
+ * Laying out a page measures each paragraph's prefixes again and again
+ * (text_wrap), and libharu's HPDF_Font_TextWidth decodes the UTF-8 and
+ * scans the cmap for every character of every measurement. The advance
+ * widths of the first PDF_WIDTH_CPS code points are kept in a table per
+ * process instead, filled from the first document's fonts: the sum is the
+ * same integer libharu computes (the width of each character, in 1/1000
+ * of the size). Measuring no longer marks glyphs as used: a glyph is
+ * embedded when it is shown. */
+#define PDF_WIDTH_CPS 0x2600   /* the repertoire ends at U+25CF (text.c) */
+
+static struct {
+	pthread_mutex_t lock;
+	bool filled;
+	HPDF_UINT16 w[2][PDF_WIDTH_CPS];
+} widths = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Fill the table from d's fonts unless done; pdf_new calls it, so the
+ * table is complete before any of its documents measures. */
+static void widths_fill(const struct pdf_doc *d)
+{
+	pthread_mutex_lock(&widths.lock);
+	for (size_t f = 0; f < 2 && !widths.filled; f++) {
+		HPDF_FontDef def = ((HPDF_FontAttr)d->font[f]->attr)->fontdef;
+		for (uint32_t cp = 0; cp < PDF_WIDTH_CPS; cp++)
+			widths.w[f][cp] = (HPDF_UINT16)HPDF_TTFontDef_GetGidWidth(
+				def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp));
+	}
+	widths.filled = true;
+	pthread_mutex_unlock(&widths.lock);
+}
+
+/* The width of UTF-8 `s` (text_to_font's output, so valid) in font f, in
+ * 1/1000 of the size; false when a character is past the table. */
+static bool table_width(size_t f, const unsigned char *s, size_t len, unsigned long *w)
+{
+	*w = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = s[i];
+		if (cp < 0x80) {
+			i += 1;
+		} else if (cp >= 0xC0 && cp < 0xE0 && i + 1 < len) {
+			cp = (cp & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			i += 2;
+		} else if (cp >= 0xE0 && cp < 0xF0 && i + 2 < len) {
+			cp = (cp & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+			i += 3;
+		} else {
+			return false;
+		}
+		if (cp >= PDF_WIDTH_CPS)
+			return false;
+		*w += widths.w[f][cp];
+	}
+	return true;
+}
+
 static double c_text_width(void *impl, const char *utf8)
 {
 	struct pdf_page *p = impl;
 	char s[TEXT_MAX];
 	size_t len = text_to_font(utf8, s, sizeof s, &p->doc->text);
+	unsigned long w = 0;
 	if (len == 0)
 		return 0;
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(p->doc->font[p->fs.font],
-						(const HPDF_BYTE *)s,
-						(HPDF_UINT)len);
-	return tw.width * p->fs.size / 1000.0;
+	if (!table_width(p->fs.font, (const unsigned char *)s, len, &w))
+		w = HPDF_Font_TextWidth(p->doc->font[p->fs.font], (const HPDF_BYTE *)s,
+					(HPDF_UINT)len).width;
+	return (double)w * p->fs.size / 1000.0;
 }
 
 static void c_show_text(void *impl, double x, double y, const char *utf8)
@@ -757,6 +816,7 @@ struct pdf_doc *pdf_new(enum pdf_paper paper, struct cx_error *e)
 	    add_output_intent(d, e))
 		goto fail;
 	HPDF_SetPageMode(d->hpdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	widths_fill(d);
 	return d;
 fail:
 	pdf_free(d);
@@ -1195,25 +1255,160 @@ static void ttf_trim(HPDF_BYTE *f, size_t size, const HPDF_BYTE *used, size_t ng
 	put_be32(adj, 0xB1B0AFBAu - ttf_sum(f, size));
 }
 
-/* Trim the FontFile2 stream of `def`'s descriptor (made by libharu's
- * before-write hook) in place; its length (Length1) does not change. */
-static HPDF_STATUS ttf_trim_embedded(HPDF_FontDef def)
+/* ---- the embedded font program, once per glyph set ---------------------
+ *
+ * The font program libharu embeds depends on the font and on the set of
+ * glyphs used only, and the deep dives of a run use a few dozen sets
+ * among them: so it is made (HPDF_TTFontDef_SaveFontData, ttf_trim) and
+ * deflated once per set and process, at PDF_FONT_LEVEL, and every
+ * document with that set gets the same bytes. A document's bytes never
+ * depend on what the process made before: a set seen first is made the
+ * same way and then kept. */
+#define PDF_FONT_LEVEL 9          /* made once per set: zlib's best */
+#define PDF_FONT_CACHE_MAX 512    /* glyph sets kept; past it, made per document */
+#define PDF_FONT_CHUNK (32 << 10) /* bytes of one buffer of the program being made */
+
+struct font_program {
+	char tag[HPDF_TTF_FONT_TAG_LEN + 1];   /* the subset tag, "HPDFAA+" (no NUL) */
+	HPDF_BYTE *used;     /* glyph_tbl.flgs of num_glyphs glyphs */
+	size_t nglyphs;
+	HPDF_BYTE *data;     /* the deflated program */
+	size_t len;
+	HPDF_UINT length1;   /* its length before deflating */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct font_program *p;
+	size_t n;
+} font_programs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool program_is(const struct font_program *fp, HPDF_TTFontDefAttr tt)
+{
+	return fp->nglyphs == tt->num_glyphs && memcmp(fp->tag, tt->tag_name, sizeof fp->tag) == 0 &&
+	       memcmp(fp->used, tt->glyph_tbl.flgs, fp->nglyphs) == 0;
+}
+
+/* The kept program of `def`'s glyph set, or NULL. Entries are never
+ * changed or freed once kept, so the pointer stays valid. */
+static const struct font_program *program_find(HPDF_FontDef def)
 {
 	HPDF_TTFontDefAttr tt = def->attr;
-	HPDF_Dict ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
-	if (ff == NULL)
-		return HPDF_OK;
-	HPDF_UINT32 size = HPDF_Stream_Size(ff->stream);
-	HPDF_BYTE *f = xmalloc(size ? size : 1);
-	HPDF_UINT got = size;
-	HPDF_STATUS st = HPDF_Stream_Seek(ff->stream, 0, HPDF_SEEK_SET);
-	if (st == HPDF_OK)
-		st = HPDF_Stream_Read(ff->stream, f, &got);
-	if (st == HPDF_OK && got == size) {
-		ttf_trim(f, size, tt->glyph_tbl.flgs, tt->num_glyphs);
-		st = stream_replace(ff, f, size);
+	const struct font_program *found = NULL;
+
+	pthread_mutex_lock(&font_programs.lock);
+	for (size_t i = 0; i < font_programs.n && found == NULL; i++)
+		if (program_is(&font_programs.p[i], tt))
+			found = &font_programs.p[i];
+	pthread_mutex_unlock(&font_programs.lock);
+	return found;
+}
+
+/* Keep *fp (taking its buffers) unless the set is kept already or the
+ * cache is full; returns the kept entry, or NULL when fp stays the
+ * caller's. */
+static const struct font_program *program_keep(struct font_program *fp, HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	const struct font_program *kept = NULL;
+
+	pthread_mutex_lock(&font_programs.lock);
+	for (size_t i = 0; i < font_programs.n && kept == NULL; i++)
+		if (program_is(&font_programs.p[i], tt))
+			kept = &font_programs.p[i];
+	if (kept == NULL && font_programs.n < PDF_FONT_CACHE_MAX) {
+		if (font_programs.p == NULL)
+			font_programs.p = xcalloc(PDF_FONT_CACHE_MAX, sizeof *font_programs.p);
+		font_programs.p[font_programs.n] = *fp;
+		kept = &font_programs.p[font_programs.n++];
+		*fp = (struct font_program){0};
 	}
-	free(f);
+	pthread_mutex_unlock(&font_programs.lock);
+	return kept;
+}
+
+/* The bytes of memory stream s, in one buffer the caller frees. */
+static HPDF_BYTE *stream_bytes(HPDF_Stream s, size_t *len)
+{
+	HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(s);
+	HPDF_BYTE *b = xmalloc(HPDF_Stream_Size(s) + 1);
+
+	*len = 0;
+	for (HPDF_UINT i = 0; i < nbuf; i++) {
+		HPDF_UINT n = 0;
+		const HPDF_BYTE *part = HPDF_MemStream_GetBufPtr(s, i, &n);
+		if (part != NULL)
+			memcpy(b + *len, part, n), *len += n;
+	}
+	return b;
+}
+
+/* Make the program of `def`'s glyph set into *fp: libharu's subset,
+ * trimmed (ttf_trim), deflated. */
+static HPDF_STATUS program_make(HPDF_FontDef def, struct font_program *fp)
+{
+	HPDF_TTFontDefAttr tt = def->attr;
+	HPDF_Stream s = HPDF_MemStream_New(def->mmgr, PDF_FONT_CHUNK);
+	HPDF_STATUS st = s != NULL ? HPDF_TTFontDef_SaveFontData(def, s) : HPDF_FAILD_TO_ALLOC_MEM;
+	size_t len = 0;
+	HPDF_BYTE *raw = st == HPDF_OK ? stream_bytes(s, &len) : NULL;
+
+	if (s != NULL)
+		HPDF_Stream_Free(s);
+	if (raw == NULL)
+		return st != HPDF_OK ? st : HPDF_FAILD_TO_ALLOC_MEM;
+	ttf_trim(raw, len, tt->glyph_tbl.flgs, tt->num_glyphs);
+	uLongf zlen = compressBound(len);
+	*fp = (struct font_program){.nglyphs = tt->num_glyphs, .length1 = tt->length1,
+				    .data = xmalloc(zlen)};
+	memcpy(fp->tag, tt->tag_name, sizeof fp->tag);
+	if (compress2(fp->data, &zlen, raw, len, PDF_FONT_LEVEL) != Z_OK)
+		st = HPDF_ZLIB_ERROR;
+	fp->len = zlen;
+	fp->used = xmalloc(fp->nglyphs ? fp->nglyphs : 1);
+	memcpy(fp->used, tt->glyph_tbl.flgs, fp->nglyphs);
+	free(raw);
+	return st;
+}
+
+static void program_release(struct font_program *fp)
+{
+	free(fp->used);
+	free(fp->data);
+}
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out);
+
+/* The FontFile2 stream of `fp` in `def`'s descriptor. */
+static HPDF_STATUS program_embed(HPDF_FontDef def, HPDF_Xref xref, const struct font_program *fp)
+{
+	HPDF_Dict ff = HPDF_DictStream_New(def->descriptor->mmgr, xref);
+	if (ff == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	HPDF_STATUS st = HPDF_Stream_Write(ff->stream, fp->data, (HPDF_UINT)fp->len);
+	st |= HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)fp->length1);
+	st |= HPDF_Dict_AddNumber(ff, "Length2", 0);
+	st |= HPDF_Dict_AddNumber(ff, "Length3", 0);
+	ff->filter = HPDF_STREAM_FILTER_NONE;   /* deflated already */
+	ff->write_fn = write_flate_filter;
+	return st != HPDF_OK ? st : HPDF_Dict_Add(def->descriptor, "FontFile2", ff);
+}
+
+/* Embed the program of `def`'s glyph set, made or kept. */
+static HPDF_STATUS program_add(HPDF_FontDef def, HPDF_Xref xref)
+{
+	const struct font_program *kept = program_find(def);
+	struct font_program made = {0};
+	HPDF_STATUS st = HPDF_OK;
+
+	if (kept == NULL) {
+		st = program_make(def, &made);
+		if (st == HPDF_OK)
+			kept = program_keep(&made, def);
+	}
+	if (st == HPDF_OK)
+		st = program_embed(def, xref, kept != NULL ? kept : &made);
+	program_release(&made);
 	return st;
 }
 
@@ -1229,14 +1424,18 @@ static HPDF_STATUS cid_finish(HPDF_Font font)
 	HPDF_STATUS st = HPDF_OK;
 
 	cid_collect(def, u);
+	/* the descriptor without the program, which program_add embeds */
+	HPDF_TTFontDefAttr tt = def->attr;
+	tt->embedding = HPDF_FALSE;
 	if (font->before_write_fn != NULL)
 		st = font->before_write_fn(font);
+	tt->embedding = HPDF_TRUE;
 	if (st == HPDF_OK && def->descriptor == NULL)
 		st = HPDF_INVALID_FONTDEF_DATA;
 	if (st == HPDF_OK)
 		st = HPDF_Dict_AddNumber(def->descriptor, "CapHeight", def->cap_height);
 	if (st == HPDF_OK)
-		st = ttf_trim_embedded(def);
+		st = program_add(def, attr->xref);
 	if (st == HPDF_OK)
 		st = cid_set(def->descriptor, attr->xref, u);
 	if (st == HPDF_OK)

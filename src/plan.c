@@ -1,4 +1,5 @@
 /* plan.c - the publication plan (plan.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "plan.h"
 #include "subscribers.h"
 #include "template.h"
+#include "xalloc.h"
 
 /* The stylesheet that says how many pairs a digest shows in full. */
 #define PLAN_TEMPLATE "templates/digest-common.xsl"
@@ -89,4 +91,121 @@ int plan_mail_charts(const struct job *job, struct report *rep, struct cx_error 
 		mark_subscriber(rep, rep->order, rep->nranked, &subs->v[k], full);
 	subscribers_free(subs);
 	return 0;
+}
+
+/* ---- a run directory's report.xml (convex send) ---------------------------- */
+
+/* The pairs of report.xml by rank, with their assets from the job. */
+struct rpairs {
+	char **v[4];          /* id, a, b, rank of each pair, document order */
+	size_t nv[4];
+	char **drawn;         /* the ids of the pairs with an email chart */
+	size_t n, ndrawn;
+	size_t *byrank;
+};
+
+#define RP_ID(p, i) ((p)->v[0][i])
+#define RP_A(p, i) ((p)->v[1][i])
+#define RP_B(p, i) ((p)->v[2][i])
+
+static void rpairs_free(struct rpairs *p)
+{
+	for (int k = 0; k < 4; k++)
+		template_strings_free(p->v[k], p->nv[k]);
+	template_strings_free(p->drawn, p->ndrawn);
+	free(p->byrank);
+}
+
+static int rpairs_read(const struct template_doc *d, struct rpairs *p, struct cx_error *e)
+{
+	static const char *const xp[] = {"/report/pairs/pair/@id", "/report/pairs/pair/@a",
+					 "/report/pairs/pair/@b", "/report/pairs/pair/@rank"};
+	for (int k = 0; k < 4; k++)
+		if (template_doc_strings(d, xp[k], &p->v[k], &p->nv[k], e) != 0)
+			return -1;
+	p->n = p->nv[0];
+	if (p->nv[1] != p->n || p->nv[2] != p->n || p->nv[3] != p->n)
+		return cx_fail(e, CX_EDATA, "report.xml: a pair without id, a, b or rank");
+	if (template_doc_strings(d, "/report/pairs/pair[charts/@rolling]/@id", &p->drawn,
+				 &p->ndrawn, e) != 0)
+		return -1;
+	/* ranks are 1..n, one each (run_rank_pairs) */
+	p->byrank = xcalloc(p->n ? p->n : 1, sizeof *p->byrank);
+	for (size_t i = 0; i < p->n; i++) {
+		long r = strtol(p->v[3][i], NULL, 10);
+		if (r < 1 || (size_t)r > p->n)
+			return cx_fail(e, CX_EDATA, "report.xml: pair %s has rank \"%.16s\"", RP_ID(p, i), p->v[3][i]);
+		p->byrank[r - 1] = i;
+	}
+	return 0;
+}
+
+static bool rfollows(const struct job *job, const struct subscriber *s, const struct rpairs *p,
+		     size_t i)
+{
+	const struct job_asset *a = job_find_asset(job, RP_A(p, i)), *b = job_find_asset(job, RP_B(p, i));
+
+	for (size_t t = 0; t < s->npairs; t++)
+		if (job_selector_matches(s->pairs[t], RP_A(p, i), RP_B(p, i), a ? a->group : NULL,
+					 b ? b->group : NULL))
+			return true;
+	return false;
+}
+
+static bool drawn(const struct rpairs *p, size_t i)
+{
+	for (size_t k = 0; k < p->ndrawn; k++)
+		if (strcmp(p->drawn[k], RP_ID(p, i)) == 0)
+			return true;
+	return false;
+}
+
+static size_t count_missing(const struct job *job, const struct subscribers *subs,
+			    const struct rpairs *p, size_t full)
+{
+	bool *want = xcalloc(p->n ? p->n : 1, sizeof *want);
+	size_t missing = 0;
+
+	for (size_t k = 0; k < subs->n; k++)
+		for (size_t r = 0, shown = 0; r < p->n && shown < full; r++) {
+			size_t i = p->byrank[r];
+			if (subs->v[k].npairs == 0 || rfollows(job, &subs->v[k], p, i)) {
+				want[i] = true;
+				shown++;
+			}
+		}
+	for (size_t i = 0; i < p->n; i++)
+		missing += want[i] && !drawn(p, i);
+	free(want);
+	return missing;
+}
+
+int plan_check_run(const struct job *job, const char *run_dir, size_t *missing,
+		   struct cx_error *e)
+{
+	const struct job_digest *d = &job->digest;
+	struct cx_error le = {CX_OK, ""};
+	struct rpairs p = {.n = 0, .ndrawn = 0};
+	char path[4096];
+	size_t full = 0;
+	int rc = -1;
+
+	*missing = 0;
+	if (!d->present || d->subscribers == NULL)
+		return 0;
+	if (full_max(&full, e) != 0)
+		return -1;
+	struct subscribers *subs = subscribers_load_quiet(d->subscribers, &le);
+	if (subs == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s/report.xml", run_dir);
+	struct template_doc *doc = template_doc_load(path, e);
+	if (doc != NULL && rpairs_read(doc, &p, e) == 0) {
+		*missing = count_missing(job, subs, &p, full);
+		rc = 0;
+	}
+	rpairs_free(&p);
+	template_doc_free(doc);
+	subscribers_free(subs);
+	return rc;
 }

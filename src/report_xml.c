@@ -174,30 +174,16 @@ static void write_window(struct xw *x, const struct window_stat *w, enum stats_w
 	end(x);
 }
 
-/* The rolling 90-day r on the last return of each calendar month and on
- * the last return of the history: the numbers of the rolling chart as a
- * table (the web page's). */
+/* The rolling 90-day r at each month's end (stats_month_ends): the
+ * numbers of the rolling chart as a table (the web page's). */
 static void write_month_ends(struct xw *x, const struct pair_stats *s)
 {
-	double *r = xcalloc(s->n + 1, sizeof *r);
-	bool *ok = xcalloc(s->n + 1, sizeof *ok);
-	int y0, m0, d0, y1, m1, d1;
-
-	if (s->n > 0)
-		stats_rolling(s, STATS_W90, r, ok);
-	for (size_t i = 0; i < s->n; i++) {
-		date_to_ymd(s->dates[i], &y0, &m0, &d0);
-		if (i + 1 < s->n)
-			date_to_ymd(s->dates[i + 1], &y1, &m1, &d1);
-		if (!ok[i] || (i + 1 < s->n && y1 == y0 && m1 == m0))
-			continue;
+	for (size_t i = 0; i < s->nmonths; i++) {
 		start(x, "month");
-		date_attr(x, "end", s->dates[i]);
-		num(x, "r", true, r[i]);
+		date_attr(x, "end", s->months[i].end);
+		num(x, "r", true, s->months[i].r);
 		end(x);
 	}
-	free(r);
-	free(ok);
 }
 
 static void write_stats(struct xw *x, const struct pair_stats *s)

@@ -281,7 +281,32 @@ static int compute_pair(void *ctx, size_t i, struct cx_error *e)
 	p->ok = true;
 	log_debug("pair %s/%s: %zu returns, 90-day r %s%.3f", p->jp->a, p->jp->b, p->st.observations,
 		  p->st.win[W_90D].has_r ? "" : "(none) ", p->st.win[W_90D].has_r ? p->st.win[W_90D].r : 0.0);
+	/* What report.xml needs of the history, then (but in a shard, whose
+	 * file carries it to the merge) the history itself goes: the stages
+	 * that draw a pair recompute it (run_history). */
+	stats_month_ends(&p->st);
+	if (r->in_slice == NULL)
+		stats_drop_history(&p->st);
 	return 0;
+}
+
+const struct pair_stats *run_history(struct run *r, size_t i, struct pair_stats *tmp,
+				     struct cx_error *e)
+{
+	const struct report_pair *p = &r->rep.pairs[i];
+	struct stats_opts o = {r->rep.as_of, r->job->analysis.lookback_years};
+
+	memset(tmp, 0, sizeof *tmp);
+	if (p->st.dates != NULL || p->st.n == 0)
+		return &p->st;
+	if (stats_compute(prices_find(r->prices, p->jp->a), prices_find(r->prices, p->jp->b), &o,
+			  tmp, e) != 0 || tmp->n != p->st.n) {
+		if (e->code == CX_OK)
+			cx_fail(e, CX_ESOFTWARE, "pair %s: the history changed between two computations", p->jp->id);
+		stats_release(tmp);
+		return NULL;
+	}
+	return tmp;
 }
 
 void run_make_pairs(struct run *r)
@@ -431,17 +456,25 @@ static const char *quality_of(const struct run *r, const char *symbol)
 	return qn != NULL ? qn->text : NULL;
 }
 
-/* The deep dive of pair p with its related pairs, as pdf/ID.pdf. */
-static int pair_pdf(struct run *r, const struct report_pair *p, struct cx_error *e)
+/* The deep dive of pair i with its related pairs, as pdf/ID.pdf. */
+static int pair_pdf(struct run *r, size_t i, struct cx_error *e)
 {
+	const struct report_pair *p = &r->rep.pairs[i];
 	struct deepdive_related rel[RUN_RELATED_MAX];
-	struct deepdive_input in = {&p->st, p->a->name, p->b->name, rel, p->nrelated, r->created,
-				    quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
+	struct pair_stats tmp;
+	const struct pair_stats *s = run_history(r, i, &tmp, e);
 	char f[REPORT_FILE_MAX], path[RUN_PATH_MAX + REPORT_FILE_MAX];
+	int rc;
 
+	if (s == NULL)
+		return -1;
+	struct deepdive_input in = {s, p->a->name, p->b->name, rel, p->nrelated, r->created,
+				    quality_of(r, p->jp->a), quality_of(r, p->jp->b)};
 	related_rows(r, p, rel);
 	snprintf(path, sizeof path, "%s/%s", r->dir.tmp, report_pair_file(p, "pdf", f, sizeof f));
-	return deepdive_write(path, &in, run_paper(r), e);
+	rc = deepdive_write(path, &in, run_paper(r), e);
+	stats_release(&tmp);
+	return rc;
 }
 
 /* Whether this process writes the files of pair i. */
@@ -463,20 +496,17 @@ static size_t count_writes(const struct run *r)
 static int pair_pdf_file(void *ctx, size_t i, struct cx_error *e)
 {
 	struct run *r = ctx;
-	return writes_pair(r, i) ? pair_pdf(r, &r->rep.pairs[i], e) : 0;
+	return writes_pair(r, i) ? pair_pdf(r, i, e) : 0;
 }
 
 /* The charts of pair i the plan asks for (plan.h): the web page's three
  * at 2x, and the email's rolling chart where a digest shows it in full. */
-static int pair_charts(void *ctx, size_t i, struct cx_error *e)
+static int draw_pair_charts(struct run *r, const struct report_pair *p, const struct pair_stats *s,
+			    struct cx_error *e)
 {
-	struct run *r = ctx;
-	const struct report_pair *p = &r->rep.pairs[i];
 	char f[REPORT_FILE_MAX];
-	struct chart_spec spec = {.pair = &p->st};
+	struct chart_spec spec = {.pair = s};
 
-	if (!writes_pair(r, i))
-		return 0;
 	spec.kind = CHART_ROLLING;
 	/* The 1x-named rolling chart is the email's (chart.h, CHART_MAIL_*). */
 	if (p->mail_chart && render_mail_png(r, &spec, CHART_MAIL_ROLLING_H,
@@ -489,6 +519,22 @@ static int pair_charts(void *ctx, size_t i, struct cx_error *e)
 		return -1;
 	spec.kind = CHART_YEARS;
 	return render_png(r, &spec, CHART_WIDTH, CHART_YEARS_H, 2, report_pair_file(p, "years@2x", f, sizeof f), e);
+}
+
+static int pair_charts(void *ctx, size_t i, struct cx_error *e)
+{
+	struct run *r = ctx;
+	struct pair_stats tmp;
+	const struct pair_stats *s;
+	int rc;
+
+	if (!writes_pair(r, i))
+		return 0;
+	if ((s = run_history(r, i, &tmp, e)) == NULL)
+		return -1;
+	rc = draw_pair_charts(r, &r->rep.pairs[i], s, e);
+	stats_release(&tmp);
+	return rc;
 }
 
 /* How many PNGs pair_charts draws. */
@@ -582,6 +628,19 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	}
 	for (size_t k = 0; k < rep->nranked; k++)
 		order[k] = pos[rep->order[k]];
+	/* the pairs whose full deep dive the digest holds: their histories */
+	size_t ndeep = (size_t)r->job->analysis.deep_dives < rep->nranked ? (size_t)r->job->analysis.deep_dives : rep->nranked;
+	struct pair_stats *hist = xcalloc(ndeep + 1, sizeof *hist);
+	for (size_t k = 0; k < ndeep; k++) {
+		const struct pair_stats *s = run_history(r, rep->order[k], &hist[k], e);
+		if (s == NULL) {
+			for (size_t j = 0; j < k; j++)
+				stats_release(&hist[j]);
+			free(hist), free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
+			return -1;
+		}
+		dp[order[k]].s = s;
+	}
 	size_t top = (size_t)r->job->analysis.top < rep->nranked ? (size_t)r->job->analysis.top : rep->nranked;
 	struct digest_input in = {.title = r->job->digest.title, .as_of = rep->as_of, .pairs = dp,
 		.npairs = n, .order = order, .nranked = rep->nranked,
@@ -604,7 +663,9 @@ static int digest_pdf(struct run *r, const struct heatmap *h, struct cx_error *e
 	in.progress = &pg;
 	rc = digest_pdf_write(path, &in, run_paper(r), e);
 	progress_release(&pg);
-	free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
+	for (size_t k = 0; k < ndeep; k++)
+		stats_release(&hist[k]);
+	free(hist), free(dp), free(rel), free(pos), free(order), free(skip), free(skipped);
 	return rc;
 }
 

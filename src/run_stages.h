@@ -60,6 +60,12 @@ void run_keep_problem(struct run *r, const char *line);
 bool run_in_watchlist(const struct job *j, const char *sym);
 /* The report's pairs, one per watchlist pair, in job order. */
 void run_make_pairs(struct run *r);
+/* The statistics of pair i with their history: the pair's own when it
+ * has one (a shard, a merge), else recomputed into *tmp (the run drops
+ * histories once the statistics are done). The caller releases *tmp with
+ * stats_release (zeroed when unused). NULL with `e` set on failure. */
+const struct pair_stats *run_history(struct run *r, size_t i, struct pair_stats *tmp,
+				     struct cx_error *e);
 /* The publication plan (plan.h) of the ranked pairs: which email charts
  * are drawn. Returns 0, or -1 with e set. */
 int run_plan(struct run *r, struct cx_error *e);

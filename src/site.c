@@ -107,30 +107,6 @@ static int apply_doc(const struct pub *p, const struct template *t,
 	return template_apply(t, doc, params, out, len, e);
 }
 
-/* Apply `t` to the report with the page parameters and one more (name,
- * value; name may be NULL). */
-static int apply(const struct pub *p, const struct template *t, const char *root,
-		 const char *day, const char *name, const char *value, char **out, size_t *len,
-		 struct cx_error *e)
-{
-	const char *extra[4] = {name, value, NULL, NULL};
-	return apply_doc(p, t, p->doc, root, day, extra, out, len, e);
-}
-
-/* Apply `t` and publish the result as `path`. */
-static int render(const struct pub *p, const struct template *t, const char *path,
-		  const char *root, const char *day, struct cx_error *e)
-{
-	char *html = NULL;
-	size_t len = 0;
-	int rc = -1;
-
-	if (apply(p, t, root, day, NULL, NULL, &html, &len, e) == 0)
-		rc = atomicset_write(p->set, path, html, len, e);
-	free(html);
-	return rc;
-}
-
 /* Cut a batch's output into its n pages: page[i], plen[i]. 0, or -1 with
  * `e` set when it does not hold exactly n pages. */
 static int batch_split(const char *what, const char *out, size_t len, size_t n,
@@ -200,21 +176,45 @@ static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *
 	return 0;
 }
 
-/* ---- the pair pages, in chunks on threads ---------------------------------- */
+/* ---- the transformations, on threads -------------------------------------- */
+
+/* The pages that are not pair pages, each one transformation the lanes
+ * make beside the pair chunks (queued first: they are the larger ones, and
+ * the chunks after them even out the lanes' ends). */
+enum single { ONE_SYMBOLS, ONE_MATRIX, ONE_DAY, ONE_STYLE, ONE_COUNT };
+
+static const char *const single_tpl[ONE_COUNT] = {
+	[ONE_SYMBOLS] = "templates/web-symbols.xsl",
+	[ONE_MATRIX] = "templates/web-matrix.xsl",
+	[ONE_DAY] = "templates/web-day.xsl",
+	[ONE_STYLE] = "templates/web-style.xsl",
+};
 
 struct lanes {
 	struct pub *p;
-	const struct template *t;
+	struct template *t;           /* web-pairs.xsl, lane 0's (owned) */
+	bool want[ONE_COUNT];         /* the single pages this day makes */
+	char root[ONE_COUNT][16], day[ONE_COUNT][32];
+	char *out[ONE_COUNT];         /* their results, owned */
+	size_t len[ONE_COUNT];
 	pthread_mutex_t lock;
-	size_t next;                  /* the next chunk to make */
+	size_t next;                  /* the next task: a single, then a chunk */
 };
 
-static size_t next_chunk(struct lanes *l)
+static size_t next_task(struct lanes *l)
 {
 	pthread_mutex_lock(&l->lock);
 	size_t k = l->next++;
 	pthread_mutex_unlock(&l->lock);
 	return k;
+}
+
+static void lanes_free(struct lanes *l)
+{
+	for (int s = 0; s < ONE_COUNT; s++)
+		free(l->out[s]);
+	template_free(l->t);
+	pthread_mutex_destroy(&l->lock);
 }
 
 /* Chunk k: pairs k*SITE_CHUNK_PAIRS+1 .. +SITE_CHUNK_PAIRS (positions in
@@ -240,12 +240,24 @@ static int pairs_chunk(struct lanes *l, const struct template *t,
 	return 0;
 }
 
-/* Lane i makes chunks until none is left: lane 0 with the report and
+/* Single page set s, with a stylesheet of its own (compiled here: only
+ * this lane uses it). */
+static int single(struct lanes *l, enum single s, const struct template_doc *doc,
+		  struct cx_error *e)
+{
+	struct template *t = load_tpl(single_tpl[s], e);
+	int rc = t == NULL ? -1 : apply_doc(l->p, t, doc, l->root[s], l->day[s], NULL,
+					   &l->out[s], &l->len[s], e);
+	template_free(t);
+	return rc;
+}
+
+/* Lane i makes tasks until none is left: lane 0 with the report and
  * stylesheet already loaded, every other lane with its own copies (libxml2
  * 2.9 caches XPath function lookups inside a compiled expression while it
  * evaluates it: helgrind reports that as a race when two threads share a
  * stylesheet; a second compilation costs about 5 ms). */
-static int pairs_lane(void *ctx, size_t i, struct cx_error *e)
+static int lane(void *ctx, size_t i, struct cx_error *e)
 {
 	struct lanes *l = ctx;
 	struct template_doc *own = NULL;
@@ -265,37 +277,61 @@ static int pairs_lane(void *ctx, size_t i, struct cx_error *e)
 		doc = own;
 		t = own_t;
 	}
-	for (size_t k = next_chunk(l); k < l->p->nchunks && rc == 0; k = next_chunk(l))
-		rc = pairs_chunk(l, t, doc, k, e);
+	for (size_t k = next_task(l); k < ONE_COUNT + l->p->nchunks && rc == 0; k = next_task(l)) {
+		if (k >= ONE_COUNT)
+			rc = pairs_chunk(l, t, doc, k - ONE_COUNT, e);
+		else if (l->want[k])
+			rc = single(l, (enum single)k, doc, e);
+	}
 	template_free(own_t);
 	template_doc_free(own);
 	return rc;
 }
 
-static int pair_pages(struct pub *p, const struct template *t, struct cx_error *e)
+/* Every transformation of the day: the pair pages into p->page, the
+ * single pages wanted into l->out. */
+static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 {
-	struct lanes l = {.p = p, .t = t, .lock = PTHREAD_MUTEX_INITIALIZER};
 	int threads = p->threads > 0 ? p->threads : 1;
-	size_t nlanes;
+	size_t nlanes, ntasks;
 
 	p->nchunks = (p->nids + SITE_CHUNK_PAIRS - 1) / SITE_CHUNK_PAIRS;
 	p->chunk = xcalloc(p->nchunks + 1, sizeof *p->chunk);
 	p->chunk_len = xcalloc(p->nchunks + 1, sizeof *p->chunk_len);
 	p->page = xcalloc(p->nids + 1, sizeof *p->page);
 	p->plen = xcalloc(p->nids + 1, sizeof *p->plen);
+	ntasks = p->nchunks;
+	for (int s = 0; s < ONE_COUNT; s++)
+		ntasks += l->want[s];
 	nlanes = (size_t)(threads < SITE_THREADS_MAX ? threads : SITE_THREADS_MAX);
-	if (nlanes > p->nchunks)
-		nlanes = p->nchunks;
-	int rc = nlanes == 0 ? 0 : pool_run((int)nlanes, nlanes, pairs_lane, &l, NULL, e);
-	pthread_mutex_destroy(&l.lock);
-	return rc;
+	if (nlanes > ntasks)
+		nlanes = ntasks;
+	return nlanes == 0 ? 0 : pool_run((int)nlanes, nlanes, lane, l, NULL, e);
+}
+
+/* The single pages' parameters: root and day as seen from each page. */
+static void singles_set(struct lanes *l, const struct pub *p, bool newest)
+{
+	static const char *const root[ONE_COUNT] = {
+		[ONE_SYMBOLS] = "../../", [ONE_MATRIX] = "../",
+		[ONE_DAY] = "../../../", [ONE_STYLE] = "",
+	};
+	static const char *const up[ONE_COUNT] = {
+		[ONE_SYMBOLS] = "../../", [ONE_MATRIX] = "../",
+	};
+
+	for (int s = 0; s < ONE_COUNT; s++) {
+		l->want[s] = newest || s == ONE_DAY || s == ONE_STYLE;
+		snprintf(l->root[s], sizeof l->root[s], "%s", root[s]);
+		if (up[s] != NULL)
+			snprintf(l->day[s], sizeof l->day[s], "%s%s", up[s], p->day_rel);
+	}
 }
 
 /* DAY/pairs/ID.html for every pair (kept in p->page for the latest
- * pages), and DAY/index.html. */
-static int publish_day(struct pub *p, struct cx_error *e)
+ * pages), DAY/index.html and the style sheet. */
+static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 {
-	struct template *tp = NULL, *td = NULL;
 	char path[SITE_BUF];
 	int rc = -1;
 
@@ -305,29 +341,20 @@ static int publish_day(struct pub *p, struct cx_error *e)
 		return -1;
 	progress_init(&p->pg, "web", 2 * p->nids + 3);
 	p->pg_started = true;
-	if ((tp = load_tpl("templates/web-pairs.xsl", e)) == NULL ||
-	    (td = load_tpl("templates/web-day.xsl", e)) == NULL ||
-	    pair_pages(p, tp, e) != 0)
-		goto done;
+	if ((l->t = load_tpl("templates/web-pairs.xsl", e)) == NULL || transform(p, l, e) != 0)
+		return -1;
 	for (size_t i = 0; i < p->nids; i++) {
 		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, p->ids[i]);
 		if (atomicset_write(p->set, path, p->page[i], p->plen[i], e) != 0)
-			goto done;
+			return -1;
 	}
 	snprintf(path, sizeof path, "%s/index.html", p->day);
-	rc = render(p, td, path, "../../../", "", e);
-	template_free(td);
+	rc = atomicset_write(p->set, path, l->out[ONE_DAY], l->len[ONE_DAY], e);
 	/* The style sheet of every page, at the root. */
-	if (rc == 0 && (td = load_tpl("templates/web-style.xsl", e)) != NULL) {
-		snprintf(path, sizeof path, "%s/style.css", p->archive);
-		rc = render(p, td, path, "", "", e);
-	} else if (rc == 0) {
-		rc = -1;
-	}
+	snprintf(path, sizeof path, "%s/style.css", p->archive);
+	if (rc == 0)
+		rc = atomicset_write(p->set, path, l->out[ONE_STYLE], l->len[ONE_STYLE], e);
 	progress_step(&p->pg);
-done:
-	template_free(tp);
-	template_free(td);
 	return rc;
 }
 
@@ -368,25 +395,22 @@ static int publish_pairs_latest(struct pub *p, struct cx_error *e)
 	return rc;
 }
 
-/* symbols/SYM/index.html for every symbol of a computed pair, in one
- * transformation (web-symbols.xsl). */
-static int publish_symbols(const struct pub *p, struct cx_error *e)
+/* symbols/SYM/index.html for every symbol of a computed pair, cut from the
+ * one transformation of web-symbols.xsl. */
+static int publish_symbols(const struct pub *p, const struct lanes *l, struct cx_error *e)
 {
 	static const char *const expr =
 		"/report/assets/asset[@symbol = /report/pairs/pair/@a or @symbol = /report/pairs/pair/@b]/@symbol";
-	struct template *t = load_tpl("templates/web-symbols.xsl", e);
-	char **v = NULL, *out = NULL, path[SITE_BUF], day[32];
+	char **v = NULL, path[SITE_BUF];
 	const char **page = NULL;
-	size_t n = 0, olen = 0, *len = NULL;
+	size_t n = 0, *len = NULL;
 	int rc = -1;
 
-	snprintf(day, sizeof day, "../../%s", p->day_rel);
-	if (t == NULL || template_doc_strings(p->doc, expr, &v, &n, e) != 0 ||
-	    apply(p, t, "../../", day, NULL, NULL, &out, &olen, e) != 0)
-		goto done;
+	if (template_doc_strings(p->doc, expr, &v, &n, e) != 0)
+		return -1;
 	page = xcalloc(n + 1, sizeof *page);
 	len = xcalloc(n + 1, sizeof *len);
-	if (batch_split("web-symbols.xsl", out, olen, n, page, len, e) != 0)
+	if (batch_split("web-symbols.xsl", l->out[ONE_SYMBOLS], l->len[ONE_SYMBOLS], n, page, len, e) != 0)
 		goto done;
 	rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -401,26 +425,19 @@ static int publish_symbols(const struct pub *p, struct cx_error *e)
 done:
 	free(page);
 	free(len);
-	free(out);
 	template_strings_free(v, n);
-	template_free(t);
 	return rc;
 }
 
-static int publish_matrix(const struct pub *p, struct cx_error *e)
+static int publish_matrix(const struct pub *p, const struct lanes *l, struct cx_error *e)
 {
-	struct template *t = load_tpl("templates/web-matrix.xsl", e);
-	char path[SITE_BUF], day[32];
-	int rc = -1;
+	char path[SITE_BUF];
 
-	snprintf(day, sizeof day, "../%s", p->day_rel);
 	snprintf(path, sizeof path, "%s/matrix", p->archive);
-	if (t != NULL && rundir_mkdirs(path, e) == 0) {
-		snprintf(path, sizeof path, "%s/matrix/index.html", p->archive);
-		rc = render(p, t, path, "../", day, e);
-	}
-	template_free(t);
-	return rc;
+	if (rundir_mkdirs(path, e) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/matrix/index.html", p->archive);
+	return atomicset_write(p->set, path, l->out[ONE_MATRIX], l->len[ONE_MATRIX], e);
 }
 
 /* ---- the list of days ---------------------------------------------------- */
@@ -671,16 +688,19 @@ static int publish(struct pub *p, struct cx_error *e)
 	/* The day's pages and, for the newest day, the latest pages, symbols
 	 * and matrix: one set, one commit (two file-system syncs). */
 	bool newest = !newer_day(p->archive, p->asof);
+	struct lanes l = {.p = p, .lock = PTHREAD_MUTEX_INITIALIZER};
+	singles_set(&l, p, newest);
 	p->set = atomicset_new();
-	bool ok = publish_day(p, e) == 0;
+	bool ok = publish_day(p, &l, e) == 0;
 	if (ok && newest)
-		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, e) == 0 &&
-		     publish_matrix(p, e) == 0;
+		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, &l, e) == 0 &&
+		     publish_matrix(p, &l, e) == 0;
 	else if (ok)
 		progress_add(&p->pg, p->nids);   /* not the newest day: no latest pages */
 	ok = ok && atomicset_commit(p->set, e) == 0;
 	atomicset_free(p->set);
 	p->set = NULL;
+	lanes_free(&l);
 	if (!ok)
 		return -1;
 	progress_step(&p->pg);

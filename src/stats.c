@@ -583,8 +583,43 @@ int stats_window(const struct series *a, const struct series *b,
 	return rc;
 }
 
+void stats_month_ends(struct pair_stats *s)
+{
+	int y0, m0, d0, y1 = 0, m1 = 0, d1;
+
+	if (s->months != NULL || s->dates == NULL || s->n == 0)
+		return;
+	double *r = xcalloc(s->n, sizeof *r);
+	bool *ok = xcalloc(s->n, sizeof *ok);
+	stats_rolling(s, STATS_W90, r, ok);
+	s->months = xcalloc(s->n, sizeof *s->months);
+	s->nmonths = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		date_to_ymd(s->dates[i], &y0, &m0, &d0);
+		if (i + 1 < s->n)
+			date_to_ymd(s->dates[i + 1], &y1, &m1, &d1);
+		if (!ok[i] || (i + 1 < s->n && y1 == y0 && m1 == m0))
+			continue;
+		s->months[s->nmonths++] = (struct month_end){.end = s->dates[i], .r = r[i]};
+	}
+	free(r);
+	free(ok);
+}
+
+void stats_drop_history(struct pair_stats *s)
+{
+	free(s->dates);
+	free(s->ra);
+	free(s->rb);
+	s->dates = NULL;
+	s->ra = s->rb = NULL;
+}
+
 void stats_release(struct pair_stats *s)
 {
+	free(s->months);
+	s->months = NULL;
+	s->nmonths = 0;
 	free(s->years);
 	free(s->dates);
 	free(s->ra);

@@ -243,6 +243,13 @@ size_t text_to_font(const char *utf8, char *out, size_t size,
 		out[0] = '\0';
 	const char *p = utf8 != NULL ? utf8 : "";
 	while (*p != '\0' && !k.full) {
+		/* printable ASCII is kept as it is (map_char would say so) */
+		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7F) {
+			sink_put(&k, p, 1);
+			if (!k.full)
+				p++;
+			continue;
+		}
 		gssize left = (gssize)strnlen(p, 4);
 		gunichar cp = g_utf8_get_char_validated(p, left);
 		if (cp == (gunichar)-1 || cp == (gunichar)-2) {

@@ -9,6 +9,18 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="web-common.xsl"/>
   <xsl:param name="pair" select="''"/>
+  <!-- The methodology's paragraphs, the same on every page: made once per
+       transformation (web-pairs.xsl makes many pages in one). -->
+  <!-- So are the masthead, the sign-up box, the footer and the report's date. -->
+  <xsl:variable name="masthead-html"><xsl:call-template name="masthead"/></xsl:variable>
+  <xsl:variable name="signup-html"><xsl:call-template name="signup"/></xsl:variable>
+  <xsl:variable name="footer-html"><xsl:call-template name="footer"/></xsl:variable>
+  <xsl:variable name="asof-date">
+    <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template>
+  </xsl:variable>
+  <xsl:variable name="methodology">
+    <xsl:call-template name="paragraphs"><xsl:with-param name="text" select="/report/methodology"/></xsl:call-template>
+  </xsl:variable>
 
   <xsl:template match="/">
     <xsl:variable name="p" select="key('pair', $pair)"/>
@@ -29,11 +41,11 @@
         <xsl:with-param name="description" select="concat('Correlation of ', $na, ' and ', $nb, ' as of ', @as-of, ': rolling windows, year by year, beta and regime shifts.')"/>
       </xsl:call-template>
       <body>
-        <xsl:call-template name="masthead"/>
+        <xsl:copy-of select="$masthead-html"/>
         <main>
           <nav class="crumbs" aria-label="Breadcrumbs">
             <a href="{$root}index.html">Archive</a> ›
-            <a href="{$day}index.html"><xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template></a> ›
+            <a href="{$day}index.html"><xsl:value-of select="$asof-date"/></a> ›
             Correlation Deep Dive
           </nav>
           <h1><xsl:value-of select="$title"/></h1>
@@ -51,7 +63,7 @@
               <xsl:text>The prices of this pair end on </xsl:text>
               <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@as-of"/></xsl:call-template>
               <xsl:text>, before this report's date (</xsl:text>
-              <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template>
+              <xsl:value-of select="$asof-date"/>
               <xsl:text>): every figure on this page is as of that day.</xsl:text>
             </p>
           </xsl:if>
@@ -75,17 +87,17 @@
           <xsl:call-template name="extremes"/>
 
           <h2 id="methodology">Methodology</h2>
-          <xsl:call-template name="paragraphs"><xsl:with-param name="text" select="/report/methodology"/></xsl:call-template>
+          <xsl:copy-of select="$methodology"/>
           <p>Data updates with each daily run; this page is rebuilt then and the dated page of each day is kept unchanged in the archive.</p>
 
           <xsl:call-template name="related"/>
           <xsl:call-template name="more"/>
-          <xsl:call-template name="signup"/>
+          <xsl:copy-of select="$signup-html"/>
 
           <h2 id="disclaimer">Disclaimer</h2>
           <p class="note"><xsl:value-of select="/report/disclaimer"/></p>
         </main>
-        <xsl:call-template name="footer"/>
+        <xsl:copy-of select="$footer-html"/>
       </body>
     </html>
   </xsl:template>
@@ -304,10 +316,9 @@
               <li><a href="{$day}pairs/{@id}.html"><xsl:value-of select="concat(@a, '/', @b)"/></a>
                 <xsl:text>: 90-day </xsl:text>
                 <xsl:variable name="r" select="window[@key = '90d']/@r"/>
-                <xsl:variable name="a" select="round(($r - 2 * $r * ($r &lt; 0)) * 1000)"/>
                 <xsl:choose>
                   <xsl:when test="not($r)">n/a</xsl:when>
-                  <xsl:otherwise><xsl:value-of select="concat(substring('+&#8722;', 1 + ($r &lt; 0 and $a &gt; 0), 1), floor($a div 1000), '.', substring(1000 + $a mod 1000, 2))"/></xsl:otherwise>
+                  <xsl:otherwise><xsl:value-of select="format-number($r * not($r &lt; 0 and $r &gt; -0.0005), '+0.000;&#8722;0.000')"/></xsl:otherwise>
                 </xsl:choose></li>
               </xsl:if>
             </xsl:for-each>
@@ -320,7 +331,7 @@
       </xsl:choose>
     </xsl:for-each>
     <p><a href="{$root}matrix/index.html">The correlation matrix of the watchlist</a> ·
-      <a href="{$day}index.html">All pairs of <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="/report/@as-of"/></xsl:call-template></a></p>
+      <a href="{$day}index.html">All pairs of <xsl:value-of select="$asof-date"/></a></p>
   </xsl:template>
 
   <!-- A chart: the 2x PNG at its size in CSS px, scaled down to fit. -->

@@ -39,6 +39,22 @@ check "the demo job has 37 pairs" \
   test "$(sed -n 2p "$TMP/job/demo/subs2.csv" | tr ';' '\n' | wc -l)" -eq 37
 sed 's|subscribers="demo/subscribers.csv"|subscribers="demo/subs2.csv"|' \
   "$TMP/job/demo.xml" > "$TMP/job/demo2.xml"
+# A send of that run to a list changed since: the run drew the email
+# charts for demo/subscribers.csv; a new subscriber follows two pairs it
+# drew none for (picked from report.xml); both are counted in one warning.
+$PY - "$RUN/report.xml" "$TMP/job/demo/subs3.csv" <<'PYEOF'
+import sys, xml.etree.ElementTree as E
+none = [p for p in E.parse(sys.argv[1]).getroot().find("pairs") if not p.find("charts").get("rolling")]
+with open(sys.argv[2], "w") as f:
+    f.write("email,name,pairs\nnew@example.com,New Reader," + ";".join(p.get("a") + "/" + p.get("b") for p in none[:2]) + "\n")
+PYEOF
+sed 's|subscribers="demo/subscribers.csv"|subscribers="demo/subs3.csv"|' \
+  "$TMP/job/demo.xml" > "$TMP/job/demo3.xml"
+cp -r "$RUN" "$TMP/changed"
+run_convex send "$TMP/changed" --job "$TMP/job/demo3.xml"
+expect_rc 0 "demo: send of the run to a changed list"
+check "the list changed since the run: 2 cards without their chart, said once" \
+  sh -c "printf '%s\n' \"\$1\" | grep -c ': 2 pairs shown in full to a subscriber have no email chart' | grep -qx 1" _ "$err"
 # Run again with these subscribers: a run draws the email chart of the
 # pairs its subscribers' digests show in full (plan.h, docs/mail.md).
 run_convex run -q --no-mail --out "$TMP/out2" "$TMP/job/demo2.xml"
@@ -46,6 +62,7 @@ expect_rc 0 "demo run for the two subscribers"
 RUN=$TMP/out2/2007-05-08
 run_convex send "$RUN" --job "$TMP/job/demo2.xml"
 expect_rc 0 "demo: send to 2 subscribers"
+check "a run for this list: no card without its chart" sh -c "! printf '%s\n' \"\$1\" | grep -q 'no email chart'" _ "$err"
 $PY "$TESTS_DIR/lib/mail_budget.py" "$RUN"/mail/*.eml > "$TMP/demo.txt"
 rc=$?
 check "demo: both messages within budget ($(tr '\n' ' ' < "$TMP/demo.txt"))" test "$rc" -eq 0

@@ -721,6 +721,45 @@ static void test_rolling_every_window_dow(void **state)
 	free(w);
 }
 
+/* stats_month_ends: one value per calendar month, on the month's last
+ * return (and the history's last), each the two-pass r of the 90 returns
+ * ending there within 1e-12; stats_drop_history keeps them and n. */
+static void test_month_ends(void **state)
+{
+	(void)state;
+	struct wide *w = wide_load("jobs/demo/prices/dowjones30.csv");
+	struct pair_stats s;
+	struct cx_error e;
+
+	assert_int_equal(stats_compute(&w->s[0], &w->s[1], NULL, &s, &e), 0);
+	stats_month_ends(&s);
+	assert_true(s.nmonths > 12);
+	size_t k = 0;
+	for (size_t i = 89; i < s.n; i++) {
+		int y0, m0, d0, y1 = 0, m1 = 0, d1;
+		date_to_ymd(s.dates[i], &y0, &m0, &d0);
+		if (i + 1 < s.n)
+			date_to_ymd(s.dates[i + 1], &y1, &m1, &d1);
+		if (i + 1 < s.n && y1 == y0 && m1 == m0)
+			continue;
+		double r;
+		assert_true(stats_pearson(s.ra + i - 89, s.rb + i - 89, 90, &r));
+		assert_true(k < s.nmonths);
+		assert_int_equal(s.months[k].end, s.dates[i]);
+		assert_true(fabs(s.months[k].r - r) <= 1e-12);
+		k++;
+	}
+	assert_int_equal(k, s.nmonths);
+	size_t n = s.n, nm = s.nmonths;
+	stats_drop_history(&s);
+	assert_null(s.dates);
+	assert_null(s.ra);
+	assert_int_equal(s.n, n);
+	assert_int_equal(s.nmonths, nm);
+	stats_release(&s);
+	free(w);
+}
+
 /* Returns computed once per symbol (stats_returns, as stats --pair all
  * does) give every pair the very bits of the returns computed per pair. */
 static void test_shared_returns_same_bits(void **state)
@@ -845,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_reference_dow),
 		cmocka_unit_test(test_rolling_every_window_dow),
 		cmocka_unit_test(test_shared_returns_same_bits),
+		cmocka_unit_test(test_month_ends),
 		cmocka_unit_test(test_rolling_every_window_hard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
