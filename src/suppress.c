@@ -79,9 +79,18 @@ static void iso_time(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A full disk or an I/O error is the file system's (exit 74), anything
+ * else a fault of ours (70). */
+static enum cx_err db_code(int rc)
+{
+	rc &= 0xff;   /* the primary code of an extended one */
+	return rc == SQLITE_FULL || rc == SQLITE_IOERR ? CX_EIO : CX_ESOFTWARE;
+}
+
 static int db_fail(struct suppress *s, struct cx_error *e)
 {
-	return cx_fail(e, CX_ESOFTWARE, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return cx_fail(e, db_code(sqlite3_extended_errcode(s->db)), "%s: %s", s->path,
+		       sqlite3_errmsg(s->db));
 }
 
 /* Prepare `sql` and bind ?1 to the list; NULL with `e` set. */
@@ -109,8 +118,9 @@ static int run(struct suppress *s, sqlite3_stmt *st, struct cx_error *e)
 static int exec(struct suppress *s, const char *sql, struct cx_error *e)
 {
 	char *err = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		cx_fail(e, CX_ESOFTWARE, "%s: %s", s->path, err != NULL ? err : "SQLite error");
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		cx_fail(e, db_code(rc), "%s: %s", s->path, err != NULL ? err : "SQLite error");
 		sqlite3_free(err);
 		return -1;
 	}
