@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mail.h"
 #include "subscribers.h"
+#include "sqlerr.h"
 #include "suppress.h"
 #include "xalloc.h"
 
@@ -79,17 +80,9 @@ static void iso_time(time_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* A full disk or an I/O error is the file system's (exit 74), anything
- * else a fault of ours (70). */
-static enum cx_err db_code(int rc)
-{
-	rc &= 0xff;   /* the primary code of an extended one */
-	return rc == SQLITE_FULL || rc == SQLITE_IOERR ? CX_EIO : CX_ESOFTWARE;
-}
-
 static int db_fail(struct suppress *s, struct cx_error *e)
 {
-	return cx_fail(e, db_code(sqlite3_extended_errcode(s->db)), "%s: %s", s->path,
+	return cx_fail(e, sqlerr_code(sqlite3_extended_errcode(s->db)), "%s: %s", s->path,
 		       sqlite3_errmsg(s->db));
 }
 
@@ -120,7 +113,7 @@ static int exec(struct suppress *s, const char *sql, struct cx_error *e)
 	char *err = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
-		cx_fail(e, db_code(rc), "%s: %s", s->path, err != NULL ? err : "SQLite error");
+		cx_fail(e, sqlerr_code(rc), "%s: %s", s->path, err != NULL ? err : "SQLite error");
 		sqlite3_free(err);
 		return -1;
 	}
