@@ -39,6 +39,12 @@ void template_free(struct template *t);
  * outside). NULL with `e` set: CX_ENOINPUT unreadable, CX_EDATA malformed.
  * Caller frees with template_doc_free. */
 struct template_doc *template_doc_load(const char *path, struct cx_error *e);
+
+/* The same for a document of data such as report.xml, without the
+ * whitespace-only text between its elements (libxml2's NOBLANKS): fewer
+ * nodes to parse, walk and free, for stylesheets that never read that
+ * whitespace (the web pages: site.c). */
+struct template_doc *template_doc_load_data(const char *path, struct cx_error *e);
 /* The same from `len` bytes in memory; `name` stands for it in messages. */
 struct template_doc *template_doc_parse(const char *name, const char *data,
 					size_t len, struct cx_error *e);

@@ -416,13 +416,17 @@ static void safe_name(const char *addr, char *out, size_t size)
 
 /* ---- .eml files ----------------------------------------------------------- */
 
+static int eml_threads(void);
 static int suppressed(struct batch *b, const char *addr, struct cx_error *e);
 
-/* One message of an .eml group: built on a pool thread, written in order
- * by the caller's. */
+/* One message of a group (.eml or SMTP): built on a pool thread, used in
+ * subscriber order by the caller's, so that the bytes, the files and the
+ * log lines are the same on any number of threads. */
 struct eml_slot {
 	const struct subscriber *s;
-	char *pairs;               /* subscriber_pairs */
+	char *pairs;               /* subscriber_pairs, made in order beforehand */
+	time_t date;
+	char msgid[MAIL_MSGID_MAX];
 	char *msg;
 	size_t len;
 	int rc;
@@ -438,13 +442,20 @@ static int eml_work(void *ctx, size_t i, struct cx_error *e)
 {
 	struct eml_group *g = ctx;
 	struct eml_slot *sl = &g->v[i];
-	char msgid[MAIL_MSGID_MAX];
 
 	(void)e;   /* the slot keeps the error: handled in subscriber order */
 	cx_error_clear(&sl->err);
-	mail_message_id(g->b->job->name, g->b->as_of, sl->s->email, g->b->domain, msgid);
-	sl->rc = build(g->b, sl->s, sl->pairs, g->b->eml_date, msgid, &sl->msg, &sl->len, &sl->err);
+	sl->rc = build(g->b, sl->s, sl->pairs, sl->date, sl->msgid, &sl->msg, &sl->len, &sl->err);
 	return 0;
+}
+
+/* Build the n slots on the compose threads. */
+static void compose(const struct batch *b, struct eml_slot *v, size_t n)
+{
+	struct eml_group g = {.b = b, .v = v};
+	struct cx_error ignored;
+	if (n > 0)
+		(void)pool_run(eml_threads(), n, eml_work, &g, NULL, &ignored);
 }
 
 /* Stage the group's messages in subscriber order. A message that cannot
@@ -508,12 +519,13 @@ static int eml_group(struct batch *b, const char *dir, size_t *next, struct cx_e
 			progress_step(&b->pg);
 			continue;
 		}
-		v[n++] = (struct eml_slot){.s = s, .pairs = subscriber_pairs(b, s)};
+		v[n] = (struct eml_slot){.s = s, .pairs = subscriber_pairs(b, s), .date = b->eml_date};
+		mail_message_id(b->job->name, b->as_of, s->email, b->domain, v[n].msgid);
+		n++;
 	}
-	struct eml_group g = {.b = b, .v = v};
 	struct atomicset *set = atomicset_new();
-	if (n > 0)
-		(void)pool_run(eml_threads(), n, eml_work, &g, &b->pg, e);
+	compose(b, v, n);
+	progress_add(&b->pg, n);
 	int staged = eml_stage(b, set, dir, v, n, &stop, e);
 	/* what was staged before a stop is published all the same */
 	int committed = atomicset_commit(set, staged == 0 && rc == 0 ? e : NULL);
@@ -792,23 +804,37 @@ struct group {
 static int group_build(struct batch *b, struct group *gr, struct outgoing *o, size_t n,
 		       struct cx_error *e)
 {
+	struct eml_slot *v = xcalloc(n + 1, sizeof *v);
+	int rc = 0;
+
 	*gr = (struct group){.o = o, .n = n, .it = xcalloc(n, sizeof *gr->it), .g = {.b = b}};
 	pthread_mutex_init(&gr->g.lock, NULL);
 	cx_error_clear(&gr->g.err);
 	for (size_t i = 0; i < n; i++) {
-		char *pairs = subscriber_pairs(b, o[i].s);
-		int rc = build(b, o[i].s, pairs, (time_t)o[i].row.date, o[i].row.message_id,
-			       &o[i].msg, &o[i].len, e);
-		free(pairs);
-		if (rc != 0)
-			return -1;
+		v[i] = (struct eml_slot){.s = o[i].s, .pairs = subscriber_pairs(b, o[i].s),
+					 .date = (time_t)o[i].row.date};
+		snprintf(v[i].msgid, sizeof v[i].msgid, "%s", o[i].row.message_id);
+	}
+	compose(b, v, n);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].pairs);
+		o[i].msg = v[i].msg;     /* freed by group_release, built or not */
+		o[i].len = v[i].len;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (v[i].rc != 0) {
+			*e = v[i].err;
+			rc = -1;
+			break;
+		}
 		sha256_of(o[i].msg, o[i].len, o[i].sha);
 		verp_sender(b->job->digest.return_path != NULL ? b->job->digest.return_path : b->from_addr,
 			    b->job->digest.verp, o[i].s->email, o[i].from);
 		gr->it[i] = (struct send_item){.from = o[i].from, .rcpt = o[i].s->email,
 					       .msg = o[i].msg, .len = o[i].len, .user = &o[i]};
 	}
-	return 0;
+	free(v);
+	return rc;
 }
 
 static void group_release(struct group *gr)

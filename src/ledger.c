@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "sqlerr.h"
 #include "xalloc.h"
 
 struct ledger {
@@ -105,7 +106,8 @@ struct ledger *ledger_open(const char *path, struct cx_error *e)
 	sqlite3_busy_timeout(l->db, 5000);
 	if (sqlite3_exec(l->db, schema, NULL, NULL, &err) != SQLITE_OK ||
 	    (needs_migration(l) && sqlite3_exec(l->db, migrate_unknown, NULL, NULL, &err) != SQLITE_OK)) {
-		cx_fail(e, CX_ESOFTWARE, "%s: %s", path, err != NULL ? err : "cannot create schema");
+		cx_fail(e, sqlerr_code(sqlite3_extended_errcode(l->db)), "%s: %s", path,
+			err != NULL ? err : "cannot create schema");
 		sqlite3_free(err);
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
@@ -131,7 +133,7 @@ static sqlite3_stmt *prepare(struct ledger *l, const char *sql, struct cx_error 
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		cx_fail(e, CX_ESOFTWARE, "%s: %s", l->path, sqlite3_errmsg(l->db));
+		cx_fail(e, sqlerr_code(sqlite3_extended_errcode(l->db)), "%s: %s", l->path, sqlite3_errmsg(l->db));
 		return NULL;
 	}
 	return st;
@@ -170,7 +172,7 @@ int ledger_get(struct ledger *l, const char *job, const char *as_of,
 		copy_col(st, 5, row->sha256, sizeof row->sha256);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		cx_fail(e, CX_ESOFTWARE, "%s: %s", l->path, sqlite3_errmsg(l->db));
+		cx_fail(e, sqlerr_code(sqlite3_extended_errcode(l->db)), "%s: %s", l->path, sqlite3_errmsg(l->db));
 		found = -1;
 	}
 	sqlite3_finalize(st);

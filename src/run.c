@@ -787,48 +787,72 @@ static int write_outputs(struct run *r, struct cx_error *e)
 	return manifest_write(r->dir.tmp, e);
 }
 
-/* Copy every PDF of the run directory into the archive. A refusal does not
- * stop the others; it is reported and makes the run fail (73). */
+/* One PDF of the run directory into the archive (archive_pdfs). */
+struct archive_item {
+	char rel[REPORT_FILE_MAX];    /* pdf/NAME.pdf */
+	bool present, failed;
+	enum archive_result res;
+	struct cx_error err;
+};
+
+struct archive_batch {
+	struct run *r;
+	struct archive_item *v;
+};
+
+static int archive_one(void *ctx, size_t i, struct cx_error *e)
+{
+	struct archive_batch *b = ctx;
+	struct archive_item *it = &b->v[i];
+	char src[RUNDIR_PATH_MAX + REPORT_FILE_MAX];
+
+	(void)e;
+	snprintf(src, sizeof src, "%s/%s", b->r->dir.final, it->rel);
+	if (it->rel[0] == '\0' || access(src, F_OK) != 0)
+		return 0;
+	it->present = true;
+	cx_error_clear(&it->err);
+	it->failed = archive_put(b->r->job->outputs.archive, b->r->rep.as_of, src, it->rel + 4,
+				 &it->res, &it->err) != 0;
+	return 0;    /* reported below, in order */
+}
+
+/* Copy every PDF of the run directory into the archive, on the run's
+ * threads (each copy waits for its own fsync). A refusal does not stop
+ * the others; it is reported and makes the run fail (73): the first in
+ * pair order into `e`, the others logged. */
 static int archive_pdfs(struct run *r, struct cx_error *e)
 {
-	char pdfdir[RUNDIR_PATH_MAX + 8];
-	struct cx_error ae;
+	size_t n = r->rep.npairs + 1;    /* each pair's PDF, the digest */
+	struct archive_batch b = {.r = r, .v = xcalloc(n, sizeof *b.v)};
 	struct progress pg;
-	size_t npdf = 0, nok = 0;
+	struct cx_error pe;
 
-	snprintf(pdfdir, sizeof pdfdir, "%s/pdf", r->dir.final);
 	for (size_t i = 0; i < r->rep.npairs; i++)
-		nok += r->rep.pairs[i].ok;
-	progress_init(&pg, "archive", nok + 1);    /* each pair's PDF, the digest */
-	for (size_t i = 0; i <= r->rep.npairs; i++) {
-		char rel[REPORT_FILE_MAX], src[RUNDIR_PATH_MAX + REPORT_FILE_MAX];
-		enum archive_result res;
-		if (i < r->rep.npairs && !r->rep.pairs[i].ok)
+		if (r->rep.pairs[i].ok)
+			report_pair_file(&r->rep.pairs[i], "pdf", b.v[i].rel, sizeof b.v[i].rel);
+	snprintf(b.v[n - 1].rel, sizeof b.v[n - 1].rel, "%s", REPORT_DIGEST_PDF);
+	progress_init(&pg, "archive", n);
+	cx_error_clear(&pe);
+	(void)pool_run(r->args.threads, n, archive_one, &b, &pg, &pe);
+	progress_release(&pg);
+	for (size_t i = 0; i < n; i++) {
+		const struct archive_item *it = &b.v[i];
+		if (!it->present)
 			continue;
-		if (i < r->rep.npairs)
-			report_pair_file(&r->rep.pairs[i], "pdf", rel, sizeof rel);
-		else
-			snprintf(rel, sizeof rel, "%s", REPORT_DIGEST_PDF);
-		snprintf(src, sizeof src, "%s/%s", r->dir.final, rel);
-		if (access(src, F_OK) != 0)
-			continue;
-		npdf++;
-		cx_error_clear(&ae);
-		if (archive_put(r->job->outputs.archive, r->rep.as_of, src, rel + 4, &res, &ae) != 0) {
+		if (it->failed) {
 			if (!r->archive_failed)
-				*e = ae;    /* the caller prints the first */
+				*e = it->err;    /* the caller prints the first */
 			else
-				log_error("%s", ae.msg);
+				log_error("%s", it->err.msg);
 			r->archive_failed = true;
-		} else if (res == ARCHIVE_COPIED) {
+		} else if (it->res == ARCHIVE_COPIED) {
 			r->archived_new++;
 		} else {
 			r->archived_same++;
 		}
-		progress_step(&pg);
 	}
-	progress_release(&pg);
-	(void)npdf;
+	free(b.v);
 	return r->archive_failed ? -1 : 0;
 }
 

@@ -269,7 +269,7 @@ static int lane(void *ctx, size_t i, struct cx_error *e)
 
 	if (i > 0) {
 		snprintf(path, sizeof path, "%s/report.xml", l->p->run_dir);
-		if ((own = template_doc_load(path, e)) == NULL ||
+		if ((own = template_doc_load_data(path, e)) == NULL ||
 		    (own_t = load_tpl("templates/web-pairs.xsl", e)) == NULL) {
 			template_doc_free(own);
 			return -1;
@@ -721,7 +721,7 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	int rc;
 
 	snprintf(path, sizeof path, "%s/report.xml", run_dir);
-	if ((p.doc = template_doc_load(path, e)) == NULL)
+	if ((p.doc = template_doc_load_data(path, e)) == NULL)
 		return -1;
 	rc = publish(&p, e);
 	if (p.pg_started)

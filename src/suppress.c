@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mail.h"
 #include "subscribers.h"
+#include "sqlerr.h"
 #include "suppress.h"
 #include "xalloc.h"
 
@@ -81,7 +82,8 @@ static void iso_time(time_t t, char buf[32])
 
 static int db_fail(struct suppress *s, struct cx_error *e)
 {
-	return cx_fail(e, CX_ESOFTWARE, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return cx_fail(e, sqlerr_code(sqlite3_extended_errcode(s->db)), "%s: %s", s->path,
+		       sqlite3_errmsg(s->db));
 }
 
 /* Prepare `sql` and bind ?1 to the list; NULL with `e` set. */
@@ -109,8 +111,9 @@ static int run(struct suppress *s, sqlite3_stmt *st, struct cx_error *e)
 static int exec(struct suppress *s, const char *sql, struct cx_error *e)
 {
 	char *err = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		cx_fail(e, CX_ESOFTWARE, "%s: %s", s->path, err != NULL ? err : "SQLite error");
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		cx_fail(e, sqlerr_code(rc), "%s: %s", s->path, err != NULL ? err : "SQLite error");
 		sqlite3_free(err);
 		return -1;
 	}

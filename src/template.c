@@ -159,7 +159,7 @@ static struct template_doc *doc_wrap(xmlDocPtr doc)
 	return d;
 }
 
-struct template_doc *template_doc_load(const char *path, struct cx_error *e)
+static struct template_doc *doc_load(const char *path, int opts, struct cx_error *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
@@ -171,10 +171,20 @@ struct template_doc *template_doc_load(const char *path, struct cx_error *e)
 		return cx_fail(e, CX_EDATA, "%s: larger than %u bytes", path,
 			       TEMPLATE_DOC_MAX), NULL;
 	quiet_errors();
-	xmlDocPtr doc = xmlReadFile(path, NULL, TEMPLATE_PARSE_OPTS);
+	xmlDocPtr doc = xmlReadFile(path, NULL, opts);
 	if (doc == NULL)
 		return cx_fail(e, CX_EDATA, "%s:%s", path, last_xml_error), NULL;
 	return doc_wrap(doc);
+}
+
+struct template_doc *template_doc_load(const char *path, struct cx_error *e)
+{
+	return doc_load(path, TEMPLATE_PARSE_OPTS, e);
+}
+
+struct template_doc *template_doc_load_data(const char *path, struct cx_error *e)
+{
+	return doc_load(path, TEMPLATE_PARSE_OPTS | XML_PARSE_NOBLANKS, e);
 }
 
 struct template_doc *template_doc_parse(const char *name, const char *data,

@@ -4,7 +4,9 @@
  * value template, in a select, in an included and in an imported file;
  * another variable whose name starts with the parameter's is not one; and
  * the shipped digest templates: the subject reads none of the subscriber's
- * parameters, the HTML and text parts read the name. */
+ * parameters, the HTML and text parts read the name. template_doc_load_data
+ * drops the whitespace-only text between elements and keeps every other
+ * text, blanks inside it included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +92,34 @@ static void test_references(void **state)
 	template_free(t);
 }
 
+/* A data document read by template_doc_load_data: the indentation between
+ * elements is gone (5 text nodes in the file, 2 left: "a b" and " x "),
+ * text and attributes are kept as written. */
+static void test_doc_load_data(void **state)
+{
+	char path[128];
+	struct cx_error e;
+	(void)state;
+	snprintf(path, sizeof path, "%s/data.xml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("<r>\n  <p v=\" 1 \">a b</p>\n  <q> x </q>\n</r>\n", f);
+	fclose(f);
+	struct template_doc *full = template_doc_load(path, &e);
+	struct template_doc *data = template_doc_load_data(path, &e);
+	assert_non_null(full);
+	assert_non_null(data);
+	char *n_full = template_doc_string(full, "string(count(//text()))");
+	char *n_data = template_doc_string(data, "string(count(//text()))");
+	char *q = template_doc_string(data, "concat('[', /r/q, '|', /r/p, '|', /r/p/@v, ']')");
+	assert_string_equal(n_full, "5");
+	assert_string_equal(n_data, "2");
+	assert_string_equal(q, "[ x |a b| 1 ]");
+	free(n_full), free(n_data), free(q);
+	template_doc_free(full);
+	template_doc_free(data);
+}
+
 static void test_digest_templates(void **state)
 {
 	static const char *const subscriber[] = {"name", "email", "pairs", "unsubscribe-url"};
@@ -118,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_references, setup, teardown),
 		cmocka_unit_test(test_digest_templates),
+		cmocka_unit_test_setup_teardown(test_doc_load_data, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
