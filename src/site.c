@@ -53,12 +53,12 @@ struct pub {
 	char **ids;                   /* the pairs' ids, document order */
 	size_t nids;
 	int threads;                  /* for the pair pages */
-	char **chunk;                 /* the dated pair pages, SITE_CHUNK_PAIRS a
-					 transformation (web-pairs.xsl) */
-	size_t *chunk_len, nchunks;
-	const char **page;            /* each pair's page, inside a chunk */
-	size_t *plen;
+	size_t nchunks;               /* the pair pages, SITE_CHUNK_PAIRS a
+					 transformation (web-pairs.xsl), staged
+					 as each is made and then freed */
 	struct atomicset *set;        /* every page and chart, published at once */
+	pthread_mutex_t set_lock;     /* the lanes stage their pair pages in it */
+	bool newest;                  /* no later day in the archive: latest pages too */
 	struct progress pg;           /* the "web" bar, once the pairs are known: */
 	bool pg_started;              /* a step per pair page (dated, latest),
 					 the day page, the symbol pages, the index */
@@ -217,6 +217,59 @@ static void lanes_free(struct lanes *l)
 	pthread_mutex_destroy(&l->lock);
 }
 
+/* ARCHIVE/pairs/ID/index.html: the dated page with a <base> at the dated
+ * page's address, so that its relative links and images resolve there.
+ * The caller holds p->set_lock. */
+static int stage_latest(struct pub *p, const char *id, const char *page, size_t len,
+			struct cx_error *e)
+{
+	static const char head[] = "<head>";
+	char path[SITE_BUF], base[96];
+	const char *h = memmem(page, len, head, sizeof head - 1);
+	int rc;
+
+	if (h == NULL)
+		return cx_fail(e, CX_ESOFTWARE, "web-pair.xsl: no <head> in the page of %s", id);
+	/* the tag's length from snprintf: the page is bytes, not a string */
+	int n = snprintf(base, sizeof base, "<base href=\"../../%spairs/\">", p->day_rel);
+	size_t bl = n > 0 && (size_t)n < sizeof base ? (size_t)n : sizeof base - 1;
+	size_t at = (size_t)(h - page) + sizeof head - 1;
+	char *html = xmalloc(len + bl);
+	memcpy(html, page, at);
+	memcpy(html + at, base, bl);
+	memcpy(html + at + bl, page + at, len - at);
+	snprintf(path, sizeof path, "%s/pairs/%s", p->archive, id);
+	if ((rc = rundir_mkdirs(path, e)) == 0) {
+		snprintf(path, sizeof path, "%s/pairs/%s/index.html", p->archive, id);
+		rc = atomicset_write(p->set, path, html, len + bl, e);
+	}
+	free(html);
+	progress_step(&p->pg);
+	return rc;
+}
+
+/* The pages of one chunk: DAY/pairs/ID.html, and the latest page when this
+ * is the newest day. Staged as soon as the chunk is made, so that memory
+ * holds one chunk per lane, not every page of the day (4,950 pairs: some
+ * 300 MB of HTML). */
+static int stage_chunk(struct pub *p, size_t first, const char **page, const size_t *plen,
+		       size_t n, struct cx_error *e)
+{
+	char path[SITE_BUF];
+	int rc = 0;
+
+	pthread_mutex_lock(&p->set_lock);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *id = p->ids[first + i];
+		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, id);
+		rc = atomicset_write(p->set, path, page[i], plen[i], e);
+		if (rc == 0 && p->newest)
+			rc = stage_latest(p, id, page[i], plen[i], e);
+	}
+	pthread_mutex_unlock(&p->set_lock);
+	return rc;
+}
+
 /* Chunk k: pairs k*SITE_CHUNK_PAIRS+1 .. +SITE_CHUNK_PAIRS (positions in
  * the report), cut into their pages. */
 static int pairs_chunk(struct lanes *l, const struct template *t,
@@ -226,18 +279,24 @@ static int pairs_chunk(struct lanes *l, const struct template *t,
 	size_t first = k * SITE_CHUNK_PAIRS, n = p->nids - first;
 	char from[24], to[24];
 
+	const char *page[SITE_CHUNK_PAIRS];
+	size_t plen[SITE_CHUNK_PAIRS], len = 0;
+	char *out = NULL;
+	int rc;
+
 	if (n > SITE_CHUNK_PAIRS)
 		n = SITE_CHUNK_PAIRS;
 	snprintf(from, sizeof from, "%zu", first + 1);
 	snprintf(to, sizeof to, "%zu", first + n);
 	const char *extra[4] = {"first", from, "last", to};
-	if (apply_doc(p, t, doc, "../../../../", "../", extra, &p->chunk[k], &p->chunk_len[k], e) != 0)
+	if (apply_doc(p, t, doc, "../../../../", "../", extra, &out, &len, e) != 0)
 		return -1;
-	if (batch_split("web-pairs.xsl", p->chunk[k], p->chunk_len[k], n,
-			p->page + first, p->plen + first, e) != 0)
-		return -1;
+	rc = batch_split("web-pairs.xsl", out, len, n, page, plen, e);
+	if (rc == 0)
+		rc = stage_chunk(p, first, page, plen, n, e);
+	free(out);
 	progress_add(&p->pg, n);
-	return 0;
+	return rc;
 }
 
 /* Single page set s, with a stylesheet of its own (compiled here: only
@@ -288,7 +347,7 @@ static int lane(void *ctx, size_t i, struct cx_error *e)
 	return rc;
 }
 
-/* Every transformation of the day: the pair pages into p->page, the
+/* Every transformation of the day: the pair pages staged as they are made, the
  * single pages wanted into l->out. */
 static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 {
@@ -296,10 +355,6 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 	size_t nlanes, ntasks;
 
 	p->nchunks = (p->nids + SITE_CHUNK_PAIRS - 1) / SITE_CHUNK_PAIRS;
-	p->chunk = xcalloc(p->nchunks + 1, sizeof *p->chunk);
-	p->chunk_len = xcalloc(p->nchunks + 1, sizeof *p->chunk_len);
-	p->page = xcalloc(p->nids + 1, sizeof *p->page);
-	p->plen = xcalloc(p->nids + 1, sizeof *p->plen);
 	ntasks = p->nchunks;
 	for (int s = 0; s < ONE_COUNT; s++)
 		ntasks += l->want[s];
@@ -328,8 +383,8 @@ static void singles_set(struct lanes *l, const struct pub *p, bool newest)
 	}
 }
 
-/* DAY/pairs/ID.html for every pair (kept in p->page for the latest
- * pages), DAY/index.html and the style sheet. */
+/* DAY/pairs/ID.html for every pair (and the latest pages of the newest
+ * day), staged chunk by chunk, DAY/index.html and the style sheet. */
 static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 {
 	char path[SITE_BUF];
@@ -343,11 +398,6 @@ static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 	p->pg_started = true;
 	if ((l->t = load_tpl("templates/web-pairs.xsl", e)) == NULL || transform(p, l, e) != 0)
 		return -1;
-	for (size_t i = 0; i < p->nids; i++) {
-		snprintf(path, sizeof path, "%s/pairs/%s.html", p->day, p->ids[i]);
-		if (atomicset_write(p->set, path, p->page[i], p->plen[i], e) != 0)
-			return -1;
-	}
 	snprintf(path, sizeof path, "%s/index.html", p->day);
 	rc = atomicset_write(p->set, path, l->out[ONE_DAY], l->len[ONE_DAY], e);
 	/* The style sheet of every page, at the root. */
@@ -359,41 +409,6 @@ static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 }
 
 /* ---- the latest pages ---------------------------------------------------- */
-
-/* ARCHIVE/pairs/ID/index.html: the dated page with a <base> at the dated
- * page's address, so that its relative links and images resolve there. */
-static int publish_pairs_latest(struct pub *p, struct cx_error *e)
-{
-	static const char head[] = "<head>";
-	char path[SITE_BUF], base[96];
-	const char *page, *h;
-	size_t len = 0;
-	int rc = 0;
-
-	/* the tag's length from snprintf: the page is bytes, not a string */
-	int n = snprintf(base, sizeof base, "<base href=\"../../%spairs/\">", p->day_rel);
-	size_t bl = n > 0 && (size_t)n < sizeof base ? (size_t)n : sizeof base - 1;
-	for (size_t i = 0; i < p->nids && rc == 0; i++) {
-		page = p->page[i];
-		len = p->plen[i];
-		h = memmem(page, len, head, sizeof head - 1);
-		if (h == NULL)
-			return cx_fail(e, CX_ESOFTWARE, "web-pair.xsl: no <head> in the page of %s", p->ids[i]);
-		size_t at = (size_t)(h - page) + sizeof head - 1;
-		char *html = xmalloc(len + bl);
-		memcpy(html, page, at);
-		memcpy(html + at, base, bl);
-		memcpy(html + at + bl, page + at, len - at);
-		snprintf(path, sizeof path, "%s/pairs/%s", p->archive, p->ids[i]);
-		if ((rc = rundir_mkdirs(path, e)) == 0) {
-			snprintf(path, sizeof path, "%s/pairs/%s/index.html", p->archive, p->ids[i]);
-			rc = atomicset_write(p->set, path, html, len + bl, e);
-		}
-		free(html);
-		progress_step(&p->pg);
-	}
-	return rc;
-}
 
 /* symbols/SYM/index.html for every symbol of a computed pair, cut from the
  * one transformation of web-symbols.xsl. */
@@ -689,12 +704,12 @@ static int publish(struct pub *p, struct cx_error *e)
 	 * and matrix: one set, one commit (two file-system syncs). */
 	bool newest = !newer_day(p->archive, p->asof);
 	struct lanes l = {.p = p, .lock = PTHREAD_MUTEX_INITIALIZER};
+	p->newest = newest;
 	singles_set(&l, p, newest);
 	p->set = atomicset_new();
 	bool ok = publish_day(p, &l, e) == 0;
 	if (ok && newest)
-		ok = publish_pairs_latest(p, e) == 0 && publish_symbols(p, &l, e) == 0 &&
-		     publish_matrix(p, &l, e) == 0;
+		ok = publish_symbols(p, &l, e) == 0 && publish_matrix(p, &l, e) == 0;
 	else if (ok)
 		progress_add(&p->pg, p->nids);   /* not the newest day: no latest pages */
 	ok = ok && atomicset_commit(p->set, e) == 0;
@@ -716,7 +731,8 @@ static int publish(struct pub *p, struct cx_error *e)
 int site_publish(const char *run_dir, const char *archive, const struct site_job *job,
 		 struct cx_error *e)
 {
-	struct pub p = {.job = job, .run_dir = run_dir, .archive = archive, .threads = job->threads};
+	struct pub p = {.job = job, .run_dir = run_dir, .archive = archive, .threads = job->threads,
+			.set_lock = PTHREAD_MUTEX_INITIALIZER};
 	char path[SITE_PATH_MAX];
 	int rc;
 
@@ -727,12 +743,6 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	if (p.pg_started)
 		progress_release(&p.pg);
 	template_strings_free(p.ids, p.nids);
-	for (size_t k = 0; k < p.nchunks; k++)
-		free(p.chunk[k]);
-	free(p.chunk);
-	free(p.chunk_len);
-	free(p.page);
-	free(p.plen);
 	template_doc_free(p.doc);
 	return rc;
 }
