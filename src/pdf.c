@@ -645,13 +645,18 @@ static HPDF_Font get_font_fast(struct pdf_doc *d, const char *name)
 		return HPDF_GetFont(d->hpdf, name, "UTF-8");
 
 	HPDF_TTF_CmapRange full = *cm;
+	HPDF_TTFontDefAttr tt = def->attr;
 	size_t last = full.seg_count_x2 / 2 - 1;
 	cm->seg_count_x2 = 2;
 	cm->end_count += last;
 	cm->start_count += last;
 	cm->id_delta += last;
 	cm->id_range_offset += last;
+	/* not embedding, libharu writes no CIDToGIDMap of 65,536 entries
+	 * either (copied two bytes at a time): cid_finish adds the map */
+	tt->embedding = HPDF_FALSE;
 	HPDF_Font f = HPDF_GetFont(d->hpdf, name, "UTF-8");
+	tt->embedding = HPDF_TRUE;
 	*cm = full;
 	return f;
 }
@@ -1124,6 +1129,20 @@ static HPDF_STATUS cid_gid_map(HPDF_Dict map, const struct cid_used *u)
 	return st;
 }
 
+/* An empty CIDToGIDMap stream in the descendant font of `font` (see
+ * get_font_fast), deflated like libharu's own. */
+static HPDF_STATUS cid_gid_map_add(HPDF_Font font)
+{
+	HPDF_FontAttr attr = font->attr;
+	HPDF_Dict map = HPDF_DictStream_New(font->mmgr, attr->xref);
+
+	if (map == NULL)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	attr->map_stream = map;
+	return HPDF_Dict_Add(attr->descendant_font, "CIDToGIDMap", map);
+}
+
 /* CIDSet: bit (7 - cid % 8) of byte cid / 8 set for each CID present,
  * CID 0 (.notdef) always. */
 static HPDF_STATUS cid_set(HPDF_Dict descriptor, HPDF_Xref xref,
@@ -1440,7 +1459,9 @@ static HPDF_STATUS cid_finish(HPDF_Font font)
 		st = cid_set(def->descriptor, attr->xref, u);
 	if (st == HPDF_OK)
 		st = cid_widths(attr->descendant_font, def, u);
-	if (st == HPDF_OK && attr->map_stream != NULL)
+	if (st == HPDF_OK && attr->map_stream == NULL)
+		st = cid_gid_map_add(font);
+	if (st == HPDF_OK)
 		st = cid_gid_map(attr->map_stream, u);
 	if (st == HPDF_OK && attr->cmap_stream != NULL)
 		st = cid_to_unicode(attr->cmap_stream, u);
