@@ -42,9 +42,12 @@
  * groups save commits and widen the duplicate window (see there). */
 #define DELIVER_GROUP 32
 /* .eml files per group: built at once on up to DELIVER_EML_THREADS_MAX
- * threads, then published by one atomicset commit (two syncfs) instead
+ * threads (the group's messages are held in memory: ~30 KB each), then
+ * written under temporary names; every DELIVER_EML_COMMIT files one
+ * atomicset commit (two syncfs, ~3-30 ms each here) publishes them instead
  * of two fsyncs per file. */
-#define DELIVER_EML_GROUP 256
+#define DELIVER_EML_GROUP 128
+#define DELIVER_EML_COMMIT 1024
 #define DELIVER_EML_THREADS_MAX 8
 
 enum { T_SUBJECT, T_TEXT, T_HTML, T_COUNT };
@@ -497,11 +500,11 @@ static int eml_threads(void)
 }
 
 /* Subscribers [*next, ...) up to DELIVER_EML_GROUP messages: built on the
- * pool, staged in order, published by one atomicset commit (one syncfs
- * before the renames, one after: no .eml name ever points to bytes not
- * yet on disk). *next moves past what was handled; on a stop, to the
- * subscriber that stopped it. */
-static int eml_group(struct batch *b, const char *dir, size_t *next, struct cx_error *e)
+ * pool, then staged in `set` in order (written under temporary names; the
+ * caller's commit publishes them). *next moves past what was handled; on
+ * a stop, to the subscriber that stopped it. */
+static int eml_group(struct batch *b, struct atomicset *set, const char *dir, size_t *next,
+		     struct cx_error *e)
 {
 	struct eml_slot *v = xcalloc(DELIVER_EML_GROUP, sizeof *v);
 	size_t n = 0, i = *next, stop = 0;
@@ -523,14 +526,10 @@ static int eml_group(struct batch *b, const char *dir, size_t *next, struct cx_e
 		mail_message_id(b->job->name, b->as_of, s->email, b->domain, v[n].msgid);
 		n++;
 	}
-	struct atomicset *set = atomicset_new();
 	compose(b, v, n);
 	progress_add(&b->pg, n);
 	int staged = eml_stage(b, set, dir, v, n, &stop, e);
-	/* what was staged before a stop is published all the same */
-	int committed = atomicset_commit(set, staged == 0 && rc == 0 ? e : NULL);
-	atomicset_free(set);
-	rc = rc != 0 ? rc : staged != 0 ? staged : committed;
+	rc = rc != 0 ? rc : staged;
 	*next = staged != 0 ? (size_t)(v[stop].s - b->subs->v) : i;
 	for (size_t k = 0; k < n; k++) {
 		free(v[k].pairs);
@@ -540,19 +539,43 @@ static int eml_group(struct batch *b, const char *dir, size_t *next, struct cx_e
 	return rc;
 }
 
+/* Publish what `set` holds (one syncfs before the renames, one after: no
+ * .eml name ever points to bytes not yet on disk) and start a new set.
+ * `e` NULL: an error is already being reported. */
+static int eml_commit(struct atomicset **set, struct cx_error *e)
+{
+	int rc = atomicset_commit(*set, e);
+	atomicset_free(*set);
+	*set = atomicset_new();
+	return rc;
+}
+
+/* The groups of DELIVER_EML_GROUP messages, published every
+ * DELIVER_EML_COMMIT files and at the end. What was staged before a stop
+ * is published all the same. */
 static int eml_batch(struct batch *b, struct cx_error *e)
 {
 	char dir[DELIVER_PATH_MAX];
-	size_t i = 0;
+	size_t i = 0, staged = 0;
 	int rc;
 
 	snprintf(dir, sizeof dir, "%s/mail", b->run_dir);
 	if (rundir_mkdirs_private(dir, e) != 0)
 		return -1;
+	struct atomicset *set = atomicset_new();
 	progress_init(&b->pg, "mail", b->subs->n);
-	do
-		rc = eml_group(b, dir, &i, e);
-	while (rc == 0 && i < b->subs->n);
+	do {
+		size_t from = b->sum->written;
+		rc = eml_group(b, set, dir, &i, e);
+		staged += b->sum->written - from;
+		if (rc == 0 && staged >= DELIVER_EML_COMMIT) {
+			rc = eml_commit(&set, e);
+			staged = 0;
+		}
+	} while (rc == 0 && i < b->subs->n);
+	if (eml_commit(&set, rc == 0 ? e : NULL) != 0 && rc == 0)
+		rc = -1;
+	atomicset_free(set);
 	progress_release(&b->pg);
 	if (rc != 0) {
 		for (size_t j = i + 1; j < b->subs->n; j++)

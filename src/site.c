@@ -57,6 +57,7 @@ struct pub {
 					 transformation (web-pairs.xsl), staged
 					 as each is made and then freed */
 	struct atomicset *set;        /* every page and chart, published at once */
+	struct prefetch *pre;         /* lane 1's report and stylesheet, or NULL */
 	pthread_mutex_t set_lock;     /* the lanes stage their pair pages in it */
 	bool newest;                  /* no later day in the archive: latest pages too */
 	struct progress pg;           /* the "web" bar, once the pairs are known: */
@@ -311,6 +312,71 @@ static int single(struct lanes *l, enum single s, const struct template_doc *doc
 	return rc;
 }
 
+/* Lane 1's own report.xml and web-pairs.xsl, read on a thread started
+ * with the publication, beside the calling thread's own parse of the
+ * report: lane 1 then starts with the pool instead of a parse later. */
+struct prefetch {
+	pthread_t th;
+	char path[SITE_PATH_MAX + 16];
+	struct template_doc *doc;     /* owned until taken */
+	struct template *t;
+	struct cx_error e;
+	bool joined;
+};
+
+static void *prefetch_run(void *arg)
+{
+	struct prefetch *f = arg;
+	if ((f->doc = template_doc_load_data(f->path, &f->e)) != NULL)
+		f->t = load_tpl("templates/web-pairs.xsl", &f->e);
+	return NULL;
+}
+
+/* NULL when there is a single lane or no thread could be started. */
+static struct prefetch *prefetch_start(const char *run_dir, int threads)
+{
+	if (threads < 2)
+		return NULL;
+	struct prefetch *f = xcalloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "%s/report.xml", run_dir);
+	cx_error_clear(&f->e);
+	if (pthread_create(&f->th, NULL, prefetch_run, f) != 0) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Wait for the prefetch and take its report and stylesheet: 0, or -1 with
+ * `e` set from its error. */
+static int prefetch_take(struct prefetch *f, struct template_doc **doc, struct template **t,
+			 struct cx_error *e)
+{
+	if (!f->joined)
+		pthread_join(f->th, NULL);
+	f->joined = true;
+	if (f->doc == NULL || f->t == NULL) {
+		*e = f->e;
+		return -1;
+	}
+	*doc = f->doc;
+	*t = f->t;
+	f->doc = NULL;
+	f->t = NULL;
+	return 0;
+}
+
+static void prefetch_end(struct prefetch *f)
+{
+	if (f == NULL)
+		return;
+	if (!f->joined)
+		pthread_join(f->th, NULL);
+	template_free(f->t);
+	template_doc_free(f->doc);
+	free(f);
+}
+
 /* Lane i makes tasks until none is left: lane 0 with the report and
  * stylesheet already loaded, every other lane with its own copies (libxml2
  * 2.9 caches XPath function lookups inside a compiled expression while it
@@ -326,7 +392,12 @@ static int lane(void *ctx, size_t i, struct cx_error *e)
 	char path[SITE_PATH_MAX + 16];
 	int rc = 0;
 
-	if (i > 0) {
+	if (i == 1 && l->p->pre != NULL) {
+		if (prefetch_take(l->p->pre, &own, &own_t, e) != 0)
+			return -1;
+		doc = own;
+		t = own_t;
+	} else if (i > 0) {
 		snprintf(path, sizeof path, "%s/report.xml", l->p->run_dir);
 		if ((own = template_doc_load_data(path, e)) == NULL ||
 		    (own_t = load_tpl("templates/web-pairs.xsl", e)) == NULL) {
@@ -737,9 +808,13 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	int rc;
 
 	snprintf(path, sizeof path, "%s/report.xml", run_dir);
-	if ((p.doc = template_doc_load_data(path, e)) == NULL)
+	p.pre = prefetch_start(run_dir, p.threads);
+	if ((p.doc = template_doc_load_data(path, e)) == NULL) {
+		prefetch_end(p.pre);
 		return -1;
+	}
 	rc = publish(&p, e);
+	prefetch_end(p.pre);
 	if (p.pg_started)
 		progress_release(&p.pg);
 	template_strings_free(p.ids, p.nids);
