@@ -602,6 +602,8 @@ void stats_month_ends(struct pair_stats *s)
 			continue;
 		s->months[s->nmonths++] = (struct month_end){.end = s->dates[i], .r = r[i]};
 	}
+	/* ~60 of the ~1,260 entries: a run keeps them for every pair */
+	s->months = xrealloc_array(s->months, s->nmonths ? s->nmonths : 1, sizeof *s->months);
 	free(r);
 	free(ok);
 }
