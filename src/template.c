@@ -152,10 +152,19 @@ void template_free(struct template *t)
 	free(t);
 }
 
+/* The document order is numbered here, once, in the thread that parsed
+ * the document: every transformation numbers its source again
+ * (xmlXPathOrderDocElems writes each element's index into the node), and
+ * the mail's compose threads transform one shared report.xml. With the
+ * numbers already in place those writes store the values already there,
+ * so no thread ever sees a half-numbered tree (helgrind still reports the
+ * writes: same-value stores, like libxml2's XPath function-lookup cache in
+ * a shared stylesheet). */
 static struct template_doc *doc_wrap(xmlDocPtr doc)
 {
 	struct template_doc *d = xcalloc(1, sizeof *d);
 	d->doc = doc;
+	(void)xmlXPathOrderDocElems(doc);
 	return d;
 }
 
