@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxslt/transform.h>
+#include <libxslt/xslt.h>
 #include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
@@ -49,18 +50,25 @@ static void quiet_structured(void *ctx, xmlErrorPtr err)
 		*nl = '\0';
 }
 
-/* libxslt's own handler is one process-wide variable: set once. */
+/* Once per process, before any thread parses or transforms: libxml2's and
+ * libxslt's global state (libxslt creates its extension mutex lazily, so
+ * two threads loading their first stylesheets at once, as the web
+ * edition's do, each made one and one leaked: LeakSanitizer in
+ * 54-mail-postfix-faults), and libxslt's error handler, one process-wide
+ * variable. */
 static void xslt_quiet(void)
 {
+	xmlInitParser();
+	xsltInit();
 	xsltSetGenericErrorFunc(NULL, quiet_xml_error);
 }
 
 static void quiet_errors(void)
 {
+	pthread_once(&xslt_quiet_once, xslt_quiet);
 	last_xml_error[0] = '\0';
 	xmlSetGenericErrorFunc(NULL, quiet_xml_error);
 	xmlSetStructuredErrorFunc(NULL, quiet_structured);
-	pthread_once(&xslt_quiet_once, xslt_quiet);
 }
 
 struct template *template_load(const char *path, struct cx_error *e)
