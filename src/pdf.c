@@ -1310,15 +1310,22 @@ static bool program_is(const struct font_program *fp, HPDF_TTFontDefAttr tt)
 
 /* The kept program of `def`'s glyph set, or NULL. Entries are never
  * changed or freed once kept, so the pointer stays valid. */
+/* The kept program of the glyph set `tt`, or NULL; the caller holds
+ * font_programs.lock. */
+static const struct font_program *program_lookup(HPDF_TTFontDefAttr tt)
+{
+	for (size_t i = 0; i < font_programs.n; i++)
+		if (program_is(&font_programs.p[i], tt))
+			return &font_programs.p[i];
+	return NULL;
+}
+
 static const struct font_program *program_find(HPDF_FontDef def)
 {
-	HPDF_TTFontDefAttr tt = def->attr;
-	const struct font_program *found = NULL;
+	const struct font_program *found;
 
 	pthread_mutex_lock(&font_programs.lock);
-	for (size_t i = 0; i < font_programs.n && found == NULL; i++)
-		if (program_is(&font_programs.p[i], tt))
-			found = &font_programs.p[i];
+	found = program_lookup(def->attr);
 	pthread_mutex_unlock(&font_programs.lock);
 	return found;
 }
@@ -1329,12 +1336,10 @@ static const struct font_program *program_find(HPDF_FontDef def)
 static const struct font_program *program_keep(struct font_program *fp, HPDF_FontDef def)
 {
 	HPDF_TTFontDefAttr tt = def->attr;
-	const struct font_program *kept = NULL;
+	const struct font_program *kept;
 
 	pthread_mutex_lock(&font_programs.lock);
-	for (size_t i = 0; i < font_programs.n && kept == NULL; i++)
-		if (program_is(&font_programs.p[i], tt))
-			kept = &font_programs.p[i];
+	kept = program_lookup(tt);
 	if (kept == NULL && font_programs.n < PDF_FONT_CACHE_MAX) {
 		if (font_programs.p == NULL)
 			font_programs.p = xcalloc(PDF_FONT_CACHE_MAX, sizeof *font_programs.p);
