@@ -40,12 +40,22 @@ static int full_max(size_t *n, struct cx_error *e)
 	return 0;
 }
 
-static bool follows(const struct subscriber *s, const struct report_pair *p)
+/* Whether subscriber s follows the pair a/b of groups ga, gb (either may
+ * be NULL): one of its selectors names it (no selector: every pair). */
+static bool names_pair(const struct subscriber *s, const char *a, const char *b,
+		       const char *ga, const char *gb)
 {
+	if (s->npairs == 0)
+		return true;
 	for (size_t t = 0; t < s->npairs; t++)
-		if (job_selector_matches(s->pairs[t], p->jp->a, p->jp->b, p->a->group, p->b->group))
+		if (job_selector_matches(s->pairs[t], a, b, ga, gb))
 			return true;
 	return false;
+}
+
+static bool follows(const struct subscriber *s, const struct report_pair *p)
+{
+	return names_pair(s, p->jp->a, p->jp->b, p->a->group, p->b->group);
 }
 
 /* Mark the first `full` pairs of subscriber s in rank order: `byrank` is
@@ -55,7 +65,7 @@ static void mark_subscriber(struct report *rep, const size_t *byrank, size_t n,
 {
 	for (size_t k = 0, shown = 0; k < n && shown < full; k++) {
 		struct report_pair *p = &rep->pairs[byrank[k]];
-		if (s->npairs == 0 || follows(s, p)) {
+		if (follows(s, p)) {
 			p->mail_chart = true;
 			shown++;
 		}
@@ -145,11 +155,7 @@ static bool rfollows(const struct job *job, const struct subscriber *s, const st
 {
 	const struct job_asset *a = job_find_asset(job, RP_A(p, i)), *b = job_find_asset(job, RP_B(p, i));
 
-	for (size_t t = 0; t < s->npairs; t++)
-		if (job_selector_matches(s->pairs[t], RP_A(p, i), RP_B(p, i), a ? a->group : NULL,
-					 b ? b->group : NULL))
-			return true;
-	return false;
+	return names_pair(s, RP_A(p, i), RP_B(p, i), a ? a->group : NULL, b ? b->group : NULL);
 }
 
 static bool drawn(const struct rpairs *p, size_t i)
@@ -169,7 +175,7 @@ static size_t count_missing(const struct job *job, const struct subscribers *sub
 	for (size_t k = 0; k < subs->n; k++)
 		for (size_t r = 0, shown = 0; r < p->n && shown < full; r++) {
 			size_t i = p->byrank[r];
-			if (subs->v[k].npairs == 0 || rfollows(job, &subs->v[k], p, i)) {
+			if (rfollows(job, &subs->v[k], p, i)) {
 				want[i] = true;
 				shown++;
 			}

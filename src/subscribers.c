@@ -220,11 +220,12 @@ static int read_suppression(struct subscribers *s, const char *path,
 	return 0;
 }
 
-struct subscribers *subscribers_load(const char *path, const char *suppression,
-				     struct cx_error *e)
+static struct subscribers *load(const char *path, const char *suppression, bool quiet,
+				struct cx_error *e)
 {
 	struct subscribers *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
+	s->quiet = quiet;
 	if (read_subscribers(s, path, e) != 0 ||
 	    (suppression != NULL && read_suppression(s, suppression, e) != 0)) {
 		subscribers_free(s);
@@ -233,16 +234,15 @@ struct subscribers *subscribers_load(const char *path, const char *suppression,
 	return s;
 }
 
+struct subscribers *subscribers_load(const char *path, const char *suppression,
+				     struct cx_error *e)
+{
+	return load(path, suppression, false, e);
+}
+
 struct subscribers *subscribers_load_quiet(const char *path, struct cx_error *e)
 {
-	struct subscribers *s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
-	s->quiet = true;
-	if (read_subscribers(s, path, e) != 0) {
-		subscribers_free(s);
-		return NULL;
-	}
-	return s;
+	return load(path, NULL, true, e);
 }
 
 void subscribers_free(struct subscribers *s)
