@@ -5,6 +5,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
+#include <libxslt/extensions.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
 #include <libxslt/variables.h>
@@ -60,6 +61,7 @@ static void xslt_quiet(void)
 {
 	xmlInitParser();
 	xsltInit();
+	xsltInitGlobals();    /* the extension mutex (xsltInit leaves it lazy) */
 	xsltSetGenericErrorFunc(NULL, quiet_xml_error);
 }
 
