@@ -1109,6 +1109,8 @@ static HPDF_STATUS cid_widths(HPDF_Font cidfont, HPDF_FontDef def,
 /* Replace the data of the stream of `dict` by `len` bytes of `data`. */
 static HPDF_STATUS stream_replace(HPDF_Dict dict, const void *data, size_t len)
 {
+	if (dict == NULL || dict->stream == NULL)
+		return HPDF_INVALID_OBJECT;
 	HPDF_MemStream_FreeData(dict->stream);
 	return HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len);
 }
