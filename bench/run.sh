@@ -297,28 +297,41 @@ $*"; }
 }
 
 # ---- section: the web edition of the 435 Dow pairs -----------------------------
-# bench/dow30.xml run once; then `convex send` of that run directory, which
-# (the job has no <digest>) only publishes the web edition: 435 dated pair
-# pages, 435 latest pages, 30 symbol pages, the matrix, the day page, the
-# index and the feed, with the charts and report.xml copied into the
-# archive (docs/web.md). The figure per pair is that whole time / 435,
-# process start included; the target is <= 2 ms per pair.
+# What generating the pages adds to a run (issue 17: <= 2 ms per pair):
+# run.json's "site" stage of bench/dow30.xml (no <digest>: every pair's
+# pages are published) run into an empty output directory, as a day's
+# first run publishes: 435 dated pair pages, 435 latest pages, 30 symbol
+# pages, the matrix, the day page, the index and the feed, with the charts
+# and report.xml copied into the archive (docs/web.md). Best of $RUNS runs.
+# Then, for reference, `convex send` of that run directory, which publishes
+# the same day again over the first publication's files (process start,
+# job and report loading included) and its CPU time.
 section_web() {
   job=$REPO/bench/dow30.xml
-  rm -rf "$TMP/web"
-  "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job" > /dev/null
+  best=""
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    rm -rf "$TMP/web"
+    "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job" > /dev/null
+    site=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"]["site"])' \
+      "$(ls -d "$TMP"/web/????-??-??)/run.json")
+    best=$(awk -v a="$site" -v b="${best:-999999}" 'BEGIN { printf "%.4f", a < b ? a : b }')
+    i=$((i + 1))
+  done
   run=$(ls -d "$TMP"/web/????-??-??)
   pairs=$(grep -c '<pair id=' "$run/report.xml")
-  secs=$(best_seconds "$CONVEX" -qq send "$run" --job "$job")
   arch=$(dirname "$(find "$TMP/web" -path '*/pairs/AA-AXP/index.html' | head -n 1)")/../..
   pages=$(find "$arch" -name '*.html' | wc -l)
-  per=$(awk -v s="$secs" -v p="$pairs" 'BEGIN { printf "%.2f", 1000 * s / p }')
-  row "web edition of dow30 ($pages pages)" "${secs}s" "$per ms/pair" ""
-  # The CPU time of one more run (user + sys): on a loaded machine the
+  per=$(awk -v s="$best" -v p="$pairs" 'BEGIN { printf "%.2f", 1000 * s / p }')
+  row "web edition in a run of dow30 ($pages pages)" "${best}s" "$per ms/pair" "site stage"
+  secs=$(best_seconds "$CONVEX" -qq send "$run" --job "$job")
+  row "  the same day published again (send)" "${secs}s" \
+    "$(awk -v s="$secs" -v p="$pairs" 'BEGIN { printf "%.2f ms/pair", 1000 * s / p }')" ""
+  # The CPU time of one more send (user + sys): on a loaded machine the
   # wall time above is mostly waiting for a core.
   /usr/bin/time -f '%U %S' -o "$TMP/cpu" "$CONVEX" -qq send "$run" --job "$job" > /dev/null
   cpu=$(awk -v p="$pairs" '{ printf "%.2f", 1000 * ($1 + $2) / p }' "$TMP/cpu")
-  row "  CPU (user + sys) per pair" "" "$cpu ms/pair" ""
+  row "  CPU (user + sys) of that send per pair" "" "$cpu ms/pair" ""
   size=$(/usr/bin/python3 "$REPO/tests/lib/web_check.py" weight "$(ls "$arch"/????/??/??/pairs/AA-AXP.html)" 150000 2>&1 |
     sed -n 's/.*: \([0-9]*\) bytes.*/\1/p')
   kb=$(awk -v b="$size" 'BEGIN { printf "%.0f", b / 1000 }')

@@ -5,11 +5,18 @@
  * pasted into XML or XPath text, so a subscriber's name cannot change what a
  * template does. libxml2/libxslt types stay inside template.c.
  *
- * Threads: transformations may run on several threads at once when none
- * shares a template or a template_doc with another (libxslt marks the
- * source document's nodes while it computes keys, and libxml2 2.9 caches
- * lookups inside compiled XPath expressions as it evaluates them). Errors
- * are kept per thread.
+ * Threads: transformations may run on several threads at once. Errors are
+ * kept per thread. What they may share:
+ *  - nothing, always safe (the web edition: site.c gives each thread its
+ *    own report and stylesheets);
+ *  - a template_doc and the templates applied to it, when no template
+ *    uses xsl:key (the digest's: deliver.c). libxslt then writes into
+ *    the shared trees only values already there: each transformation
+ *    numbers the source's document order again (numbered once at load,
+ *    doc_wrap in template.c) and libxml2 2.9 caches function lookups
+ *    inside compiled XPath expressions. A stylesheet with xsl:key must not
+ *    share its source: computing a key marks every matched node of it
+ *    (node->psvi) with that key's definition.
  */
 #ifndef CONVEX_TEMPLATE_H
 #define CONVEX_TEMPLATE_H
@@ -56,6 +63,11 @@ void template_doc_free(struct template_doc *d);
  * counts): a 0 means the result never depends on the parameter, so callers
  * may reuse one result across its values. */
 int template_mentions_param(const struct template *t, const char *name);
+
+/* 1 when `t` (with what it includes and imports) declares an xsl:key,
+ * else 0: it must then not share its source document with another
+ * transformation running at once (see Threads above). */
+int template_uses_keys(const struct template *t);
 
 /* Apply `t` to `d` with string parameters `params`: name, value, name,
  * value, ..., NULL (at most TEMPLATE_PARAMS_MAX pairs; values taken

@@ -70,6 +70,7 @@ struct batch {
 	struct template_doc *report;
 	struct template *tpl[T_COUNT];
 	struct shared_parts *parts;
+	int compose_threads;        /* 1 when a template uses xsl:key (template.h) */
 	struct subscribers *subs;
 	char as_of[DATE_STR_SIZE];
 	cx_date date;
@@ -94,6 +95,8 @@ struct batch {
 
 /* ---- setup ---------------------------------------------------------------- */
 
+static int eml_threads(void);
+
 static int load_templates(struct batch *b, struct cx_error *e)
 {
 	char path[DELIVER_PATH_MAX];
@@ -103,6 +106,13 @@ static int load_templates(struct batch *b, struct cx_error *e)
 		if ((b->tpl[i] = template_load(path, e)) == NULL)
 			return -1;
 	}
+	/* The compose threads share the report and the templates: safe only
+	 * without xsl:key (template.h). An operator's own template with a key
+	 * composes on one thread. */
+	b->compose_threads = eml_threads();
+	for (int i = 0; i < T_COUNT; i++)
+		if (template_uses_keys(b->tpl[i]))
+			b->compose_threads = 1;
 	static const char *const per_subscriber[] = {"name", "email", "pairs", "unsubscribe-url"};
 	b->parts = xcalloc(1, sizeof *b->parts);
 	pthread_mutex_init(&b->parts->lock, NULL);
@@ -419,7 +429,6 @@ static void safe_name(const char *addr, char *out, size_t size)
 
 /* ---- .eml files ----------------------------------------------------------- */
 
-static int eml_threads(void);
 static int suppressed(struct batch *b, const char *addr, struct cx_error *e);
 
 /* One message of a group (.eml or SMTP): built on a pool thread, used in
@@ -458,7 +467,7 @@ static void compose(const struct batch *b, struct eml_slot *v, size_t n)
 	struct eml_group g = {.b = b, .v = v};
 	struct cx_error ignored;
 	if (n > 0)
-		(void)pool_run(eml_threads(), n, eml_work, &g, NULL, &ignored);
+		(void)pool_run(b->compose_threads, n, eml_work, &g, NULL, &ignored);
 }
 
 /* Stage the group's messages in subscriber order. A message that cannot

@@ -154,6 +154,19 @@ int template_mentions_param(const struct template *t, const char *name)
 	return style_mentions(t->style, needle);
 }
 
+static int style_keys(const xsltStylesheet *s)
+{
+	for (; s != NULL; s = s->next)
+		if (s->keys != NULL || style_keys(s->imports))
+			return 1;
+	return 0;
+}
+
+int template_uses_keys(const struct template *t)
+{
+	return style_keys(t->style);
+}
+
 void template_free(struct template *t)
 {
 	if (t == NULL)

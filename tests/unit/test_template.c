@@ -4,7 +4,10 @@
  * value template, in a select, in an included and in an imported file;
  * another variable whose name starts with the parameter's is not one; and
  * the shipped digest templates: the subject reads none of the subscriber's
- * parameters, the HTML and text parts read the name. template_doc_load_data
+ * parameters, the HTML and text parts read the name. template_uses_keys
+ * finds an xsl:key in the file, in an included and in an imported one, and
+ * none in the shipped digest templates (their compose threads share the
+ * report) while the web pages' have some. template_doc_load_data
  * drops the whitespace-only text between elements and keeps every other
  * text, blanks inside it included. */
 #include <setjmp.h>
@@ -92,6 +95,35 @@ static void test_references(void **state)
 	template_free(t);
 }
 
+static void test_keys(void **state)
+{
+	(void)state;
+	put("nokey.xsl", "<xsl:template match=\"/\"><a/></xsl:template>");
+	put("key.xsl", "<xsl:key name=\"k\" match=\"p\" use=\"@id\"/><xsl:template match=\"/\"><a/></xsl:template>");
+	put("inckey.xsl", "<xsl:include href=\"key.xsl\"/>");
+	put("impkey.xsl", "<xsl:import href=\"nokey.xsl\"/><xsl:import href=\"key.xsl\"/>");
+	put("impnokey.xsl", "<xsl:import href=\"nokey.xsl\"/><xsl:template match=\"x\"/>");
+	static const struct { const char *file; int keys; } c[] = {
+		{"nokey.xsl", 0}, {"key.xsl", 1}, {"inckey.xsl", 1}, {"impkey.xsl", 1}, {"impnokey.xsl", 0},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		struct template *t = load(c[i].file);
+		if (template_uses_keys(t) != c[i].keys)
+			fail_msg("%s: template_uses_keys %d, want %d", c[i].file, !c[i].keys, c[i].keys);
+		template_free(t);
+	}
+	static const char *const shipped[] = {"digest-subject.xsl", "digest-text.xsl", "digest-html.xsl", "web-pair.xsl"};
+	for (size_t i = 0; i < 4; i++) {
+		char path[512];
+		struct cx_error e;
+		snprintf(path, sizeof path, "%s/templates/%s", CONVEX_SRCDIR, shipped[i]);
+		struct template *t = template_load(path, &e);
+		assert_non_null(t);
+		assert_int_equal(template_uses_keys(t), i == 3);
+		template_free(t);
+	}
+}
+
 /* A data document read by template_doc_load_data: the indentation between
  * elements is gone (5 text nodes in the file, 2 left: "a b" and " x "),
  * text and attributes are kept as written. */
@@ -149,6 +181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_references, setup, teardown),
 		cmocka_unit_test(test_digest_templates),
 		cmocka_unit_test_setup_teardown(test_doc_load_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
