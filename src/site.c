@@ -33,13 +33,21 @@
 #define SITE_COPY_MAX (64u << 20)
 /* Longest pair id or symbol used in a file name. */
 #define SITE_NAME_MAX 128
-/* The pair pages are made SITE_CHUNK_PAIRS to a transformation: one for
+/* The pair pages are made a chunk of pairs to a transformation: one for
  * every pair at once held the whole result tree in memory (171 MiB for the
  * 435 Dow pairs) and went past TEMPLATE_OUTPUT_MAX at 4,950 pairs. The
  * chunks are spread over at most SITE_THREADS_MAX threads, each with its
- * own copy of report.xml and of the stylesheet (template.h: nothing is
- * shared by two transformations running at once). */
+ * own copy of report.xml and of the stylesheet (template.h). A chunk holds
+ * SITE_CHUNK_PAIRS pairs, or more on long watchlists: every
+ * transformation walks the whole report twice whatever its chunk (libxslt
+ * numbers the source's elements and clears its marks on every node), 24%
+ * of the pages' time at 4,950 pairs in chunks of 48, so the chunks are at
+ * most SITE_CHUNKS_MAX (their result trees, ~0.4 MB a pair, then grow with
+ * the report, which is already larger) and at most SITE_CHUNK_PAIRS_MAX
+ * pairs (~32 KB of pages a pair: far below TEMPLATE_OUTPUT_MAX). */
 #define SITE_CHUNK_PAIRS 48
+#define SITE_CHUNKS_MAX 32
+#define SITE_CHUNK_PAIRS_MAX 480
 #define SITE_THREADS_MAX 8
 
 /* Everything one publication uses. */
@@ -53,7 +61,8 @@ struct pub {
 	char **ids;                   /* the pairs' ids, document order */
 	size_t nids;
 	int threads;                  /* for the pair pages */
-	size_t nchunks;               /* the pair pages, SITE_CHUNK_PAIRS a
+	size_t chunk;                 /* pairs per chunk (SITE_CHUNK_PAIRS) */
+	size_t nchunks;               /* the pair pages, `chunk` pairs a
 					 transformation (web-pairs.xsl), staged
 					 as each is made and then freed */
 	struct atomicset *set;        /* every page and chart, published at once */
@@ -271,30 +280,32 @@ static int stage_chunk(struct pub *p, size_t first, const char **page, const siz
 	return rc;
 }
 
-/* Chunk k: pairs k*SITE_CHUNK_PAIRS+1 .. +SITE_CHUNK_PAIRS (positions in
- * the report), cut into their pages. */
+/* Chunk k: pairs k*chunk+1 .. +chunk (positions in the report), cut into
+ * their pages. */
 static int pairs_chunk(struct lanes *l, const struct template *t,
 		       const struct template_doc *doc, size_t k, struct cx_error *e)
 {
 	struct pub *p = l->p;
-	size_t first = k * SITE_CHUNK_PAIRS, n = p->nids - first;
+	size_t first = k * p->chunk, n = p->nids - first;
 	char from[24], to[24];
-
-	const char *page[SITE_CHUNK_PAIRS];
-	size_t plen[SITE_CHUNK_PAIRS], len = 0;
 	char *out = NULL;
+	size_t len = 0;
 	int rc;
 
-	if (n > SITE_CHUNK_PAIRS)
-		n = SITE_CHUNK_PAIRS;
+	if (n > p->chunk)
+		n = p->chunk;
 	snprintf(from, sizeof from, "%zu", first + 1);
 	snprintf(to, sizeof to, "%zu", first + n);
 	const char *extra[4] = {"first", from, "last", to};
 	if (apply_doc(p, t, doc, "../../../../", "../", extra, &out, &len, e) != 0)
 		return -1;
+	const char **page = xcalloc(n, sizeof *page);
+	size_t *plen = xcalloc(n, sizeof *plen);
 	rc = batch_split("web-pairs.xsl", out, len, n, page, plen, e);
 	if (rc == 0)
 		rc = stage_chunk(p, first, page, plen, n, e);
+	free(page);
+	free(plen);
 	free(out);
 	progress_add(&p->pg, n);
 	return rc;
@@ -425,7 +436,10 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 	int threads = p->threads > 0 ? p->threads : 1;
 	size_t nlanes, ntasks;
 
-	p->nchunks = (p->nids + SITE_CHUNK_PAIRS - 1) / SITE_CHUNK_PAIRS;
+	p->chunk = (p->nids + SITE_CHUNKS_MAX - 1) / SITE_CHUNKS_MAX;
+	p->chunk = p->chunk < SITE_CHUNK_PAIRS ? SITE_CHUNK_PAIRS
+		 : p->chunk > SITE_CHUNK_PAIRS_MAX ? SITE_CHUNK_PAIRS_MAX : p->chunk;
+	p->nchunks = (p->nids + p->chunk - 1) / p->chunk;
 	ntasks = p->nchunks;
 	for (int s = 0; s < ONE_COUNT; s++)
 		ntasks += l->want[s];
