@@ -35,6 +35,13 @@ _pf_config() {
   conf=$PF_DIR/etc
   mkdir -p "$conf" "$PF_DIR/queue" "$PF_DIR/data" "$PF_MAIL"
   chown postfix:postfix "$PF_DIR/data" "$PF_MAIL"
+  # The log file belongs to the postfix user: with the master stopped,
+  # postsuper (run by `postfix start` as that user) writes to it itself,
+  # and a start after a stop in mid-delivery finds a half-written queue
+  # file to warn about; a root-owned log made that warning fatal and the
+  # restart failed ("Postfix integrity check failed!").
+  : > "$PF_DIR/maillog"
+  chown postfix:postfix "$PF_DIR/maillog"
   cp "$1" "$conf/cert.pem"; cp "$2" "$conf/key.pem"; chmod 600 "$conf/key.pem"
   cat > "$conf/main.cf" <<EOF
 compatibility_level = 3.6
