@@ -1109,8 +1109,6 @@ static HPDF_STATUS cid_widths(HPDF_Font cidfont, HPDF_FontDef def,
 /* Replace the data of the stream of `dict` by `len` bytes of `data`. */
 static HPDF_STATUS stream_replace(HPDF_Dict dict, const void *data, size_t len)
 {
-	if (dict == NULL || dict->stream == NULL)
-		return HPDF_INVALID_OBJECT;
 	HPDF_MemStream_FreeData(dict->stream);
 	return HPDF_Stream_Write(dict->stream, data, (HPDF_UINT)len);
 }
@@ -1131,18 +1129,20 @@ static HPDF_STATUS cid_gid_map(HPDF_Dict map, const struct cid_used *u)
 	return st;
 }
 
-/* An empty CIDToGIDMap stream in the descendant font of `font` (see
- * get_font_fast), deflated like libharu's own. */
-static HPDF_STATUS cid_gid_map_add(HPDF_Font font)
+/* The CIDToGIDMap stream of the descendant font of `font` in *map: the
+ * one it has, or a new empty one (see get_font_fast), deflated like
+ * libharu's own. */
+static HPDF_STATUS cid_gid_map_stream(HPDF_Font font, HPDF_Dict *map)
 {
 	HPDF_FontAttr attr = font->attr;
-	HPDF_Dict map = HPDF_DictStream_New(font->mmgr, attr->xref);
 
-	if (map == NULL)
+	if ((*map = attr->map_stream) != NULL)
+		return HPDF_OK;
+	if ((*map = HPDF_DictStream_New(font->mmgr, attr->xref)) == NULL)
 		return HPDF_FAILD_TO_ALLOC_MEM;
-	map->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	attr->map_stream = map;
-	return HPDF_Dict_Add(attr->descendant_font, "CIDToGIDMap", map);
+	(*map)->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	attr->map_stream = *map;
+	return HPDF_Dict_Add(attr->descendant_font, "CIDToGIDMap", *map);
 }
 
 /* CIDSet: bit (7 - cid % 8) of byte cid / 8 set for each CID present,
@@ -1310,8 +1310,6 @@ static bool program_is(const struct font_program *fp, HPDF_TTFontDefAttr tt)
 	       memcmp(fp->used, tt->glyph_tbl.flgs, fp->nglyphs) == 0;
 }
 
-/* The kept program of `def`'s glyph set, or NULL. Entries are never
- * changed or freed once kept, so the pointer stays valid. */
 /* The kept program of the glyph set `tt`, or NULL; the caller holds
  * font_programs.lock. */
 static const struct font_program *program_lookup(HPDF_TTFontDefAttr tt)
@@ -1322,6 +1320,8 @@ static const struct font_program *program_lookup(HPDF_TTFontDefAttr tt)
 	return NULL;
 }
 
+/* The kept program of `def`'s glyph set, or NULL. Entries are never
+ * changed or freed once kept, so the pointer stays valid. */
 static const struct font_program *program_find(HPDF_FontDef def)
 {
 	const struct font_program *found;
@@ -1466,10 +1466,11 @@ static HPDF_STATUS cid_finish(HPDF_Font font)
 		st = cid_set(def->descriptor, attr->xref, u);
 	if (st == HPDF_OK)
 		st = cid_widths(attr->descendant_font, def, u);
-	if (st == HPDF_OK && attr->map_stream == NULL)
-		st = cid_gid_map_add(font);
+	HPDF_Dict map = NULL;
 	if (st == HPDF_OK)
-		st = cid_gid_map(attr->map_stream, u);
+		st = cid_gid_map_stream(font, &map);
+	if (st == HPDF_OK)
+		st = cid_gid_map(map, u);
 	if (st == HPDF_OK && attr->cmap_stream != NULL)
 		st = cid_to_unicode(attr->cmap_stream, u);
 	free(u);
