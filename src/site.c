@@ -37,14 +37,12 @@
  * every pair at once held the whole result tree in memory (171 MiB for the
  * 435 Dow pairs) and went past TEMPLATE_OUTPUT_MAX at 4,950 pairs. The
  * chunks are spread over at most SITE_THREADS_MAX threads, each with its
- * own copy of report.xml and of the stylesheet (template.h). A chunk holds
- * SITE_CHUNK_PAIRS pairs, or more on long watchlists: every
- * transformation walks the whole report twice whatever its chunk (libxslt
- * numbers the source's elements and clears its marks on every node), 24%
- * of the pages' time at 4,950 pairs in chunks of 48, so the chunks are at
- * most SITE_CHUNKS_MAX (their result trees, ~0.4 MB a pair, then grow with
- * the report, which is already larger) and at most SITE_CHUNK_PAIRS_MAX
- * pairs (~32 KB of pages a pair: far below TEMPLATE_OUTPUT_MAX). */
+ * own copy of report.xml and of the stylesheet (template.h). A chunk is
+ * SITE_CHUNK_PAIRS pairs, larger on long watchlists so that there are at
+ * most SITE_CHUNKS_MAX: libxslt walks the whole report twice in every
+ * transformation (numbering its elements, clearing its marks), 24% of the
+ * pages' time at 4,950 pairs in chunks of 48. SITE_CHUNK_PAIRS_MAX keeps a
+ * chunk's pages (~32 KB a pair) far below TEMPLATE_OUTPUT_MAX. */
 #define SITE_CHUNK_PAIRS 48
 #define SITE_CHUNKS_MAX 32
 #define SITE_CHUNK_PAIRS_MAX 480
@@ -429,6 +427,15 @@ static int lane(void *ctx, size_t i, struct cx_error *e)
 	return rc;
 }
 
+/* Pairs per chunk for n pairs (see SITE_CHUNK_PAIRS). */
+static size_t chunk_pairs(size_t n)
+{
+	size_t c = (n + SITE_CHUNKS_MAX - 1) / SITE_CHUNKS_MAX;
+	if (c < SITE_CHUNK_PAIRS)
+		return SITE_CHUNK_PAIRS;
+	return c > SITE_CHUNK_PAIRS_MAX ? SITE_CHUNK_PAIRS_MAX : c;
+}
+
 /* Every transformation of the day: the pair pages staged as they are made, the
  * single pages wanted into l->out. */
 static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
@@ -436,9 +443,7 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 	int threads = p->threads > 0 ? p->threads : 1;
 	size_t nlanes, ntasks;
 
-	p->chunk = (p->nids + SITE_CHUNKS_MAX - 1) / SITE_CHUNKS_MAX;
-	p->chunk = p->chunk < SITE_CHUNK_PAIRS ? SITE_CHUNK_PAIRS
-		 : p->chunk > SITE_CHUNK_PAIRS_MAX ? SITE_CHUNK_PAIRS_MAX : p->chunk;
+	p->chunk = chunk_pairs(p->nids);
 	p->nchunks = (p->nids + p->chunk - 1) / p->chunk;
 	ntasks = p->nchunks;
 	for (int s = 0; s < ONE_COUNT; s++)
