@@ -95,7 +95,13 @@ struct batch {
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static int eml_threads(void);
+/* The threads composing .eml files: every core, the output the same for
+ * any number (each message lands in its own slot). */
+static int eml_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > DELIVER_EML_THREADS_MAX ? DELIVER_EML_THREADS_MAX : (int)n;
+}
 
 static int load_templates(struct batch *b, struct cx_error *e)
 {
@@ -498,14 +504,6 @@ static int eml_stage(struct batch *b, struct atomicset *set, const char *dir,
 	}
 	*stop = n;
 	return 0;
-}
-
-/* The threads composing .eml files: every core, the output the same for
- * any number (each message lands in its own slot). */
-static int eml_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > DELIVER_EML_THREADS_MAX ? DELIVER_EML_THREADS_MAX : (int)n;
 }
 
 /* Subscribers [*next, ...) up to DELIVER_EML_GROUP messages: built on the
