@@ -28,6 +28,16 @@
 /* Longest host name taken for the feed's tag: URIs (RFC 1035: 253). */
 #define SITE_DOMAIN_MAX 254
 
+/* What a page reads of a pair that is not its own (a pair page's "More
+ * Comparisons", the day, symbol and matrix pages): the pair's attributes
+ * and its children of these names. The pages are made from report.xml
+ * read in parts (template.h): each pair page's transformation has its own
+ * pairs whole and the others in this summary, the other pages every pair
+ * in summary. A template that reads more of another pair needs the
+ * element's name here (test_template's test_site_summary compares the
+ * pages with those of the whole report). */
+extern const char *const site_pair_summary[];
+
 /* What the site takes from the job. Borrowed strings. */
 struct site_job {
 	const char *name;        /* the job's name: feed ids (unique per job) */

@@ -91,4 +91,57 @@ int template_doc_strings(const struct template_doc *d, const char *expr,
 			 char ***out, size_t *n, struct cx_error *e);
 void template_strings_free(char **v, size_t n);
 
+/* ---- a large document read once and handed out in parts ------------------
+ *
+ * For stylesheets that want a few of many like items in full at a time and
+ * the others only in summary (the web edition's pair pages: 48 of 4,950
+ * pairs). The items are the element children of the root's first child
+ * named `container` (report.xml: "pairs"). The file is read as a stream,
+ * never built whole, into
+ *  - the summary: the document with each item cut to its attributes and
+ *    its child elements named in `keep` (a NULL-terminated list), whole;
+ *  - each item's own text (about the size of the file in all).
+ * A working copy (template_parts_doc) starts as the summary; fill puts
+ * chosen items in full into it in their places, so positions, counts and
+ * keys over the items are those of the whole document. A stylesheet
+ * reading more of an item than its summary holds must have it filled.
+ * Memory: the texts and a working copy per thread, the summary being the
+ * last one taken, instead of a whole tree per thread (some 11 times the
+ * file's size).
+ *
+ * Threads: loaded parts are read only and may be shared; a working copy
+ * belongs to one thread at a time. Whitespace-only text is dropped, as
+ * template_doc_load_data does. */
+struct template_parts;
+
+/* NULL with `e` set as template_doc_load_data. Free with
+ * template_parts_free. */
+struct template_parts *template_parts_load(const char *path, const char *container,
+					   const char *const *keep, struct cx_error *e);
+void template_parts_free(struct template_parts *p);
+
+/* How many items. */
+size_t template_parts_count(const struct template_parts *p);
+
+/* The summary, for template_doc_string(s); owned by p, never transformed
+ * (a transformation marks its source, see Threads above). NULL once
+ * taken. */
+const struct template_doc *template_parts_summary(const struct template_parts *p);
+
+/* A working copy: the summary, no item in full. Caller frees with
+ * template_doc_free. Out of memory aborts, and so does a call after
+ * template_parts_take. */
+struct template_doc *template_parts_doc(const struct template_parts *p);
+
+/* The summary itself as the last working copy, one copy less in memory
+ * (caller frees it with template_doc_free): p then has no summary, only
+ * its texts for template_parts_fill. Taking twice aborts. */
+struct template_doc *template_parts_take(struct template_parts *p);
+
+/* Items first .. first+n-1 (0-based) of `p` in full in `d`, a working copy
+ * of p; the items filled before go back to their summaries. Returns 0, or
+ * -1 with `e` set (CX_ESOFTWARE) for a range outside the items. */
+int template_parts_fill(const struct template_parts *p, struct template_doc *d,
+			size_t first, size_t n, struct cx_error *e);
+
 #endif

@@ -36,35 +36,45 @@
 /* The pair pages are made a chunk of pairs to a transformation: one for
  * every pair at once held the whole result tree in memory (171 MiB for the
  * 435 Dow pairs) and went past TEMPLATE_OUTPUT_MAX at 4,950 pairs. The
- * chunks are spread over at most SITE_THREADS_MAX threads, each with its
- * own copy of report.xml and of the stylesheet (template.h). A chunk is
- * SITE_CHUNK_PAIRS pairs, larger on long watchlists so that there are at
- * most SITE_CHUNKS_MAX: libxslt walks the whole report twice in every
+ * chunks are spread over at most SITE_THREADS_MAX threads (lanes), each
+ * with its own stylesheet and working copy of the report: every pair in
+ * summary (site_pair_summary), the chunk's pairs in full (template.h's
+ * parts). A whole report per lane held 37 MB of tree for the 435 Dow pairs
+ * and 420 MB at 4,950. A chunk is SITE_CHUNK_PAIRS pairs: the run's peak
+ * memory is in this stage, and each lane holds a chunk's pairs, result
+ * tree and pages (Dow, -j 2: 74 MB at 48 pairs, 66 at 16, 65 at 8, the
+ * time the same). Larger on long watchlists, so that there are at most
+ * SITE_CHUNKS_MAX: libxslt walks its whole source twice in every
  * transformation (numbering its elements, clearing its marks), 24% of the
- * pages' time at 4,950 pairs in chunks of 48. SITE_CHUNK_PAIRS_MAX keeps a
- * chunk's pages (~32 KB a pair) far below TEMPLATE_OUTPUT_MAX. */
-#define SITE_CHUNK_PAIRS 48
+ * pages' time at 4,950 pairs in chunks of 48 of a whole report.
+ * SITE_CHUNK_PAIRS_MAX keeps a chunk's pages (~32 KB a pair) far below
+ * TEMPLATE_OUTPUT_MAX. */
+#define SITE_CHUNK_PAIRS 16
 #define SITE_CHUNKS_MAX 32
 #define SITE_CHUNK_PAIRS_MAX 480
 #define SITE_THREADS_MAX 8
+
+const char *const site_pair_summary[] = {"window", "shift", "charts", NULL};
 
 /* Everything one publication uses. */
 struct pub {
 	const struct site_job *job;
 	const char *run_dir, *archive;
-	struct template_doc *doc;
+	struct template_parts *parts; /* report.xml, its pairs in summary */
+	const struct template_doc *doc;  /* the summary, for queries until the lanes take it */
 	char day[SITE_PATH_MAX];      /* ARCHIVE/YYYY/MM/DD */
 	char day_rel[16];             /* YYYY/MM/DD/ */
 	char asof[DATE_STR_SIZE];
 	char **ids;                   /* the pairs' ids, document order */
 	size_t nids;
+	char **syms;                  /* the symbols of the pairs (symbol pages) */
+	size_t nsyms;
 	int threads;                  /* for the pair pages */
 	size_t chunk;                 /* pairs per chunk (SITE_CHUNK_PAIRS) */
 	size_t nchunks;               /* the pair pages, `chunk` pairs a
 					 transformation (web-pairs.xsl), staged
 					 as each is made and then freed */
 	struct atomicset *set;        /* every page and chart, published at once */
-	struct prefetch *pre;         /* lane 1's report and stylesheet, or NULL */
 	pthread_mutex_t set_lock;     /* the lanes stage their pair pages in it */
 	bool newest;                  /* no later day in the archive: latest pages too */
 	struct progress pg;           /* the "web" bar, once the pairs are known: */
@@ -174,6 +184,12 @@ static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *
 {
 	if (template_doc_strings(p->doc, "/report/pairs/pair/@id", v, n, e) != 0)
 		return -1;
+	if (*n != template_parts_count(p->parts)) {
+		cx_fail(e, CX_EDATA, "%s/report.xml: <pairs> holds elements other than <pair>",
+			p->run_dir);
+		template_strings_free(*v, *n);
+		return -1;
+	}
 	for (size_t i = 0; i < *n; i++)
 		if (!safe_name((*v)[i])) {
 			cx_fail(e, CX_EDATA, "%s/report.xml: pair id \"%.64s\" cannot name a file",
@@ -201,6 +217,8 @@ static const char *const single_tpl[ONE_COUNT] = {
 struct lanes {
 	struct pub *p;
 	struct template *t;           /* web-pairs.xsl, lane 0's (owned) */
+	struct template_doc *doc[SITE_THREADS_MAX];   /* each lane's working
+					 copy of the report (owned) */
 	bool want[ONE_COUNT];         /* the single pages this day makes */
 	char root[ONE_COUNT][16], day[ONE_COUNT][32];
 	char *out[ONE_COUNT];         /* their results, owned */
@@ -221,6 +239,8 @@ static void lanes_free(struct lanes *l)
 {
 	for (int s = 0; s < ONE_COUNT; s++)
 		free(l->out[s]);
+	for (int i = 0; i < SITE_THREADS_MAX; i++)
+		template_doc_free(l->doc[i]);
 	template_free(l->t);
 	pthread_mutex_destroy(&l->lock);
 }
@@ -278,10 +298,10 @@ static int stage_chunk(struct pub *p, size_t first, const char **page, const siz
 	return rc;
 }
 
-/* Chunk k: pairs k*chunk+1 .. +chunk (positions in the report), cut into
- * their pages. */
+/* Chunk k: pairs k*chunk+1 .. +chunk (positions in the report), put in
+ * full into the lane's working copy of the report and cut into their pages. */
 static int pairs_chunk(struct lanes *l, const struct template *t,
-		       const struct template_doc *doc, size_t k, struct cx_error *e)
+		       struct template_doc *doc, size_t k, struct cx_error *e)
 {
 	struct pub *p = l->p;
 	size_t first = k * p->chunk, n = p->nids - first;
@@ -295,7 +315,8 @@ static int pairs_chunk(struct lanes *l, const struct template *t,
 	snprintf(from, sizeof from, "%zu", first + 1);
 	snprintf(to, sizeof to, "%zu", first + n);
 	const char *extra[4] = {"first", from, "last", to};
-	if (apply_doc(p, t, doc, "../../../../", "../", extra, &out, &len, e) != 0)
+	if (template_parts_fill(p->parts, doc, first, n, e) != 0 ||
+	    apply_doc(p, t, doc, "../../../../", "../", extra, &out, &len, e) != 0)
 		return -1;
 	const char **page = xcalloc(n, sizeof *page);
 	size_t *plen = xcalloc(n, sizeof *plen);
@@ -310,10 +331,12 @@ static int pairs_chunk(struct lanes *l, const struct template *t,
 }
 
 /* Single page set s, with a stylesheet of its own (compiled here: only
- * this lane uses it). */
-static int single(struct lanes *l, enum single s, const struct template_doc *doc,
+ * this lane uses it), from the summary of every pair. */
+static int single(struct lanes *l, enum single s, struct template_doc *doc,
 		  struct cx_error *e)
 {
+	if (template_parts_fill(l->p->parts, doc, 0, 0, e) != 0)
+		return -1;
 	struct template *t = load_tpl(single_tpl[s], e);
 	int rc = t == NULL ? -1 : apply_doc(l->p, t, doc, l->root[s], l->day[s], NULL,
 					   &l->out[s], &l->len[s], e);
@@ -321,101 +344,23 @@ static int single(struct lanes *l, enum single s, const struct template_doc *doc
 	return rc;
 }
 
-/* Lane 1's own report.xml and web-pairs.xsl, read on a thread started
- * with the publication, beside the calling thread's own parse of the
- * report: lane 1 then starts with the pool instead of a parse later. */
-struct prefetch {
-	pthread_t th;
-	char path[SITE_PATH_MAX + 16];
-	struct template_doc *doc;     /* owned until taken */
-	struct template *t;
-	struct cx_error e;
-	bool joined;
-};
-
-static void *prefetch_run(void *arg)
-{
-	struct prefetch *f = arg;
-	if ((f->doc = template_doc_load_data(f->path, &f->e)) != NULL)
-		f->t = load_tpl("templates/web-pairs.xsl", &f->e);
-	return NULL;
-}
-
-/* NULL when there is a single lane or no thread could be started. */
-static struct prefetch *prefetch_start(const char *run_dir, int threads)
-{
-	if (threads < 2)
-		return NULL;
-	struct prefetch *f = xcalloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "%s/report.xml", run_dir);
-	cx_error_clear(&f->e);
-	if (pthread_create(&f->th, NULL, prefetch_run, f) != 0) {
-		free(f);
-		return NULL;
-	}
-	return f;
-}
-
-/* Wait for the prefetch and take its report and stylesheet: 0, or -1 with
- * `e` set from its error. */
-static int prefetch_take(struct prefetch *f, struct template_doc **doc, struct template **t,
-			 struct cx_error *e)
-{
-	if (!f->joined)
-		pthread_join(f->th, NULL);
-	f->joined = true;
-	if (f->doc == NULL || f->t == NULL) {
-		*e = f->e;
-		return -1;
-	}
-	*doc = f->doc;
-	*t = f->t;
-	f->doc = NULL;
-	f->t = NULL;
-	return 0;
-}
-
-static void prefetch_end(struct prefetch *f)
-{
-	if (f == NULL)
-		return;
-	if (!f->joined)
-		pthread_join(f->th, NULL);
-	template_free(f->t);
-	template_doc_free(f->doc);
-	free(f);
-}
-
-/* Lane i makes tasks until none is left: lane 0 with the report and
- * stylesheet already loaded, every other lane with its own copies (libxml2
+/* Lane i makes tasks until none is left, on a working copy of the report
+ * of its own, l->doc[i] (template.h: a transformation marks its source):
+ * lane 0 with
+ * the stylesheet already compiled, every other lane with its own (libxml2
  * 2.9 caches XPath function lookups inside a compiled expression while it
  * evaluates it: helgrind reports that as a race when two threads share a
  * stylesheet; a second compilation costs about 5 ms). */
 static int lane(void *ctx, size_t i, struct cx_error *e)
 {
 	struct lanes *l = ctx;
-	struct template_doc *own = NULL;
 	struct template *own_t = NULL;
-	const struct template_doc *doc = l->p->doc;
 	const struct template *t = l->t;
-	char path[SITE_PATH_MAX + 16];
 	int rc = 0;
 
-	if (i == 1 && l->p->pre != NULL) {
-		if (prefetch_take(l->p->pre, &own, &own_t, e) != 0)
-			return -1;
-		doc = own;
-		t = own_t;
-	} else if (i > 0) {
-		snprintf(path, sizeof path, "%s/report.xml", l->p->run_dir);
-		if ((own = template_doc_load_data(path, e)) == NULL ||
-		    (own_t = load_tpl("templates/web-pairs.xsl", e)) == NULL) {
-			template_doc_free(own);
-			return -1;
-		}
-		doc = own;
-		t = own_t;
-	}
+	if (i > 0 && (t = own_t = load_tpl("templates/web-pairs.xsl", e)) == NULL)
+		return -1;
+	struct template_doc *doc = l->doc[i];
 	for (size_t k = next_task(l); k < ONE_COUNT + l->p->nchunks && rc == 0; k = next_task(l)) {
 		if (k >= ONE_COUNT)
 			rc = pairs_chunk(l, t, doc, k - ONE_COUNT, e);
@@ -423,7 +368,6 @@ static int lane(void *ctx, size_t i, struct cx_error *e)
 			rc = single(l, (enum single)k, doc, e);
 	}
 	template_free(own_t);
-	template_doc_free(own);
 	return rc;
 }
 
@@ -451,7 +395,15 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 	nlanes = (size_t)(threads < SITE_THREADS_MAX ? threads : SITE_THREADS_MAX);
 	if (nlanes > ntasks)
 		nlanes = ntasks;
-	return nlanes == 0 ? 0 : pool_run((int)nlanes, nlanes, lane, l, NULL, e);
+	if (nlanes == 0)
+		return 0;
+	/* The copies made here, not on the lanes: the last lane takes the
+	 * summary itself, one copy less (for the 435 Dow pairs, 9 MB). */
+	for (size_t i = 1; i < nlanes; i++)
+		l->doc[i] = template_parts_doc(p->parts);
+	l->doc[0] = template_parts_take(p->parts);
+	p->doc = NULL;
+	return pool_run((int)nlanes, nlanes, lane, l, NULL, e);
 }
 
 /* The single pages' parameters: root and day as seen from each page. */
@@ -474,15 +426,20 @@ static void singles_set(struct lanes *l, const struct pub *p, bool newest)
 }
 
 /* DAY/pairs/ID.html for every pair (and the latest pages of the newest
- * day), staged chunk by chunk, DAY/index.html and the style sheet. */
+ * day), staged chunk by chunk, DAY/index.html and the style sheet. What
+ * else is read of the summary is read before the transformations take
+ * it. */
 static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 {
+	static const char *const syms =
+		"/report/assets/asset[@symbol = /report/pairs/pair/@a or @symbol = /report/pairs/pair/@b]/@symbol";
 	char path[SITE_BUF];
 	int rc = -1;
 
 	snprintf(path, sizeof path, "%s/pairs", p->day);
 	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 ||
-	    pair_ids(p, &p->ids, &p->nids, e) != 0)
+	    pair_ids(p, &p->ids, &p->nids, e) != 0 ||
+	    template_doc_strings(p->doc, syms, &p->syms, &p->nsyms, e) != 0)
 		return -1;
 	progress_init(&p->pg, "web", 2 * p->nids + 3);
 	p->pg_started = true;
@@ -504,15 +461,11 @@ static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
  * one transformation of web-symbols.xsl. */
 static int publish_symbols(const struct pub *p, const struct lanes *l, struct cx_error *e)
 {
-	static const char *const expr =
-		"/report/assets/asset[@symbol = /report/pairs/pair/@a or @symbol = /report/pairs/pair/@b]/@symbol";
-	char **v = NULL, path[SITE_BUF];
+	char **v = p->syms, path[SITE_BUF];
 	const char **page = NULL;
-	size_t n = 0, *len = NULL;
+	size_t n = p->nsyms, *len = NULL;
 	int rc = -1;
 
-	if (template_doc_strings(p->doc, expr, &v, &n, e) != 0)
-		return -1;
 	page = xcalloc(n + 1, sizeof *page);
 	len = xcalloc(n + 1, sizeof *len);
 	if (batch_split("web-symbols.xsl", l->out[ONE_SYMBOLS], l->len[ONE_SYMBOLS], n, page, len, e) != 0)
@@ -530,7 +483,6 @@ static int publish_symbols(const struct pub *p, const struct lanes *l, struct cx
 done:
 	free(page);
 	free(len);
-	template_strings_free(v, n);
 	return rc;
 }
 
@@ -827,17 +779,15 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	int rc;
 
 	snprintf(path, sizeof path, "%s/report.xml", run_dir);
-	p.pre = prefetch_start(run_dir, p.threads);
-	if ((p.doc = template_doc_load_data(path, e)) == NULL) {
-		prefetch_end(p.pre);
+	if ((p.parts = template_parts_load(path, "pairs", site_pair_summary, e)) == NULL)
 		return -1;
-	}
+	p.doc = template_parts_summary(p.parts);
 	rc = publish(&p, e);
-	prefetch_end(p.pre);
 	if (p.pg_started)
 		progress_release(&p.pg);
 	template_strings_free(p.ids, p.nids);
-	template_doc_free(p.doc);
+	template_strings_free(p.syms, p.nsyms);
+	template_parts_free(p.parts);
 	return rc;
 }
 

@@ -1,9 +1,11 @@
 /* template.c - libxslt over report.xml (the only libxslt user). */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xpath.h>
 #include <libxslt/extensions.h>
 #include <libxslt/transform.h>
@@ -21,6 +23,12 @@ struct template {
 
 struct template_doc {
 	xmlDocPtr doc;
+	/* A working copy of parts (template_parts_doc): every item in
+	 * document order, in summary or in full, and the summaries of the
+	 * `nfull` items from `first` on while they are in full. */
+	xmlNodePtr *item;
+	size_t nitems, first, nfull;
+	xmlNodePtr *aside;
 };
 
 /* No network, no external entities, no DTD loading: a report is data. */
@@ -191,17 +199,25 @@ static struct template_doc *doc_wrap(xmlDocPtr doc)
 	return d;
 }
 
-static struct template_doc *doc_load(const char *path, int opts, struct cx_error *e)
+/* 0 when the file at `path` can be read and is at most TEMPLATE_DOC_MAX
+ * bytes, else -1 with `e` set. */
+static int doc_size_ok(const char *path, struct cx_error *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return cx_fail(e, CX_ENOINPUT, "%s: cannot open", path), NULL;
+		return cx_fail(e, CX_ENOINPUT, "%s: cannot open", path);
 	fseek(f, 0, SEEK_END);
 	long size = ftell(f);
 	fclose(f);
 	if (size < 0 || (unsigned long)size > TEMPLATE_DOC_MAX)
-		return cx_fail(e, CX_EDATA, "%s: larger than %u bytes", path,
-			       TEMPLATE_DOC_MAX), NULL;
+		return cx_fail(e, CX_EDATA, "%s: larger than %u bytes", path, TEMPLATE_DOC_MAX);
+	return 0;
+}
+
+static struct template_doc *doc_load(const char *path, int opts, struct cx_error *e)
+{
+	if (doc_size_ok(path, e) != 0)
+		return NULL;
 	quiet_errors();
 	xmlDocPtr doc = xmlReadFile(path, NULL, opts);
 	if (doc == NULL)
@@ -237,6 +253,10 @@ void template_doc_free(struct template_doc *d)
 {
 	if (d == NULL)
 		return;
+	for (size_t k = 0; k < d->nfull; k++)
+		xmlFreeNode(d->aside[k]);
+	free(d->aside);
+	free(d->item);
 	xmlFreeDoc(d->doc);
 	free(d);
 }
@@ -347,4 +367,265 @@ void template_strings_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* ---- a document read in parts ----------------------------------------------
+ *
+ * Read with libxml2's stream reader (xmlTextReader), which holds one subtree
+ * at a time: the whole tree is never built. Each item is kept as the text
+ * xmlNodeDump makes of it, about a tenth of the memory of its tree, and is
+ * parsed again when a working copy wants it in full. */
+
+struct template_parts {
+	struct template_doc *summary;
+	char *container;
+	unsigned char **text;  /* each item, serialised (xmalloc'd) */
+	int *len;
+	size_t n, cap;
+};
+
+/* A new document with a dictionary of its own: the names of the nodes
+ * copied into it are stored once there instead of once per node (xmlCopyDoc
+ * makes a document without one): 2.4 MB less for the 435 Dow pairs. */
+static xmlDocPtr dict_doc(void)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	if (doc == NULL || (doc->dict = xmlDictCreate()) == NULL)
+		abort();        /* out of memory, as in eval */
+	return doc;
+}
+
+static bool kept(const xmlNode *c, const char *const *keep)
+{
+	if (c->type != XML_ELEMENT_NODE)
+		return false;
+	for (; keep != NULL && *keep != NULL; keep++)
+		if (xmlStrEqual(c->name, BAD_CAST *keep))
+			return true;
+	return false;
+}
+
+/* The item under the reader: its text kept, its summary added to `to`.
+ * 0, or -1 when the reader cannot expand it. */
+static int parts_item(struct template_parts *p, xmlTextReaderPtr r, xmlNodePtr to,
+		      const char *const *keep)
+{
+	xmlNodePtr node = xmlTextReaderExpand(r);
+	xmlBufferPtr b = node != NULL ? xmlBufferCreate() : NULL;
+
+	if (b == NULL || xmlNodeDump(b, node->doc, node, 0, 0) < 0) {
+		xmlBufferFree(b);
+		return -1;
+	}
+	if (p->n == p->cap) {
+		p->cap = p->cap > 0 ? 2 * p->cap : 256;
+		p->text = xrealloc_array(p->text, p->cap, sizeof *p->text);
+		p->len = xrealloc_array(p->len, p->cap, sizeof *p->len);
+	}
+	/* A copy of its size: the buffer has grown by doubling, and the
+	 * texts, 2.9 MB for the 435 Dow pairs, would hold 7.1. */
+	int len = xmlBufferLength(b);
+	p->text[p->n] = xmalloc((size_t)len + 1);
+	memcpy(p->text[p->n], xmlBufferContent(b), (size_t)len + 1);
+	p->len[p->n++] = len;
+	xmlBufferFree(b);
+	xmlNodePtr stub = xmlAddChild(to, xmlDocCopyNode(node, p->summary->doc, 2));
+	for (xmlNodePtr c = node->children; c != NULL && stub != NULL; c = c->next)
+		if (kept(c, keep))
+			xmlAddChild(stub, xmlDocCopyNode(c, p->summary->doc, 1));
+	return stub != NULL ? 0 : -1;
+}
+
+/* The node under the reader, whole, added to `to`; 0 or -1. */
+static int parts_whole(xmlTextReaderPtr r, xmlDocPtr s, xmlNodePtr to)
+{
+	xmlNodePtr node = xmlTextReaderExpand(r);
+	if (node == NULL || to == NULL)
+		return -1;
+	return xmlAddChild(to, xmlDocCopyNode(node, s, 1)) != NULL ? 0 : -1;
+}
+
+/* The stream into p->summary and p->text: the root and the container with
+ * their attributes, every other child of the root whole, the container's
+ * elements as items. 0, or -1 (malformed: last_xml_error says where). */
+static int parts_read(struct template_parts *p, xmlTextReaderPtr r, const char *const *keep)
+{
+	xmlDocPtr s = p->summary->doc;
+	xmlNodePtr root = NULL, cont = NULL;
+	int ret = xmlTextReaderRead(r);
+
+	while (ret == 1) {
+		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+		xmlNodePtr node = xmlTextReaderCurrentNode(r);
+		bool elem = type == XML_READER_TYPE_ELEMENT;
+
+		if (!elem && (type == XML_READER_TYPE_END_ELEMENT || type == XML_READER_TYPE_WHITESPACE ||
+			      type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+			      type == XML_READER_TYPE_DOCUMENT_TYPE)) {
+			ret = xmlTextReaderRead(r);
+		} else if (elem && depth == 0) {
+			root = xmlDocCopyNode(node, s, 2);
+			xmlDocSetRootElement(s, root);
+			ret = xmlTextReaderRead(r);
+		} else if (elem && depth == 1 && cont == NULL && root != NULL &&
+			   xmlStrEqual(node->name, BAD_CAST p->container)) {
+			cont = xmlAddChild(root, xmlDocCopyNode(node, s, 2));
+			ret = xmlTextReaderRead(r);
+		} else if (elem && depth == 2 && cont != NULL) {
+			if (parts_item(p, r, cont, keep) != 0)
+				return -1;
+			ret = xmlTextReaderNext(r);
+		} else {
+			if (parts_whole(r, s, depth == 0 ? (xmlNodePtr)s : depth == 1 ? root : cont) != 0)
+				return -1;
+			ret = xmlTextReaderNext(r);
+		}
+	}
+	return ret == 0 && root != NULL ? 0 : -1;
+}
+
+struct template_parts *template_parts_load(const char *path, const char *container,
+					   const char *const *keep, struct cx_error *e)
+{
+	if (doc_size_ok(path, e) != 0)
+		return NULL;
+	quiet_errors();
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, TEMPLATE_PARSE_OPTS | XML_PARSE_NOBLANKS);
+	if (r == NULL)
+		return cx_fail(e, CX_ENOINPUT, "%s: cannot open", path), NULL;
+	struct template_parts *p = xcalloc(1, sizeof *p);
+	p->container = xstrdup(container);
+	p->summary = xcalloc(1, sizeof *p->summary);
+	p->summary->doc = dict_doc();
+	int rc = parts_read(p, r, keep);
+	xmlFreeTextReader(r);
+	if (rc != 0) {
+		cx_fail(e, CX_EDATA, "%s:%s", path,
+			last_xml_error[0] ? last_xml_error : " no document element");
+		template_parts_free(p);
+		return NULL;
+	}
+	(void)xmlXPathOrderDocElems(p->summary->doc);   /* as doc_wrap */
+	return p;
+}
+
+size_t template_parts_count(const struct template_parts *p)
+{
+	return p->n;
+}
+
+const struct template_doc *template_parts_summary(const struct template_parts *p)
+{
+	return p->summary;
+}
+
+void template_parts_free(struct template_parts *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free(p->text[i]);
+	free(p->text);
+	free(p->len);
+	free(p->container);
+	template_doc_free(p->summary);
+	free(p);
+}
+
+/* The first element child of the root named `name`, or NULL. */
+static xmlNodePtr root_child(xmlDocPtr doc, const char *name)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	for (xmlNodePtr c = root != NULL ? root->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name))
+			return c;
+	return NULL;
+}
+
+/* d as a working copy of p: its items listed. */
+static struct template_doc *working(const struct template_parts *p, struct template_doc *d)
+{
+	xmlNodePtr cont = root_child(d->doc, p->container);
+
+	d->item = xcalloc(p->n + 1, sizeof *d->item);
+	for (xmlNodePtr c = cont != NULL ? cont->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && d->nitems < p->n)
+			d->item[d->nitems++] = c;
+	return d;
+}
+
+struct template_doc *template_parts_doc(const struct template_parts *p)
+{
+	if (p->summary == NULL)
+		abort();        /* taken: a caller's bug */
+	xmlDocPtr doc = dict_doc();
+	for (xmlNodePtr c = p->summary->doc->children; c != NULL; c = c->next)
+		if (xmlAddChild((xmlNodePtr)doc, xmlDocCopyNode(c, doc, 1)) == NULL)
+			abort();        /* out of memory */
+	return working(p, doc_wrap(doc));
+}
+
+struct template_doc *template_parts_take(struct template_parts *p)
+{
+	struct template_doc *d = p->summary;
+	if (d == NULL)
+		abort();        /* taken twice: a caller's bug */
+	p->summary = NULL;
+	return working(p, d);
+}
+
+/* Item i of p parsed again into a tree of `into`, or NULL. Without a
+ * dictionary: every name and value then belongs to its node, which
+ * libxml2 frees as such in a document with a dictionary too (it frees
+ * what the dictionary does not own). */
+static xmlNodePtr parts_parse(const struct template_parts *p, size_t i, xmlDocPtr into)
+{
+	xmlDocPtr one = xmlReadMemory((const char *)p->text[i], p->len[i], "item", NULL,
+				      TEMPLATE_PARSE_OPTS | XML_PARSE_NOBLANKS | XML_PARSE_NODICT);
+	xmlNodePtr root = one != NULL ? xmlDocGetRootElement(one) : NULL;
+
+	if (root != NULL) {
+		xmlUnlinkNode(root);
+		xmlSetTreeDoc(root, into);
+	}
+	xmlFreeDoc(one);
+	return root;
+}
+
+/* The items in full in d back to their summaries. */
+static void parts_unfill(struct template_doc *d)
+{
+	for (size_t k = 0; k < d->nfull; k++) {
+		xmlNodePtr full = d->item[d->first + k];
+		xmlReplaceNode(full, d->aside[k]);
+		xmlFreeNode(full);
+		d->item[d->first + k] = d->aside[k];
+	}
+	d->nfull = 0;
+}
+
+int template_parts_fill(const struct template_parts *p, struct template_doc *d,
+			size_t first, size_t n, struct cx_error *e)
+{
+	int rc = 0;
+
+	if (first > d->nitems || n > d->nitems - first)
+		return cx_fail(e, CX_ESOFTWARE, "template: items %zu to %zu of %zu", first + 1,
+			       first + n, d->nitems);
+	parts_unfill(d);
+	d->aside = xrealloc_array(d->aside, n + 1, sizeof *d->aside);
+	d->first = first;
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		xmlNodePtr full = parts_parse(p, first + k, d->doc);
+		if (full == NULL) {
+			rc = cx_fail(e, CX_ESOFTWARE, "template: item %zu of %zu does not parse again",
+				     first + k + 1, d->nitems);
+			break;
+		}
+		d->aside[k] = xmlReplaceNode(d->item[first + k], full);
+		d->item[first + k] = full;
+		d->nfull++;
+	}
+	(void)xmlXPathOrderDocElems(d->doc);   /* the new elements numbered */
+	return rc;
 }

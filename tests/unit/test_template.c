@@ -9,7 +9,11 @@
  * none in the shipped digest templates (their compose threads share the
  * report) while the web pages' have some. template_doc_load_data
  * drops the whitespace-only text between elements and keeps every other
- * text, blanks inside it included. */
+ * text, blanks inside it included. A document read in parts
+ * (template_parts_*) holds its items in summary and puts the chosen ones
+ * in full in their places; the shipped web pages made from the fixture
+ * report in parts, with the site's summary (site_pair_summary), are byte
+ * for byte those made from the whole report. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
+#include "site.h"
 #include "template.h"
 
 static char dir[64];
@@ -171,6 +177,128 @@ static void test_digest_templates(void **state)
 	template_free(x);
 }
 
+/* A file in the test directory. */
+static void write_file(const char *name, const char *text, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void expect(const struct template_doc *d, const char *expr, const char *want)
+{
+	char *got = template_doc_string(d, expr);
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: \"%s\", want \"%s\"", expr, got, want);
+	free(got);
+}
+
+/* Three items under <items>, each with a kept child <k> and a <big> that
+ * only the full item has; what is around them stays whole. */
+static void test_parts(void **state)
+{
+	static const char *const keep[] = {"k", NULL};
+	char path[128];
+	struct cx_error e;
+	(void)state;
+	write_file("parts.xml",
+		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<r v=\"1\">\n  <head>h <b>x</b></head>\n  <items n=\"3\">\n"
+		   "    <i id=\"a\"><k v=\"1\"/><big>z\xc3\xa9 &amp; &lt;1&gt;</big></i>\n"
+		   "    <i id=\"b\"><k v=\"2\"/><big>two</big><big>more</big></i>\n"
+		   "    <i id=\"c\"><big>three</big></i>\n  </items>\n  <tail>t</tail>\n</r>\n",
+		   path, sizeof path);
+	struct template_parts *p = template_parts_load(path, "items", keep, &e);
+	assert_non_null(p);
+	assert_int_equal(template_parts_count(p), 3);
+	const struct template_doc *s = template_parts_summary(p);
+	expect(s, "concat(/r/@v, /r/head, /r/tail, /r/items/@n)", "1h xt3");
+	expect(s, "concat(count(//big), count(//k), /r/items/i[2]/k/@v, /r/items/i[3]/@id)", "022c");
+
+	struct template_doc *d = template_parts_doc(p);
+	expect(d, "count(//big)", "0");
+	assert_int_equal(template_parts_fill(p, d, 1, 1, &e), 0);
+	expect(d, "concat(count(//big), /r/items/i[2]/@id, /r/items/i[2]/big[2])", "2bmore");
+	assert_int_equal(template_parts_fill(p, d, 0, 2, &e), 0);
+	expect(d, "concat(count(//big), /r/items/i[1]/big, '|', count(/r/items/i))", "3z\xc3\xa9 & <1>|3");
+	expect(d, "string(/r/items/i[3]/following::*[1])", "t");   /* in document order */
+	assert_int_equal(template_parts_fill(p, d, 0, 0, &e), 0);
+	expect(d, "concat(count(//big), count(//k), count(//i))", "023");
+	assert_int_equal(template_parts_fill(p, d, 2, 2, &e), -1);
+	assert_int_equal(e.code, CX_ESOFTWARE);
+	assert_int_equal(template_parts_fill(p, d, 2, 1, &e), 0);
+	template_doc_free(d);     /* with an item in full */
+	template_parts_free(p);
+
+	write_file("bad.xml", "<r>\n<items>\n<i>\n</items></r>\n", path, sizeof path);
+	assert_null(template_parts_load(path, "items", keep, &e));
+	assert_int_equal(e.code, CX_EDATA);
+	assert_non_null(strstr(e.msg, "bad.xml:4:"));
+}
+
+/* A page of stylesheet `t` from the whole report and from its parts with
+ * items first .. first+n-1 in full: the same bytes. */
+static void same_page(const char *t, const struct template_doc *whole,
+		      const struct template_parts *p, struct template_doc *d,
+		      size_t first, size_t n, const char *const *params)
+{
+	struct template *s = load_path(t);
+	struct cx_error e;
+	char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+
+	assert_int_equal(template_parts_fill(p, d, first, n, &e), 0);
+	assert_int_equal(template_apply(s, whole, params, &a, &la, &e), 0);
+	assert_int_equal(template_apply(s, d, params, &b, &lb, &e), 0);
+	if (la != lb || memcmp(a, b, la) != 0)
+		fail_msg("%s, items %zu+%zu: %zu bytes from the whole report, %zu from its parts",
+			 t, first, n, la, lb);
+	free(a);
+	free(b);
+	template_free(s);
+}
+
+static void test_site_summary(void **state)
+{
+	static const char *const singles[] = {"web-symbols.xsl", "web-matrix.xsl", "web-day.xsl"};
+	const char *report = CONVEX_SRCDIR "/tests/data/report/report.xml";
+	struct cx_error e;
+	char t[256], from[8], to[8];
+	(void)state;
+	struct template_doc *whole = template_doc_load_data(report, &e);
+	struct template_parts *p = template_parts_load(report, "pairs", site_pair_summary, &e);
+	assert_non_null(whole);
+	assert_non_null(p);
+	assert_int_equal(template_parts_count(p), 3);
+	struct template_doc *d = template_parts_doc(p);
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(from, sizeof from, "%zu", k + 1);
+		snprintf(to, sizeof to, "%zu", k + 1);
+		const char *params[] = {"root", "../../../../", "day", "../", "site-title", "T",
+					"first", from, "last", to, NULL};
+		same_page(CONVEX_SRCDIR "/templates/web-pairs.xsl", whole, p, d, k, 1, params);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		const char *params[] = {"root", "../", "day", "../2007/05/08/", NULL};
+		snprintf(t, sizeof t, "%s/templates/%s", CONVEX_SRCDIR, singles[i]);
+		same_page(t, whole, p, d, 0, 0, params);
+	}
+	/* The comparison sees what a summary lacks: the others' <meaning>. */
+	char *a = template_doc_string(whole, "string(count(//meaning))");
+	assert_int_equal(template_parts_fill(p, d, 0, 1, &e), 0);
+	char *b = template_doc_string(d, "string(count(//meaning))");
+	assert_string_equal(a, "3");
+	assert_string_equal(b, "1");
+	free(a);
+	free(b);
+	template_doc_free(d);
+	template_parts_free(p);
+	template_doc_free(whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +306,8 @@ int main(void)
 		cmocka_unit_test(test_digest_templates),
 		cmocka_unit_test_setup_teardown(test_doc_load_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts, setup, teardown),
+		cmocka_unit_test(test_site_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
