@@ -11,9 +11,10 @@
  * drops the whitespace-only text between elements and keeps every other
  * text, blanks inside it included. A document read in parts
  * (template_parts_*) holds its items in summary and puts the chosen ones
- * in full in their places; the shipped web pages made from the fixture
- * report in parts, with the site's summary (site_pair_summary), are byte
- * for byte those made from the whole report. */
+ * in full in their places, also when it has none; the shipped web pages
+ * made from the fixture report in parts, with the site's summary
+ * (site_pair_summary), are byte for byte those made from the whole
+ * report. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +233,20 @@ static void test_parts(void **state)
 	assert_int_equal(template_parts_fill(p, d, 2, 1, &e), 0);
 	template_doc_free(d);     /* with an item in full */
 	template_parts_free(p);
+
+	/* No item: an empty container, or none at all. */
+	const char *const empty[] = {"<r><items/><tail>t</tail></r>", "<r><tail>t</tail></r>"};
+	for (size_t i = 0; i < 2; i++) {
+		write_file("empty.xml", empty[i], path, sizeof path);
+		assert_non_null(p = template_parts_load(path, "items", keep, &e));
+		assert_int_equal(template_parts_count(p), 0);
+		d = template_parts_take(p);
+		assert_int_equal(template_parts_fill(p, d, 0, 0, &e), 0);
+		assert_int_equal(template_parts_fill(p, d, 0, 1, &e), -1);
+		expect(d, "string(/r/tail)", "t");
+		template_doc_free(d);
+		template_parts_free(p);
+	}
 
 	write_file("bad.xml", "<r>\n<items>\n<i>\n</items></r>\n", path, sizeof path);
 	assert_null(template_parts_load(path, "items", keep, &e));
