@@ -8,7 +8,7 @@
  * Threads: transformations may run on several threads at once. Errors are
  * kept per thread. What they may share:
  *  - nothing, always safe (the web edition: site.c gives each thread its
- *    own report and stylesheets);
+ *    own working copy of the report, template_parts below, and stylesheets);
  *  - a template_doc and the templates applied to it, when no template
  *    uses xsl:key (the digest's: deliver.c). libxslt then writes into
  *    the shared trees only values already there: each transformation
