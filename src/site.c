@@ -42,8 +42,8 @@
  * parts). A whole report per lane held 37 MB of tree for the 435 Dow pairs
  * and 420 MB at 4,950. A chunk is SITE_CHUNK_PAIRS pairs: the run's peak
  * memory is in this stage, and each lane holds a chunk's pairs, result
- * tree and pages (Dow, -j 2: 74 MB at 48 pairs, 66 at 16, 65 at 8, the
- * time the same). Larger on long watchlists, so that there are at most
+ * tree and pages (Dow, -j 2, peak RSS before template.c's later savings:
+ * 94 MB at 48 pairs, 74 at 16, 73 at 8, the time the same). Larger on long watchlists, so that there are at most
  * SITE_CHUNKS_MAX: libxslt walks its whole source twice in every
  * transformation (numbering its elements, clearing its marks), 24% of the
  * pages' time at 4,950 pairs in chunks of 48 of a whole report.
@@ -60,8 +60,9 @@ const char *const site_pair_summary[] = {"window", "shift", "charts", NULL};
 struct pub {
 	const struct site_job *job;
 	const char *run_dir, *archive;
-	struct template_parts *parts; /* report.xml, its pairs in summary */
-	const struct template_doc *doc;  /* the summary, for queries until the lanes take it */
+	struct template_parts *parts; /* report.xml, its pairs in summary (the
+					 summary read by `summary` until the
+					 lanes take it) */
 	char day[SITE_PATH_MAX];      /* ARCHIVE/YYYY/MM/DD */
 	char day_rel[16];             /* YYYY/MM/DD/ */
 	char asof[DATE_STR_SIZE];
@@ -93,6 +94,13 @@ static struct template *load_tpl(const char *rel, struct cx_error *e)
 	if (paths_data_file(rel, path, sizeof path) == NULL)
 		return cx_fail(e, CX_ECONFIG, "data directory path too long"), NULL;
 	return template_load(path, e);
+}
+
+/* The report's summary, for queries; NULL once the lanes have taken it
+ * (transform). */
+static const struct template_doc *summary(const struct pub *p)
+{
+	return template_parts_summary(p->parts);
 }
 
 /* A name that is safe as one path component: letters, digits, - . _ ^ =,
@@ -161,7 +169,7 @@ static int copy_assets(const struct pub *p, struct cx_error *e)
 	int rc = 0;
 
 	snprintf(dst, sizeof dst, "%s/charts", p->day);
-	if (rundir_mkdirs(dst, e) != 0 || template_doc_strings(p->doc, charts, &v, &n, e) != 0)
+	if (rundir_mkdirs(dst, e) != 0 || template_doc_strings(summary(p), charts, &v, &n, e) != 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (strncmp(v[i], "charts/", 7) != 0 || strstr(v[i], "..") != NULL)
@@ -182,7 +190,7 @@ static int copy_assets(const struct pub *p, struct cx_error *e)
 /* The pairs' ids, checked as file names. */
 static int pair_ids(const struct pub *p, char ***v, size_t *n, struct cx_error *e)
 {
-	if (template_doc_strings(p->doc, "/report/pairs/pair/@id", v, n, e) != 0)
+	if (template_doc_strings(summary(p), "/report/pairs/pair/@id", v, n, e) != 0)
 		return -1;
 	if (*n != template_parts_count(p->parts)) {
 		cx_fail(e, CX_EDATA, "%s/report.xml: <pairs> holds elements other than <pair>",
@@ -346,8 +354,8 @@ static int single(struct lanes *l, enum single s, struct template_doc *doc,
 
 /* Lane i makes tasks until none is left, on a working copy of the report
  * of its own, l->doc[i] (template.h: a transformation marks its source):
- * lane 0 with
- * the stylesheet already compiled, every other lane with its own (libxml2
+ * lane 0 with the stylesheet already compiled, every other lane with its
+ * own (libxml2
  * 2.9 caches XPath function lookups inside a compiled expression while it
  * evaluates it: helgrind reports that as a race when two threads share a
  * stylesheet; a second compilation costs about 5 ms). */
@@ -398,11 +406,10 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 	if (nlanes == 0)
 		return 0;
 	/* The copies made here, not on the lanes: the last lane takes the
-	 * summary itself, one copy less (for the 435 Dow pairs, 9 MB). */
+	 * summary itself, one copy less (for the 435 Dow pairs, 8.3 MB). */
 	for (size_t i = 1; i < nlanes; i++)
 		l->doc[i] = template_parts_doc(p->parts);
 	l->doc[0] = template_parts_take(p->parts);
-	p->doc = NULL;
 	return pool_run((int)nlanes, nlanes, lane, l, NULL, e);
 }
 
@@ -439,7 +446,7 @@ static int publish_day(struct pub *p, struct lanes *l, struct cx_error *e)
 	snprintf(path, sizeof path, "%s/pairs", p->day);
 	if (rundir_mkdirs(path, e) != 0 || copy_assets(p, e) != 0 ||
 	    pair_ids(p, &p->ids, &p->nids, e) != 0 ||
-	    template_doc_strings(p->doc, syms, &p->syms, &p->nsyms, e) != 0)
+	    (p->newest && template_doc_strings(summary(p), syms, &p->syms, &p->nsyms, e) != 0))
 		return -1;
 	progress_init(&p->pg, "web", 2 * p->nids + 3);
 	p->pg_started = true;
@@ -727,7 +734,7 @@ char *site_domain(const char *public_url, const char *from, char *buf, size_t si
 static int publish(struct pub *p, struct cx_error *e)
 {
 	char path[SITE_PATH_MAX];
-	char *asof = template_doc_string(p->doc, "string(/report/@as-of)");
+	char *asof = template_doc_string(summary(p), "string(/report/@as-of)");
 	cx_date date;
 	int y, m, d, rc = -1;
 
@@ -781,7 +788,6 @@ int site_publish(const char *run_dir, const char *archive, const struct site_job
 	snprintf(path, sizeof path, "%s/report.xml", run_dir);
 	if ((p.parts = template_parts_load(path, "pairs", site_pair_summary, e)) == NULL)
 		return -1;
-	p.doc = template_parts_summary(p.parts);
 	rc = publish(&p, e);
 	if (p.pg_started)
 		progress_release(&p.pg);
