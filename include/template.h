@@ -94,8 +94,8 @@ void template_strings_free(char **v, size_t n);
 /* ---- a large document read once and handed out in parts ------------------
  *
  * For stylesheets that want a few of many like items in full at a time and
- * the others only in summary (the web edition's pair pages: 48 of 4,950
- * pairs). The items are the element children of the root's first child
+ * the others only in summary (the web edition's pair pages: a chunk of 16
+ * to 155 of up to 4,950 pairs). The items are the element children of the root's first child
  * named `container` (report.xml: "pairs"). The file is read as a stream,
  * never built whole, into
  *  - the summary: the document with each item cut to its attributes and

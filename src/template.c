@@ -405,10 +405,10 @@ static bool kept(const xmlNode *c, const char *const *keep)
 	return false;
 }
 
-/* The item under the reader: its text kept, its summary added to `to`.
- * 0, or -1 when the reader cannot expand it. */
-static int parts_item(struct template_parts *p, xmlTextReaderPtr r, xmlNodePtr to,
-		      const char *const *keep)
+/* The item under the reader: its text kept in p, its summary added to
+ * `to`, a node of s. 0, or -1 when the reader cannot expand it. */
+static int parts_item(struct template_parts *p, xmlTextReaderPtr r, xmlDocPtr s,
+		      xmlNodePtr to, const char *const *keep)
 {
 	xmlNodePtr node = xmlTextReaderExpand(r);
 	xmlBufferPtr b = node != NULL ? xmlBufferCreate() : NULL;
@@ -429,10 +429,10 @@ static int parts_item(struct template_parts *p, xmlTextReaderPtr r, xmlNodePtr t
 	memcpy(p->text[p->n], xmlBufferContent(b), (size_t)len + 1);
 	p->len[p->n++] = len;
 	xmlBufferFree(b);
-	xmlNodePtr stub = xmlAddChild(to, xmlDocCopyNode(node, p->summary->doc, 2));
+	xmlNodePtr stub = xmlAddChild(to, xmlDocCopyNode(node, s, 2));
 	for (xmlNodePtr c = node->children; c != NULL && stub != NULL; c = c->next)
 		if (kept(c, keep))
-			xmlAddChild(stub, xmlDocCopyNode(c, p->summary->doc, 1));
+			xmlAddChild(stub, xmlDocCopyNode(c, s, 1));
 	return stub != NULL ? 0 : -1;
 }
 
@@ -445,12 +445,13 @@ static int parts_whole(xmlTextReaderPtr r, xmlDocPtr s, xmlNodePtr to)
 	return xmlAddChild(to, xmlDocCopyNode(node, s, 1)) != NULL ? 0 : -1;
 }
 
-/* The stream into p->summary and p->text: the root and the container with
- * their attributes, every other child of the root whole, the container's
- * elements as items. 0, or -1 (malformed: last_xml_error says where). */
-static int parts_read(struct template_parts *p, xmlTextReaderPtr r, const char *const *keep)
+/* The stream into the summary s and p->text: the root and the container
+ * with their attributes, every other child of the root whole, the
+ * container's elements as items. 0, or -1 (malformed: last_xml_error says
+ * where). */
+static int parts_read(struct template_parts *p, xmlTextReaderPtr r, xmlDocPtr s,
+		      const char *const *keep)
 {
-	xmlDocPtr s = p->summary->doc;
 	xmlNodePtr root = NULL, cont = NULL;
 	int ret = xmlTextReaderRead(r);
 
@@ -472,7 +473,7 @@ static int parts_read(struct template_parts *p, xmlTextReaderPtr r, const char *
 			cont = xmlAddChild(root, xmlDocCopyNode(node, s, 2));
 			ret = xmlTextReaderRead(r);
 		} else if (elem && depth == 2 && cont != NULL) {
-			if (parts_item(p, r, cont, keep) != 0)
+			if (parts_item(p, r, s, cont, keep) != 0)
 				return -1;
 			ret = xmlTextReaderNext(r);
 		} else {
@@ -494,18 +495,18 @@ struct template_parts *template_parts_load(const char *path, const char *contain
 	if (r == NULL)
 		return cx_fail(e, CX_ENOINPUT, "%s: cannot open", path), NULL;
 	struct template_parts *p = xcalloc(1, sizeof *p);
+	xmlDocPtr s = dict_doc();
 	p->container = xstrdup(container);
-	p->summary = xcalloc(1, sizeof *p->summary);
-	p->summary->doc = dict_doc();
-	int rc = parts_read(p, r, keep);
+	int rc = parts_read(p, r, s, keep);
 	xmlFreeTextReader(r);
 	if (rc != 0) {
 		cx_fail(e, CX_EDATA, "%s:%s", path,
 			last_xml_error[0] ? last_xml_error : " no document element");
+		xmlFreeDoc(s);
 		template_parts_free(p);
 		return NULL;
 	}
-	(void)xmlXPathOrderDocElems(p->summary->doc);   /* as doc_wrap */
+	p->summary = doc_wrap(s);
 	return p;
 }
 
