@@ -34,7 +34,6 @@
   <!-- The font family is set once in the <style> block (Gmail, Apple Mail
        and Outlook.com read it); clients that drop it fall back to their
        sans-serif default. Inlined on every cell it was 112 KB of a message. -->
-  <xsl:variable name="font" select="''"/>
   <xsl:variable name="r" select="/report"/>
 
   <!-- How an image is referenced; the web edition overrides this. -->
@@ -117,7 +116,7 @@
   </xsl:template>
 
   <xsl:template name="topline">
-    <tr><td class="muted" align="right" style="{$font}font-size:12px;color:{$muted};padding:0 4px 8px 4px;">
+    <tr><td class="muted" align="right" style="font-size:12px;color:{$muted};padding:0 4px 8px 4px;">
       <xsl:if test="$edition = 'mail' and $web-url != ''">
         <a class="muted" href="{$web-url}" style="color:{$muted};text-decoration:underline;">View in your browser</a>
       </xsl:if>
@@ -126,11 +125,11 @@
 
   <xsl:template name="masthead">
     <tr><td class="pad" bgcolor="{$navy}" style="background-color:{$navy};padding:26px 32px 22px 32px;border-radius:6px 6px 0 0;">
-      <div style="{$font}font-size:12px;letter-spacing:2px;text-transform:uppercase;color:#9fb6cf;">Correlation digest</div>
-      <div style="{$font}font-size:26px;line-height:32px;font-weight:bold;color:#ffffff;padding-top:6px;">
+      <div style="font-size:12px;letter-spacing:2px;text-transform:uppercase;color:#9fb6cf;">Correlation digest</div>
+      <div style="font-size:26px;line-height:32px;font-weight:bold;color:#ffffff;padding-top:6px;">
         <xsl:value-of select="$title"/>
       </div>
-      <div style="{$font}font-size:14px;color:#d5e1ee;padding-top:6px;">
+      <div style="font-size:14px;color:#d5e1ee;padding-top:6px;">
         <xsl:text>Data as of </xsl:text>
         <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="$r/@as-of"/></xsl:call-template>
         <xsl:text> · </xsl:text>
@@ -140,7 +139,7 @@
   </xsl:template>
 
   <xsl:template name="greeting">
-    <tr><td class="card ink pad" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:15px;line-height:23px;color:{$ink};padding:24px 32px 4px 32px;">
+    <tr><td class="card ink pad" bgcolor="#ffffff" style="background-color:#ffffff;font-size:15px;line-height:23px;color:{$ink};padding:24px 32px 4px 32px;">
       <xsl:choose>
         <xsl:when test="$edition = 'mail' and $name != ''">Hello <xsl:value-of select="$name"/>,</xsl:when>
         <xsl:otherwise>Hello,</xsl:otherwise>
@@ -158,7 +157,7 @@
 
   <xsl:template name="section-title">
     <xsl:param name="text"/>
-    <div class="ink" style="{$font}font-size:19px;font-weight:bold;color:{$ink};padding:0 0 10px 0;border-bottom:2px solid {$navy};">
+    <div class="ink" style="font-size:19px;font-weight:bold;color:{$ink};padding:0 0 10px 0;border-bottom:2px solid {$navy};">
       <xsl:value-of select="$text"/>
     </div>
   </xsl:template>
@@ -169,7 +168,7 @@
       <xsl:call-template name="section-title"><xsl:with-param name="text" select="&quot;Today's biggest regime shifts&quot;"/></xsl:call-template>
       <xsl:if test="$r/ranking/@mail-chart and $r/ranking/@mail-chart-pairs &gt; 0">
         <div align="center" style="padding:14px 0 6px 0;">
-          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;margin:0 auto;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+          <img width="{$r/ranking/@mail-chart-width}" height="{$r/ranking/@mail-chart-height}" style="display:block;margin:0 auto;width:100%;max-width:{$r/ranking/@mail-chart-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="$r/ranking/@mail-chart"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">Chart: 90-day correlation against its baseline for the <xsl:value-of select="$r/ranking/@mail-chart-pairs"/> most shifted pairs; the largest shift is <xsl:value-of select="$r/ranking/shift[1]/@reading"/></xsl:attribute>
           </img>
@@ -177,21 +176,21 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="not($top)">
-          <p class="muted" style="{$font}font-size:14px;color:{$muted};">No pair had enough history for a shift test today.</p>
+          <p class="muted" style="font-size:14px;color:{$muted};">No pair had enough history for a shift test today.</p>
         </xsl:when>
         <xsl:otherwise>
           <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
             <tr>
-              <td class="muted" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 0;">Pair</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90-day</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5-year</td>
-              <td class="muted" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change<br/>vs 5-year</td>
-              <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
-              <td class="muted wide" align="right" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
+              <td class="muted" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 0;">Pair</td>
+              <td class="muted" align="right" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">90-day</td>
+              <td class="muted" align="right" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">5-year</td>
+              <td class="muted" align="right" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">Change<br/>vs 5-year</td>
+              <td class="muted wide" align="right" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 4px 6px 4px;">z</td>
+              <td class="muted wide" align="right" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};padding:10px 0 6px 4px;">q</td>
             </tr>
             <xsl:apply-templates select="$top" mode="row"/>
           </table>
-          <p class="muted" style="{$font}font-size:13px;line-height:19px;color:{$muted};margin:8px 0 0 0;">z measures how far the 90-day correlation has moved from its baseline in standard errors; q is the chance that a shift this large is noise once all <xsl:value-of select="$r/ranking/@tests"/> pairs tested are taken into account (Benjamini&#8211;Hochberg), and a shift counts as significant when q is below 5%.</p>
+          <p class="muted" style="font-size:13px;line-height:19px;color:{$muted};margin:8px 0 0 0;">z measures how far the 90-day correlation has moved from its baseline in standard errors; q is the chance that a shift this large is noise once all <xsl:value-of select="$r/ranking/@tests"/> pairs tested are taken into account (Benjamini&#8211;Hochberg), and a shift counts as significant when q is below 5%.</p>
         </xsl:otherwise>
       </xsl:choose>
     </td></tr>
@@ -200,7 +199,7 @@
   <xsl:template match="shift" mode="row">
     <xsl:variable name="sig" select="@significant = 'true'"/>
     <tr>
-      <td class="ink" style="{$font}font-size:15px;font-weight:bold;color:{$ink};padding:10px 4px 2px 0;border-top:1px solid {$rule};">
+      <td class="ink" style="font-size:15px;font-weight:bold;color:{$ink};padding:10px 4px 2px 0;border-top:1px solid {$rule};">
         <xsl:choose>
           <xsl:when test="$pdf-base != ''">
             <a class="ink" style="color:{$ink};text-decoration:underline;">
@@ -212,24 +211,24 @@
         </xsl:choose>
         <xsl:if test="$sig">
           <xsl:text> </xsl:text>
-          <span style="{$font}font-size:10px;font-weight:bold;color:#ffffff;background-color:{$accent};padding:2px 6px;border-radius:3px;letter-spacing:1px;">SIGNIFICANT</span>
+          <span style="font-size:10px;font-weight:bold;color:#ffffff;background-color:{$accent};padding:2px 6px;border-radius:3px;letter-spacing:1px;">SIGNIFICANT</span>
         </xsl:if>
       </td>
-      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
+      <td class="ink" align="right" style="font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r90"/></xsl:call-template></td>
       <!-- "Change vs 5-year" is the 90-day minus the 5-year correlation;
            the chart above plots the "shift vs baseline" the z test uses
            (one name per quantity across PDF, email, web and text). -->
-      <td class="ink" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
+      <td class="ink" align="right" style="font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-r"><xsl:with-param name="v" select="$r/pairs/pair[@id = current()/@pair]/window[@key = '5y']/@r"/></xsl:call-template></td>
       <td align="right">
         <xsl:attribute name="class"><xsl:choose><xsl:when test="$sig">accent</xsl:when><xsl:otherwise>ink</xsl:otherwise></xsl:choose></xsl:attribute>
-        <xsl:attribute name="style"><xsl:value-of select="concat($font, 'font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
+        <xsl:attribute name="style"><xsl:value-of select="concat('font-size:15px;font-weight:bold;padding:10px 4px 2px 4px;border-top:1px solid ', $rule, ';color:')"/><xsl:choose><xsl:when test="$sig"><xsl:value-of select="$accent"/></xsl:when><xsl:otherwise><xsl:value-of select="$ink"/></xsl:otherwise></xsl:choose><xsl:text>;</xsl:text></xsl:attribute>
         <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@delta"/></xsl:call-template>
       </td>
-      <td class="ink wide" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template></td>
-      <td class="ink wide" align="right" style="{$font}font-size:15px;color:{$ink};padding:10px 0 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template></td>
+      <td class="ink wide" align="right" style="font-size:15px;color:{$ink};padding:10px 4px 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-z"><xsl:with-param name="v" select="@z"/></xsl:call-template></td>
+      <td class="ink wide" align="right" style="font-size:15px;color:{$ink};padding:10px 0 2px 4px;border-top:1px solid {$rule};"><xsl:call-template name="fmt-p"><xsl:with-param name="v" select="@q"/></xsl:call-template></td>
     </tr>
     <tr>
-      <td class="muted" colspan="6" style="{$font}font-size:13px;line-height:19px;color:{$muted};padding:0 0 10px 0;">
+      <td class="muted" colspan="6" style="font-size:13px;line-height:19px;color:{$muted};padding:0 0 10px 0;">
         <xsl:variable name="p" select="/report/pairs/pair[@id = current()/@pair]"/>
         <xsl:if test="$p"><xsl:value-of select="concat($p/@a-name, ' and ', $p/@b-name, ': ')"/></xsl:if>
         <xsl:choose>
@@ -254,7 +253,7 @@
         </xsl:with-param>
       </xsl:call-template>
       <xsl:if test="not($mine)">
-        <p class="muted" style="{$font}font-size:14px;color:{$muted};">None of your pairs could be computed today.</p>
+        <p class="muted" style="font-size:14px;color:{$muted};">None of your pairs could be computed today.</p>
       </xsl:if>
       <!-- The biggest movers (by rank, |z|) in full, the rest one row each. -->
       <xsl:for-each select="$mine">
@@ -330,10 +329,10 @@
 
   <xsl:template match="pair" mode="card">
     <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:16px 0 10px 0;">
-      <tr><td class="ink" style="{$font}font-size:17px;font-weight:bold;color:{$ink};padding:0 0 2px 0;">
+      <tr><td class="ink" style="font-size:17px;font-weight:bold;color:{$ink};padding:0 0 2px 0;">
         <xsl:value-of select="concat(@a-name, ' / ', @b-name)"/>
       </td></tr>
-      <tr><td class="muted" style="{$font}font-size:12px;color:{$muted};padding:0 0 10px 0;">
+      <tr><td class="muted" style="font-size:12px;color:{$muted};padding:0 0 10px 0;">
         <xsl:value-of select="concat(@a, '/', @b, ' · ', @observations, ' daily returns since ')"/>
         <xsl:call-template name="fmt-date"><xsl:with-param name="d" select="@start"/></xsl:call-template>
         <xsl:text> · regime: </xsl:text><xsl:value-of select="shift/@regime"/>
@@ -345,13 +344,13 @@
             <xsl:for-each select="window">
               <td class="tile" width="25%" align="center" valign="top" bgcolor="#f4f7fa" style="background-color:#f4f7fa;border:2px solid #ffffff;padding:10px 4px;">
                 <xsl:if test="@key = '30d'"><xsl:attribute name="class">tile wide</xsl:attribute></xsl:if>
-                <div class="muted" style="{$font}font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};">
+                <div class="muted" style="font-size:11px;text-transform:uppercase;letter-spacing:1px;color:{$muted};">
                   <xsl:call-template name="window-name"><xsl:with-param name="key" select="@key"/></xsl:call-template>
                 </div>
-                <div class="ink" style="{$font}font-size:22px;font-weight:bold;color:{$navy};padding:4px 0 2px 0;">
+                <div class="ink" style="font-size:22px;font-weight:bold;color:{$navy};padding:4px 0 2px 0;">
                   <xsl:call-template name="fmt-r"><xsl:with-param name="v" select="@r"/></xsl:call-template>
                 </div>
-                <div class="muted" style="{$font}font-size:11px;line-height:14px;color:{$muted};">
+                <div class="muted" style="font-size:11px;line-height:14px;color:{$muted};">
                   <xsl:choose><xsl:when test="@label"><xsl:value-of select="@label"/></xsl:when><xsl:otherwise>not enough data</xsl:otherwise></xsl:choose>
                 </div>
               </td>
@@ -361,7 +360,7 @@
       </td></tr>
       <xsl:if test="charts/@rolling">
         <tr><td align="center" style="padding:12px 0 4px 0;">
-          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;margin:0 auto;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;{$font}font-size:13px;color:{$muted};">
+          <img width="{charts/@rolling-width}" height="{charts/@rolling-height}" style="display:block;margin:0 auto;width:100%;max-width:{charts/@rolling-width}px;height:auto;border:1px solid {$rule};background-color:#ffffff;font-size:13px;color:{$muted};">
             <xsl:attribute name="src"><xsl:call-template name="img-src"><xsl:with-param name="path" select="charts/@rolling"/></xsl:call-template></xsl:attribute>
             <xsl:attribute name="alt">
               <xsl:text>Chart: rolling 90-day correlation of </xsl:text><xsl:value-of select="concat(@a, ' and ', @b)"/>
@@ -376,11 +375,11 @@
           </img>
         </td></tr>
       </xsl:if>
-      <tr><td class="ink" style="{$font}font-size:14px;line-height:21px;color:{$ink};padding:8px 0 0 0;">
+      <tr><td class="ink" style="font-size:14px;line-height:21px;color:{$ink};padding:8px 0 0 0;">
         <xsl:value-of select="meaning"/><xsl:text> </xsl:text><xsl:value-of select="shift-text"/>
       </td></tr>
       <xsl:if test="$pdf-base != ''">
-      <tr><td style="{$font}font-size:14px;padding:10px 0 14px 0;border-bottom:1px solid {$rule};">
+      <tr><td style="font-size:14px;padding:10px 0 14px 0;border-bottom:1px solid {$rule};">
         <xsl:call-template name="pdf-link"><xsl:with-param name="pair" select="."/></xsl:call-template>
       </td></tr>
       </xsl:if>
@@ -388,7 +387,7 @@
   </xsl:template>
 
   <xsl:template name="notes">
-    <tr><td class="card muted pad" bgcolor="#ffffff" style="background-color:#ffffff;{$font}font-size:12px;line-height:18px;color:{$muted};padding:10px 32px 26px 32px;border-radius:0 0 6px 6px;">
+    <tr><td class="card muted pad" bgcolor="#ffffff" style="background-color:#ffffff;font-size:12px;line-height:18px;color:{$muted};padding:10px 32px 26px 32px;border-radius:0 0 6px 6px;">
       <div style="font-weight:bold;color:{$ink};padding-bottom:4px;" class="ink">Methodology</div>
       <div><xsl:value-of select="$r/methodology"/></div>
       <xsl:if test="$r/skipped/pair">
@@ -416,7 +415,7 @@
   </xsl:template>
 
   <xsl:template name="footer">
-    <tr><td class="muted" align="center" style="{$font}font-size:12px;line-height:18px;color:{$muted};padding:18px 24px 8px 24px;">
+    <tr><td class="muted" align="center" style="font-size:12px;line-height:18px;color:{$muted};padding:18px 24px 8px 24px;">
       <xsl:choose>
         <xsl:when test="$edition = 'mail'">
           <xsl:text>You receive this digest because </xsl:text><xsl:value-of select="$email"/>

@@ -14,7 +14,8 @@
  * in full in their places, also when it has none; the shipped web pages
  * made from the fixture report in parts, with the site's summary
  * (site_pair_summary), are byte for byte those made from the whole
- * report. */
+ * report. The number formats and the page addresses of digest-common.xsl
+ * give what a hand-written list of cases says. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +189,54 @@ static void write_file(const char *name, const char *text, char *path, size_t si
 	fclose(f);
 }
 
+/* The shared formats of digest-common.xsl, on values written here: a
+ * correlation to two places with its sign, "n/a" for an empty, missing or
+ * non-numeric value (the NaN test), and a pair's page address with '^',
+ * '=' and ':' percent-encoded and nothing else touched (the fast path for
+ * ids without them). */
+static void test_digest_formats(void **state)
+{
+	static const struct { const char *call, *want; } cases[] = {
+		{"<xsl:call-template name=\"fmt-r\"><xsl:with-param name=\"v\" select=\"/d/@r\"/></xsl:call-template>", "+0.31"},
+		{"<xsl:call-template name=\"fmt-r\"><xsl:with-param name=\"v\" select=\"'-0.054'\"/></xsl:call-template>", "-0.05"},
+		{"<xsl:call-template name=\"fmt-r\"><xsl:with-param name=\"v\" select=\"/d/@empty\"/></xsl:call-template>", "n/a"},
+		{"<xsl:call-template name=\"fmt-r\"><xsl:with-param name=\"v\" select=\"/d/@missing\"/></xsl:call-template>", "n/a"},
+		{"<xsl:call-template name=\"fmt-r\"><xsl:with-param name=\"v\" select=\"'abc'\"/></xsl:call-template>", "n/a"},
+		{"<xsl:call-template name=\"fmt-z\"><xsl:with-param name=\"v\" select=\"'4.06'\"/></xsl:call-template>", "+4.1"},
+		{"<xsl:call-template name=\"fmt-z\"><xsl:with-param name=\"v\" select=\"''\"/></xsl:call-template>", "n/a"},
+		{"<xsl:call-template name=\"fmt-p\"><xsl:with-param name=\"v\" select=\"'0.00004'\"/></xsl:call-template>", "< 0.0001"},
+		{"<xsl:call-template name=\"fmt-p\"><xsl:with-param name=\"v\" select=\"'x'\"/></xsl:call-template>", "n/a"},
+		{"<xsl:call-template name=\"pair-page-url\"><xsl:with-param name=\"base\" select=\"'https://h/d/'\"/>"
+		 "<xsl:with-param name=\"id\" select=\"'SBI-SPI'\"/></xsl:call-template>", "https://h/d/pairs/SBI-SPI.html"},
+		{"<xsl:call-template name=\"pair-page-url\"><xsl:with-param name=\"base\" select=\"'https://h/d/'\"/>"
+		 "<xsl:with-param name=\"id\" select=\"'^GSPC-EUR=X'\"/></xsl:call-template>", "https://h/d/pairs/%5EGSPC-EUR%3DX.html"},
+		{"<xsl:call-template name=\"url-escape\"><xsl:with-param name=\"s\" select=\"'A:B^^C'\"/></xsl:call-template>", "A%3AB%5E%5EC"},
+	};
+	char doc[128], xsl[128], body[1024];
+	struct cx_error e;
+
+	(void)state;
+	write_file("d.xml", "<d r=\"0.314\" empty=\"\"/>\n", doc, sizeof doc);
+	struct template_doc *d = template_doc_load(doc, &e);
+	assert_non_null(d);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(body, sizeof body, "<xsl:include href=\"%s/templates/digest-common.xsl\"/>"
+			 "<xsl:output method=\"text\"/><xsl:template match=\"/\">%s</xsl:template>",
+			 CONVEX_SRCDIR, cases[i].call);
+		put("fmt.xsl", body);
+		snprintf(xsl, sizeof xsl, "%s/fmt.xsl", dir);
+		struct template *t = load_path(xsl);
+		char *out = NULL;
+		size_t len;
+		assert_int_equal(template_apply(t, d, NULL, &out, &len, &e), 0);
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu: \"%s\", want \"%s\"", i, out, cases[i].want);
+		free(out);
+		template_free(t);
+	}
+	template_doc_free(d);
+}
+
 static void expect(const struct template_doc *d, const char *expr, const char *want)
 {
 	char *got = template_doc_string(d, expr);
@@ -322,6 +371,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_doc_load_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_digest_formats, setup, teardown),
 		cmocka_unit_test(test_site_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
