@@ -15,9 +15,28 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
 SECTIONS="stats_all fetch run_dow run_synth shard_dow mail web"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/convex-bench.XXXXXX")
+BENCH_TMP=$TMP   # the mail section works in $TMP/mail
 TARGETS=$TMP/targets
 : > "$TARGETS"
-trap 'rm -rf "$TMP"' EXIT
+# The servers the sections start (tests/lib: nginx, aiosmtpd) register
+# their stop here; all stop, and everything is deleted, when the bench exits.
+_hooks=""
+at_exit() { _hooks="$_hooks
+$*"; }
+trap 'eval "$_hooks"; rm -rf "$BENCH_TMP"' EXIT
+
+# discard PATH...: out of the way until the bench exits, which deletes it.
+# On ext4 without a journal (this machine kind) the kernel skips every inode
+# freed in the last minute or so when it places a new file, checking each
+# (fs/ext4/ialloc.c, recently_deleted): the tens of thousands of files one
+# section deleted slowed the file creation the next sections time (compose
+# read 0.65 s after the 4,950-pair section, 0.50 s otherwise). No day's run
+# follows such a deletion, so the bench deletes nothing until it ends.
+discard() {
+  for d in "$@"; do
+    [ ! -e "$d" ] || mv "$d" "$(mktemp -d "$TMP/discard.XXXXXX")/"
+  done
+}
 
 # best_seconds CMD...: the fastest of $RUNS runs, stdout discarded; with
 # PREPARE set, that shell command runs before each one, untimed.
@@ -101,10 +120,6 @@ section_stats_all() {
 # without it nothing is asked at all.
 section_fetch() {
   TESTS_DIR=$REPO/tests
-  _hooks=""
-  at_exit() { _hooks="$_hooks
-$*"; }
-  trap 'eval "$_hooks"; rm -rf "$TMP"' EXIT
   . "$REPO/tests/lib/httpd.sh"
   start_nginx > "$TMP/nginx.out" 2>&1 || { cat "$TMP/nginx.out" >&2; exit 1; }
   mkdir -p "$TMP/nginx/www/p" "$TMP/fetch"
@@ -167,7 +182,7 @@ with open(sys.argv[2], "w") as f:
         f.write(f"r{i}@example.com,Reader {i}," + ";".join(rng.sample(ids, rng.randint(1, k))) + "\n")
 PY
   for j in 1 2; do
-    rm -rf "$TMP/run-out"
+    discard "$TMP/run-out"
     t0=$(date +%s.%N)
     /usr/bin/time -f %M -o "$TMP/rss" "$CONVEX" run --no-mail --quiet -j "$j" --out "$TMP/run-out" "$job" > /dev/null
     t1=$(date +%s.%N)
@@ -203,7 +218,7 @@ PY
       target "deep-dive PDF (mean of 435)" "$kb" 40 KB max
       target "digest PDF, 435 pairs" "$mb" 3 MB max
     fi
-    rm -rf "$TMP/dow435-archive" "$TMP"/out
+    discard "$TMP/dow435-archive" "$TMP"/out
   done
 }
 
@@ -212,7 +227,7 @@ PY
 # no mail: wall time, peak RSS, digest PDF size.
 section_run_synth() {
   /usr/bin/python3 "$REPO/bench/synth.py" 100 10 16 "$TMP/synth.csv" "$TMP/synth.xml"
-  rm -rf "$TMP/synth-out"
+  discard "$TMP/synth-out"
   t0=$(date +%s.%N)
   /usr/bin/time -f %M -o "$TMP/rss" "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/synth-out" "$TMP/synth.xml" > /dev/null
   t1=$(date +%s.%N)
@@ -228,7 +243,7 @@ print("  stages: " + ", ".join("%s %.2fs" % (k, v) for k, v in rj["stages"].item
   target "run synth100 (4,950 pairs) -j 2: wall" "$secs" 15 s max
   target "run synth100: peak RSS" "$rss" 128 MiB max
   target "digest PDF, 4,950 pairs" "$mb" 10 MB max
-  rm -rf "$TMP/synth-out"
+  discard "$TMP/synth-out"
 }
 
 # ---- section: the sharded run of the 435 Dow pairs ----------------------------
@@ -238,7 +253,7 @@ print("  stages: " + ", ".join("%s %.2fs" % (k, v) for k, v in rj["stages"].item
 section_shard_dow() {
   job=$REPO/bench/dow30.xml
   export SOURCE_DATE_EPOCH=1178582400
-  rm -rf "$TMP/shard"
+  discard "$TMP/shard"
   "$CONVEX" -qq run --no-mail -j 1 --out "$TMP/shard/full" "$job" > /dev/null
   for n in 1 2; do
     out=$TMP/shard/n$n
@@ -260,7 +275,7 @@ section_shard_dow() {
     row "merge of $n shard(s) (-j 1)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2fs", b - a }')" \
       "435 pairs" ""
   done
-  rm -rf "$TMP/shard"
+  discard "$TMP/shard"
 }
 
 # ---- section: the digest for 1,000 subscribers ----------------------------------
@@ -279,10 +294,6 @@ section_shard_dow() {
 # message) and archived. A fresh ledger per timed run.
 section_mail() {
   TESTS_DIR=$REPO/tests
-  _hooks=""
-  at_exit() { _hooks="$_hooks
-$*"; }
-  trap 'eval "$_hooks"; rm -rf "$TMP"' EXIT
   . "$REPO/tests/lib/mail.sh"
   TMP=$TMP/mail; mkdir -p "$TMP"
   mail_setup
@@ -290,14 +301,12 @@ $*"; }
   awk 'BEGIN { split("SBI/SPI SPI/SII SBI/LP25", p, " "); print "email,name,pairs"; for (i = 1; i <= 1000; i++) printf "reader%d@example.org,Reader %d,%s\n", i, i, p[i % 3 + 1] }' > "$TMP/subscribers.csv"
   : > "$TMP/suppression.txt"
   write_job "$TMP/job-eml.xml"
-  # The last send's mail/ is moved aside, not deleted: on ext4 without a
-  # journal (this machine kind) the kernel skips every inode freed in the
-  # last minute when it places a new file (ext4 recently_deleted): with
-  # the 1,000 files of the last send deleted just before, this row read
+  # The last send's mail/ is moved aside, not deleted (discard): with the
+  # 1,000 files of the last send deleted just before, this row read
   # 0.64-0.81 s where it reads 0.50 s otherwise - a cost of the bench's own
   # cleanup, which no day's run pays (each writes a new run directory).
   # A reference row below times it.
-  aside="d=\$(mktemp -d '$TMP/old.XXXXXX') && mv '$RUN/mail' \"\$d/\" 2>/dev/null; true"
+  aside="d=\$(mktemp -d '$TMP/discard.XXXXXX') && mv '$RUN/mail' \"\$d/\" 2>/dev/null; true"
   compose=$(PREPARE="$aside" best_seconds "$CONVEX" send "$RUN" --job "$TMP/job-eml.xml")
   n=$(grep -l '^Subject:' "$RUN"/mail/*.eml | wc -l)
   [ "$n" -eq 1000 ] || { echo "bench: expected 1000 .eml files, got $n" >&2; exit 1; }
@@ -315,7 +324,7 @@ $*"; }
   day=""
   i=0
   while [ "$i" -lt "$RUNS" ]; do
-    [ ! -d "$TMP/day" ] || mv "$TMP/day" "$(mktemp -d "$TMP/old.XXXXXX")/"
+    discard "$TMP/day"
     "$CONVEX" -qq run "$TMP/job-day.xml" -j 2 > /dev/null
     s=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"]["mail"])' \
       "$(ls -d "$TMP"/day/????-??-??)/run.json")
@@ -369,7 +378,7 @@ section_web() {
   best=""
   i=0
   while [ "$i" -lt "$RUNS" ]; do
-    rm -rf "$TMP/web"
+    discard "$TMP/web"
     "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job" > /dev/null
     site=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"]["site"])' \
       "$(ls -d "$TMP"/web/????-??-??)/run.json")
@@ -396,7 +405,7 @@ section_web() {
   row "  pair page with its charts (AA-AXP)" "" "$kb KB" ""
   target "web edition: generation per pair (issue 17)" "$per" 2 ms max
   target "web edition: pair page with charts (issue 17)" "$kb" 150 KB max
-  rm -rf "$TMP/web"
+  discard "$TMP/web"
 }
 
 echo "convex benchmarks: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, best of $RUNS runs"
