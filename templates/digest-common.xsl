@@ -15,8 +15,8 @@
 
   <!-- A correlation or a change of one: +0.31, -0.05; "n/a" when absent.
        Absent is NaN, the one number not equal to itself: number() of an
-       empty or missing value is NaN, and the test costs a third of
-       comparing string(number($v)) with 'NaN' (which formats the number). -->
+       empty, missing or non-numeric value is NaN. (Comparing
+       string(number($v)) with 'NaN', as before, formatted every number.) -->
   <xsl:template name="fmt-r">
     <xsl:param name="v"/>
     <xsl:choose>

@@ -31,9 +31,10 @@
   <xsl:variable name="ink" select="'#1b2430'"/>
   <xsl:variable name="muted" select="'#5b6776'"/>
   <xsl:variable name="rule" select="'#e3e8ee'"/>
-  <!-- The font family is set once in the <style> block (Gmail, Apple Mail
-       and Outlook.com read it); clients that drop it fall back to their
-       sans-serif default. Inlined on every cell it was 112 KB of a message. -->
+  <!-- No font-family on the cells: it is set once in the <style> block
+       (Gmail, Apple Mail and Outlook.com read it), and clients that drop it
+       fall back to their sans-serif default. Inlined on every cell it was
+       112 KB of a message. -->
   <xsl:variable name="r" select="/report"/>
 
   <!-- How an image is referenced; the web edition overrides this. -->
