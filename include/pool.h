@@ -25,4 +25,18 @@ typedef int (*pool_work)(void *ctx, size_t i, struct cx_error *e);
 int pool_run(int threads, size_t n, pool_work work, void *ctx, struct progress *pg,
 	     struct cx_error *e);
 
+/* Make the items on at most `threads` threads (the caller's among them)
+ * while the calling thread takes them: take(tctx, i, e) runs on the
+ * calling thread for i = 0, 1, ... in order, each as soon as work(ctx, i,
+ * e) has returned 0 for it. When item i is not made yet, the calling
+ * thread makes the next unstarted item itself instead of waiting, so no
+ * core idles while results are handed on in order (writing files: `convex
+ * send`). A work that fails or a take that returns -1 stops the run: no
+ * new item is started, those under way are finished (and not taken), and
+ * -1 is returned with `e` set to that error. Each item is made at most
+ * once and taken in order whatever the number of threads. Returns 0 when
+ * every item was taken. */
+int pool_run_ordered(int threads, size_t n, pool_work work, void *ctx, pool_work take,
+		     void *tctx, struct cx_error *e);
+
 #endif

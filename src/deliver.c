@@ -41,11 +41,13 @@
  * their outcomes, one sync of their archived copies (smtp_group). Larger
  * groups save commits and widen the duplicate window (see there). */
 #define DELIVER_GROUP 32
-/* .eml files per group: built at once on up to DELIVER_EML_THREADS_MAX
- * threads (the group's messages are held in memory: ~30 KB each), then
- * written under temporary names; every DELIVER_EML_COMMIT files one
- * atomicset commit (two syncfs, ~3-30 ms each here) publishes them instead
- * of two fsyncs per file. */
+/* .eml files per group: built on up to DELIVER_EML_THREADS_MAX threads
+ * and written under temporary names in subscriber order as they are built,
+ * by the calling thread, which builds messages itself while the next one
+ * to write is not ready (pool_run_ordered; a built message is held until
+ * written: 20-90 KB); every DELIVER_EML_COMMIT files one atomicset commit
+ * (two syncfs, ~3-30 ms each here) publishes them instead of two fsyncs
+ * per file. */
 #define DELIVER_EML_GROUP 128
 #define DELIVER_EML_COMMIT 1024
 #define DELIVER_EML_THREADS_MAX 8
@@ -476,45 +478,57 @@ static void compose(const struct batch *b, struct eml_slot *v, size_t n)
 		(void)pool_run(b->compose_threads, n, eml_work, &g, NULL, &ignored);
 }
 
-/* Stage the group's messages in subscriber order. A message that cannot
- * be built from its subscriber's row (CX_EDATA) is reported and skipped;
- * any other error stops: -1 with `e` set and *stop the slot's index. */
-static int eml_stage(struct batch *b, struct atomicset *set, const char *dir,
-		     struct eml_slot *v, size_t n, size_t *stop, struct cx_error *e)
+/* What eml_stage needs: the group's slots and where they go. */
+struct eml_stager {
+	struct batch *b;
+	struct atomicset *set;
+	const char *dir;
+	struct eml_slot *v;
+	size_t stop;               /* the slot that stopped the group */
+};
+
+/* Slot i, on the calling thread in subscriber order as soon as it is
+ * built: written under a temporary name in `set`, and its bytes freed. A
+ * message that cannot be built from its subscriber's row (CX_EDATA) is
+ * reported and skipped; any other error stops: -1 with `e` set and
+ * st->stop the slot's index. */
+static int eml_stage(void *ctx, size_t i, struct cx_error *e)
 {
+	struct eml_stager *st = ctx;
+	struct eml_slot *sl = &st->v[i];
 	char path[DELIVER_PATH_MAX + 300], name[MAIL_ADDR_MAX + 1];
 
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].rc != 0 && v[i].err.code == CX_EDATA) {
-			log_error("%s; skipped", v[i].err.msg);
-			b->sum->skipped++;
-			continue;
-		}
-		*stop = i;
-		if (v[i].rc != 0) {
-			*e = v[i].err;
-			return -1;
-		}
-		safe_name(v[i].s->email, name, sizeof name);
-		snprintf(path, sizeof path, "%s/%s.eml", dir, name);
-		if (atomicset_write_private(set, path, v[i].msg, v[i].len, e) != 0)
-			return -1;
-		b->sum->written++;
-		log_debug("mail to %s: written as .eml", v[i].s->email);    /* -vv */
+	if (sl->rc != 0 && sl->err.code == CX_EDATA) {
+		log_error("%s; skipped", sl->err.msg);
+		st->b->sum->skipped++;
+		return 0;
 	}
-	*stop = n;
+	st->stop = i;
+	if (sl->rc != 0) {
+		*e = sl->err;
+		return -1;
+	}
+	safe_name(sl->s->email, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s.eml", st->dir, name);
+	int rc = atomicset_write_private(st->set, path, sl->msg, sl->len, e);
+	free(sl->msg);
+	sl->msg = NULL;
+	if (rc != 0)
+		return -1;
+	st->b->sum->written++;
+	log_debug("mail to %s: written as .eml", sl->s->email);    /* -vv */
 	return 0;
 }
 
 /* Subscribers [*next, ...) up to DELIVER_EML_GROUP messages: built on the
- * pool, then staged in `set` in order (written under temporary names; the
- * caller's commit publishes them). *next moves past what was handled; on
- * a stop, to the subscriber that stopped it. */
+ * compose threads and staged in `set` in order as they are built (written
+ * under temporary names; the caller's commit publishes them). *next moves
+ * past what was handled; on a stop, to the subscriber that stopped it. */
 static int eml_group(struct batch *b, struct atomicset *set, const char *dir, size_t *next,
 		     struct cx_error *e)
 {
 	struct eml_slot *v = xcalloc(DELIVER_EML_GROUP, sizeof *v);
-	size_t n = 0, i = *next, stop = 0;
+	size_t n = 0, i = *next;
 	int rc = 0;
 
 	for (; i < b->subs->n && n < DELIVER_EML_GROUP; i++) {
@@ -533,11 +547,12 @@ static int eml_group(struct batch *b, struct atomicset *set, const char *dir, si
 		mail_message_id(b->job->name, b->as_of, s->email, b->domain, v[n].msgid);
 		n++;
 	}
-	compose(b, v, n);
+	struct eml_group g = {.b = b, .v = v};
+	struct eml_stager st = {.b = b, .set = set, .dir = dir, .v = v};
+	int staged = pool_run_ordered(b->compose_threads, n, eml_work, &g, eml_stage, &st, e);
 	progress_add(&b->pg, n);
-	int staged = eml_stage(b, set, dir, v, n, &stop, e);
 	rc = rc != 0 ? rc : staged;
-	*next = staged != 0 ? (size_t)(v[stop].s - b->subs->v) : i;
+	*next = staged != 0 ? (size_t)(v[st.stop].s - b->subs->v) : i;
 	for (size_t k = 0; k < n; k++) {
 		free(v[k].pairs);
 		free(v[k].msg);
