@@ -35,7 +35,8 @@ int pool_run(int threads, size_t n, pool_work work, void *ctx, struct progress *
  * new item is started, those under way are finished (and not taken), and
  * -1 is returned with `e` set to that error. Each item is made at most
  * once and taken in order whatever the number of threads. Returns 0 when
- * every item was taken. */
+ * every item was taken. When several items fail, the error is that of
+ * the first in order (the one the takes reach), not the first in time. */
 int pool_run_ordered(int threads, size_t n, pool_work work, void *ctx, pool_work take,
 		     void *tctx, struct cx_error *e);
 

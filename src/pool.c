@@ -39,22 +39,39 @@ static void *worker(void *arg)
 	}
 }
 
+/* Up to threads - 1 threads running fn(arg) besides the caller's (no more
+ * than there are items beyond the caller's first, nor POOL_THREADS_MAX);
+ * returns how many started. A thread that cannot be had is done without:
+ * the caller's thread does its share. */
+static int start(int threads, size_t n, void *(*fn)(void *), void *arg,
+		 pthread_t tids[POOL_THREADS_MAX])
+{
+	int nt = threads < (int)n ? threads : (int)n, started = 0;
+
+	if (nt > POOL_THREADS_MAX)
+		nt = POOL_THREADS_MAX;
+	for (int t = 1; t < nt; t++)
+		if (pthread_create(&tids[started], NULL, fn, arg) == 0)
+			started++;
+	return started;
+}
+
+static void join(const pthread_t *tids, int started)
+{
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+}
+
 int pool_run(int threads, size_t n, pool_work work, void *ctx, struct progress *pg,
 	     struct cx_error *e)
 {
 	struct pool p = {.lock = PTHREAD_MUTEX_INITIALIZER, .n = n, .work = work, .ctx = ctx, .pg = pg};
 	pthread_t tids[POOL_THREADS_MAX];
-	int nt = threads < (int)n ? threads : (int)n, started = 0;
 
-	if (nt > POOL_THREADS_MAX)
-		nt = POOL_THREADS_MAX;
 	cx_error_clear(&p.first_error);
-	for (int t = 1; t < nt; t++)
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
-			started++;
+	int started = start(threads, n, worker, &p, tids);
 	worker(&p);
-	for (int t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
+	join(tids, started);
 	pthread_mutex_destroy(&p.lock);
 	if (p.first_error.code != CX_OK) {
 		*e = p.first_error;
@@ -73,7 +90,10 @@ struct ordered {
 	size_t next, n, awaited;    /* awaited: the item the caller waits for, or n */
 	int stop;                   /* the caller stopped: start nothing more */
 	unsigned char *state;       /* per item: ITEM_* */
-	struct cx_error *err;       /* per item: work's error when ITEM_FAILED */
+	/* The failed item of lowest index and its error, or n: the one the
+	 * caller reaches first, every item before it being taken. */
+	size_t failed;
+	struct cx_error failed_err;
 	pool_work work;
 	void *ctx;
 };
@@ -91,10 +111,15 @@ static size_t ordered_claim(struct ordered *o)
 
 static void ordered_make(struct ordered *o, size_t i)
 {
-	cx_error_clear(&o->err[i]);
-	int rc = o->work(o->ctx, i, &o->err[i]);
+	struct cx_error e;
+	cx_error_clear(&e);
+	int rc = o->work(o->ctx, i, &e);
 	pthread_mutex_lock(&o->lock);
 	o->state[i] = rc == 0 ? ITEM_DONE : ITEM_FAILED;
+	if (rc != 0 && i < o->failed) {
+		o->failed = i;
+		o->failed_err = e;
+	}
 	if (o->awaited == i)
 		pthread_cond_signal(&o->done);
 	pthread_mutex_unlock(&o->lock);
@@ -139,7 +164,7 @@ static int ordered_take(struct ordered *o, pool_work take, void *tctx, struct cx
 {
 	for (size_t i = 0; i < o->n; i++) {
 		if (ordered_wait(o, i) == ITEM_FAILED) {
-			*e = o->err[i];
+			*e = o->failed_err;   /* i == o->failed: all before it were taken */
 			return -1;
 		}
 		if (take(tctx, i, e) != 0)
@@ -152,27 +177,19 @@ int pool_run_ordered(int threads, size_t n, pool_work work, void *ctx, pool_work
 		     void *tctx, struct cx_error *e)
 {
 	struct ordered o = {.lock = PTHREAD_MUTEX_INITIALIZER, .n = n, .awaited = n,
-			    .work = work, .ctx = ctx};
+			    .failed = n, .work = work, .ctx = ctx};
 	pthread_t tids[POOL_THREADS_MAX];
-	int nt = threads < (int)n ? threads : (int)n, started = 0;
 
-	if (nt > POOL_THREADS_MAX)
-		nt = POOL_THREADS_MAX;
 	pthread_cond_init(&o.done, NULL);
 	o.state = xcalloc(n ? n : 1, sizeof *o.state);
-	o.err = xcalloc(n ? n : 1, sizeof *o.err);
-	for (int t = 1; t < nt; t++)
-		if (pthread_create(&tids[started], NULL, ordered_worker, &o) == 0)
-			started++;
+	int started = start(threads, n, ordered_worker, &o, tids);
 	int rc = ordered_take(&o, take, tctx, e);
 	pthread_mutex_lock(&o.lock);
 	o.stop = 1;
 	pthread_mutex_unlock(&o.lock);
-	for (int t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
+	join(tids, started);
 	pthread_cond_destroy(&o.done);
 	pthread_mutex_destroy(&o.lock);
 	free(o.state);
-	free(o.err);
 	return rc;
 }
