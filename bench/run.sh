@@ -32,11 +32,39 @@ trap 'eval "$_hooks"; rm -rf "$BENCH_TMP"' EXIT
 # section deleted slowed the file creation the next sections time (compose
 # read 0.65 s after the 4,950-pair section, 0.50 s otherwise). No day's run
 # follows such a deletion, so the bench deletes nothing until it ends.
-discard() {
+discard() { eval "$(discard_cmd "$@")"; }
+
+# discard_cmd PATH...: the shell command that discards them, for a PREPARE
+# (hyperfine runs it in a shell of its own, which has no discard).
+discard_cmd() {
   for d in "$@"; do
-    [ ! -e "$d" ] || mv "$d" "$(mktemp -d "$TMP/discard.XXXXXX")/"
+    printf '[ ! -e %s] || mv %s"$(mktemp -d %s)/"; ' "$(quote "$d")" "$(quote "$d")" \
+      "$(quote "$TMP/discard.XXXXXX")"
   done
+  echo true
 }
+
+# best_stage STAGE OUT CMD...: the smallest of $RUNS readings of run.json's
+# STAGE (seconds) from CMD, a run into OUT, each into a new OUT (the last
+# one discarded first); OUT/DATE stays for the caller to read.
+best_stage() {
+  stage=$1 out=$2
+  shift 2
+  best=""
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    discard "$out"
+    "$@" > /dev/null
+    s=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"][sys.argv[2]])' \
+      "$(ls -d "$out"/????-??-??)/run.json" "$stage")
+    best=$(awk -v a="$s" -v b="${best:-999999}" 'BEGIN { printf "%.4f", a < b ? a : b }')
+    i=$((i + 1))
+  done
+  echo "$best"
+}
+
+# per_second N SECS: N / SECS, rounded.
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
 # best_seconds CMD...: the fastest of $RUNS runs, stdout discarded; with
 # PREPARE set, that shell command runs before each one, untimed.
@@ -306,7 +334,7 @@ section_mail() {
   # 0.64-0.81 s where it reads 0.50 s otherwise - a cost of the bench's own
   # cleanup, which no day's run pays (each writes a new run directory).
   # A reference row below times it.
-  aside="d=\$(mktemp -d '$TMP/discard.XXXXXX') && mv '$RUN/mail' \"\$d/\" 2>/dev/null; true"
+  aside=$(discard_cmd "$RUN/mail")
   compose=$(PREPARE="$aside" best_seconds "$CONVEX" send "$RUN" --job "$TMP/job-eml.xml")
   n=$(grep -l '^Subject:' "$RUN"/mail/*.eml | wc -l)
   [ "$n" -eq 1000 ] || { echo "bench: expected 1000 .eml files, got $n" >&2; exit 1; }
@@ -321,16 +349,7 @@ section_mail() {
   # included, is moved aside before each run.
   sed -e "s#dir=\"$TMP/out\"#dir=\"$TMP/day\"#" -e "s#archive=\"$ARCH\"#archive=\"$TMP/day/archive\"#" \
     "$TMP/job-eml.xml" > "$TMP/job-day.xml"
-  day=""
-  i=0
-  while [ "$i" -lt "$RUNS" ]; do
-    discard "$TMP/day"
-    "$CONVEX" -qq run "$TMP/job-day.xml" -j 2 > /dev/null
-    s=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"]["mail"])' \
-      "$(ls -d "$TMP"/day/????-??-??)/run.json")
-    day=$(awk -v a="$s" -v b="${day:-999999}" 'BEGIN { printf "%.4f", a < b ? a : b }')
-    i=$((i + 1))
-  done
+  day=$(best_stage mail "$TMP/day" "$CONVEX" -qq run "$TMP/job-day.xml" -j 2)
   [ "$(ls "$TMP"/day/????-??-??/mail | wc -l)" -eq 1000 ] && [ "$(grep -c '^Content-Type: image/png' \
     "$TMP"/day/????-??-??/mail/reader2@example.org.eml)" -eq 2 ] ||
     { echo "bench: the day's run did not write 1,000 digests with 2 charts each" >&2; exit 1; }
@@ -347,20 +366,14 @@ section_mail() {
   runs=$(( $(spool_count) / 1000 ))
   [ "$runs" -ge 1 ] || { echo "bench: the server stored $(spool_count) messages" >&2; exit 1; }
   conns=$(( $(wc -l < "$SPOOL/.ehlo") / 2 / runs ))   # EHLO twice per STARTTLS connection
-  target "compose 1,000 one-pair digests (.eml)" \
-    "$(awk -v s="$compose" 'BEGIN { printf "%.0f", 1000 / s }')" 2000 msg/s min
-  row "digest: compose 1,000 one-pair digests (.eml)" "${compose}s" \
-    "$(awk -v s="$compose" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
-  row "  the same in a day's run (mail stage, 2 charts)" "${day}s" \
-    "$(awk -v s="$day" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
-  row "  the same, over the files of a send before" "${replace}s" \
-    "$(awk -v s="$replace" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
-  row "  the same, just after deleting the last 1,000" "${deleted}s" \
-    "$(awk -v s="$deleted" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
-  row "  2 readers in 3 following all 3 pairs" "${mixed}s" \
-    "$(awk -v s="$mixed" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" ""
-  row "digest: send 1,000 via STARTTLS, 1 connection" "${send}s" \
-    "$(awk -v s="$send" 'BEGIN { printf "%.0f msg/s", 1000 / s }')" "$conns conn/run"
+  target "compose 1,000 one-pair digests (.eml)" "$(per_second 1000 "$compose")" 2000 msg/s min
+  row "digest: compose 1,000 one-pair digests (.eml)" "${compose}s" "$(per_second 1000 "$compose") msg/s" ""
+  row "  the same in a day's run (mail stage, 2 charts)" "${day}s" "$(per_second 1000 "$day") msg/s" ""
+  row "  the same, over the files of a send before" "${replace}s" "$(per_second 1000 "$replace") msg/s" ""
+  row "  the same, just after deleting the last 1,000" "${deleted}s" "$(per_second 1000 "$deleted") msg/s" ""
+  row "  2 readers in 3 following all 3 pairs" "${mixed}s" "$(per_second 1000 "$mixed") msg/s" ""
+  row "digest: send 1,000 via STARTTLS, 1 connection" "${send}s" "$(per_second 1000 "$send") msg/s" \
+    "$conns conn/run"
 }
 
 # ---- section: the web edition of the 435 Dow pairs -----------------------------
@@ -375,16 +388,7 @@ section_mail() {
 # job and report loading included) and its CPU time.
 section_web() {
   job=$REPO/bench/dow30.xml
-  best=""
-  i=0
-  while [ "$i" -lt "$RUNS" ]; do
-    discard "$TMP/web"
-    "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job" > /dev/null
-    site=$(/usr/bin/python3 -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["stages"]["site"])' \
-      "$(ls -d "$TMP"/web/????-??-??)/run.json")
-    best=$(awk -v a="$site" -v b="${best:-999999}" 'BEGIN { printf "%.4f", a < b ? a : b }')
-    i=$((i + 1))
-  done
+  best=$(best_stage site "$TMP/web" "$CONVEX" -qq run --no-mail -j 2 --out "$TMP/web" "$job")
   run=$(ls -d "$TMP"/web/????-??-??)
   pairs=$(grep -c '<pair id=' "$run/report.xml")
   arch=$(dirname "$(find "$TMP/web" -path '*/pairs/AA-AXP/index.html' | head -n 1)")/../..
