@@ -95,9 +95,9 @@ void template_strings_free(char **v, size_t n);
  *
  * For stylesheets that want a few of many like items in full at a time and
  * the others only in summary (the web edition's pair pages: a chunk of 16
- * to 155 of up to 4,950 pairs). The items are the element children of the root's first child
- * named `container` (report.xml: "pairs"). The file is read as a stream,
- * never built whole, into
+ * to 155 of up to 4,950 pairs). The items are the element children of the
+ * root's first child named `container` (report.xml: "pairs"). The file is
+ * read as a stream, never built whole, into
  *  - the summary: the document with each item cut to its attributes and
  *    its child elements named in `keep` (a NULL-terminated list), whole;
  *  - each item's own text (about the size of the file in all).

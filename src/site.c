@@ -42,8 +42,9 @@
  * parts). A whole report per lane held 37 MB of tree for the 435 Dow pairs
  * and 420 MB at 4,950. A chunk is SITE_CHUNK_PAIRS pairs: the run's peak
  * memory is in this stage, and each lane holds a chunk's pairs, result
- * tree and pages (Dow, -j 2, peak RSS before template.c's later savings:
- * 94 MB at 48 pairs, 74 at 16, 73 at 8, the time the same). Larger on long watchlists, so that there are at most
+ * tree and pages (Dow, -j 2, peak RSS before template.c's later
+ * savings: 94 MB at 48 pairs, 74 at 16, 73 at 8, the time the same).
+ * Larger on long watchlists, so that there are at most
  * SITE_CHUNKS_MAX: libxslt walks its whole source twice in every
  * transformation (numbering its elements, clearing its marks), 24% of the
  * pages' time at 4,950 pairs in chunks of 48 of a whole report.
@@ -355,10 +356,9 @@ static int single(struct lanes *l, enum single s, struct template_doc *doc,
 /* Lane i makes tasks until none is left, on a working copy of the report
  * of its own, l->doc[i] (template.h: a transformation marks its source):
  * lane 0 with the stylesheet already compiled, every other lane with its
- * own (libxml2
- * 2.9 caches XPath function lookups inside a compiled expression while it
- * evaluates it: helgrind reports that as a race when two threads share a
- * stylesheet; a second compilation costs about 5 ms). */
+ * own (libxml2 2.9 caches XPath function lookups inside a compiled
+ * expression while it evaluates it: helgrind reports that as a race when
+ * two threads share a stylesheet; a second compilation costs about 5 ms). */
 static int lane(void *ctx, size_t i, struct cx_error *e)
 {
 	struct lanes *l = ctx;
@@ -405,8 +405,8 @@ static int transform(struct pub *p, struct lanes *l, struct cx_error *e)
 		nlanes = ntasks;
 	if (nlanes == 0)
 		return 0;
-	/* The copies made here, not on the lanes: the last lane takes the
-	 * summary itself, one copy less (for the 435 Dow pairs, 8.3 MB). */
+	/* The copies made here, not on the lanes: lane 0 takes the summary
+	 * itself, one copy less (for the 435 Dow pairs, 8.3 MB). */
 	for (size_t i = 1; i < nlanes; i++)
 		l->doc[i] = template_parts_doc(p->parts);
 	l->doc[0] = template_parts_take(p->parts);
