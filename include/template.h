@@ -79,6 +79,14 @@ int template_apply(const struct template *t, const struct template_doc *d,
 		   const char *const *params, char **out, size_t *len,
 		   struct cx_error *e);
 
+/* The same for a part of a page that another application of `t` copies
+ * into its own result (disable-output-escaping: deliver.c's sections
+ * shared by every message): the result as template_apply's, without the
+ * newline libxml2 ends a serialised HTML document with. */
+int template_apply_fragment(const struct template *t, const struct template_doc *d,
+			    const char *const *params, char **out, size_t *len,
+			    struct cx_error *e);
+
 /* The XPath 1.0 string value of `expr` evaluated on `d` ("" when it
  * selects nothing). Returns a malloc'd string (caller frees), NULL when
  * the expression is invalid. */

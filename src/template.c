@@ -261,9 +261,9 @@ void template_doc_free(struct template_doc *d)
 	free(d);
 }
 
-int template_apply(const struct template *t, const struct template_doc *d,
-		   const char *const *params, char **out, size_t *len,
-		   struct cx_error *e)
+static int apply(const struct template *t, const struct template_doc *d,
+		 const char *const *params, bool fragment, char **out, size_t *len,
+		 struct cx_error *e)
 {
 	xsltTransformContextPtr ctxt = NULL;
 	xmlDocPtr res = NULL;
@@ -302,6 +302,11 @@ int template_apply(const struct template *t, const struct template_doc *d,
 			TEMPLATE_OUTPUT_MAX);
 		goto done;
 	}
+	/* libxml2's HTML serialiser ends every document that has a node
+	 * with a newline (htmlDocContentDumpFormatOutput): not part of a
+	 * fragment, which is copied into the middle of another page. */
+	if (fragment && res->type == XML_HTML_DOCUMENT_NODE && n > 0 && buf[n - 1] == '\n')
+		n--;
 	*out = xcalloc((size_t)n + 1, 1);
 	if (n > 0)
 		memcpy(*out, buf, (size_t)n);
@@ -312,6 +317,20 @@ done:
 	xmlFreeDoc(res);
 	xsltFreeTransformContext(ctxt);
 	return rc;
+}
+
+int template_apply(const struct template *t, const struct template_doc *d,
+		   const char *const *params, char **out, size_t *len,
+		   struct cx_error *e)
+{
+	return apply(t, d, params, false, out, len, e);
+}
+
+int template_apply_fragment(const struct template *t, const struct template_doc *d,
+			    const char *const *params, char **out, size_t *len,
+			    struct cx_error *e)
+{
+	return apply(t, d, params, true, out, len, e);
 }
 
 static xmlXPathObjectPtr eval(const struct template_doc *d, const char *expr)

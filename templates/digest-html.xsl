@@ -26,6 +26,20 @@
   <xsl:param name="cid-domain" select="'convex.invalid'"/>
   <xsl:param name="edition" select="'mail'"/>     <!-- mail or web -->
 
+  <!-- Sections every message of a send shares: they read no per-subscriber
+       parameter ($name, $email, $pairs, $unsubscribe-url). convex makes
+       each once per send, applying this stylesheet with $only set to its
+       name, and gives every message the result: $premade = 'yes' and the
+       section's text in $premade-NAME, copied as it is. A section is made
+       once only when its premade-NAME parameter is declared here
+       (docs/mail.md, "Templates"). Without them, as in the preview above,
+       every section is made in place. -->
+  <xsl:param name="only" select="''"/>            <!-- preheader, head or tail -->
+  <xsl:param name="premade" select="''"/>
+  <xsl:param name="premade-preheader" select="''"/>
+  <xsl:param name="premade-head" select="''"/>
+  <xsl:param name="premade-tail" select="''"/>
+
   <xsl:variable name="navy" select="'#17324d'"/>
   <xsl:variable name="accent" select="'#c0392b'"/>
   <xsl:variable name="ink" select="'#1b2430'"/>
@@ -60,6 +74,32 @@
   </xsl:template>
 
   <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="$only != ''"><xsl:call-template name="section"><xsl:with-param name="name" select="$only"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><xsl:call-template name="message"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A shared section: the premade text, or made here. -->
+  <xsl:template name="shared">
+    <xsl:param name="name"/>
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="$premade = 'yes'"><xsl:value-of select="$text" disable-output-escaping="yes"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="section"><xsl:with-param name="name" select="$name"/></xsl:call-template></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="section">
+    <xsl:param name="name"/>
+    <xsl:choose>
+      <xsl:when test="$name = 'preheader'"><xsl:apply-templates select="$r/ranking/shift[1]" mode="preheader"/></xsl:when>
+      <xsl:when test="$name = 'head'"><xsl:call-template name="topline"/><xsl:call-template name="masthead"/></xsl:when>
+      <xsl:when test="$name = 'tail'"><xsl:call-template name="shifts"/><xsl:call-template name="notes"/></xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="message">
     <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
     <html lang="en">
       <head>
@@ -93,17 +133,15 @@
       </head>
       <body class="bg" style="margin:0;padding:0;background-color:#eef1f5;">
         <div style="display:none;max-height:0;overflow:hidden;">
-          <xsl:apply-templates select="$r/ranking/shift[1]" mode="preheader"/>
+          <xsl:call-template name="shared"><xsl:with-param name="name" select="'preheader'"/><xsl:with-param name="text" select="$premade-preheader"/></xsl:call-template>
         </div>
         <table role="presentation" class="bg" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#eef1f5" style="background-color:#eef1f5;">
           <tr><td class="outer" align="center" style="padding:16px 8px;">
             <table role="presentation" class="wrap" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:600px;">
-              <xsl:call-template name="topline"/>
-              <xsl:call-template name="masthead"/>
+              <xsl:call-template name="shared"><xsl:with-param name="name" select="'head'"/><xsl:with-param name="text" select="$premade-head"/></xsl:call-template>
               <xsl:call-template name="greeting"/>
               <xsl:call-template name="own-pairs"/>
-              <xsl:call-template name="shifts"/>
-              <xsl:call-template name="notes"/>
+              <xsl:call-template name="shared"><xsl:with-param name="name" select="'tail'"/><xsl:with-param name="text" select="$premade-tail"/></xsl:call-template>
               <xsl:call-template name="footer"/>
             </table>
           </td></tr>

@@ -131,6 +131,28 @@ check "the Dow job has 435 pairs" \
 run_convex send "$DOW" --job "$TMP/dow/dow.xml"
 expect_rc 0 "Dow: send to $N subscribers"
 check "Dow: $N messages" test "$(ls "$DOW"/mail/*.eml | wc -l)" -eq "$N"
+# The sections every message shares (masthead, the day's shifts, notes)
+# are made once per send and copied into each message (docs/mail.md,
+# "Templates"). The reference: the same templates with their premade-*
+# parameters renamed, so that convex makes none and every message makes
+# each section itself. The first 60 subscribers (every, all, two pairs and
+# 57 random lists), byte for byte.
+mkdir -p "$TMP/inplace/data"
+cp -r "$REPO/templates" "$REPO/jobs" "$TMP/inplace/data/"
+sed -i 's/premade-/inplace-/g' "$TMP/inplace/data/templates/digest-html.xsl" \
+  "$TMP/inplace/data/templates/digest-text.xsl"
+head -n 61 "$TMP/dow/subs.csv" > "$TMP/dow/subs60.csv"
+sed 's|subscribers="subs.csv"|subscribers="subs60.csv"|' "$TMP/dow/dow.xml" > "$TMP/dow/dow60.xml"
+cp -rp "$DOW" "$TMP/inplace/run"
+rm -rf "$TMP/inplace/run/mail"
+CONVEX_DATADIR=$TMP/inplace/data run_convex send "$TMP/inplace/run" --job "$TMP/dow/dow60.xml"
+expect_rc 0 "Dow: send to 60 subscribers, every section made in each message"
+same=0
+for f in "$TMP/inplace/run"/mail/*.eml; do
+  cmp -s "$f" "$DOW/mail/${f##*/}" && same=$((same + 1))
+done
+check "Dow: sections made once per send give the bytes of sections made in each message ($same of 60)" \
+  test "$same" -eq 60
 # Every pair a message shows in full has its chart: min(4, pairs) rolling
 # charts in each message (parsed by Python's email package).
 $PY - "$DOW" "$TMP/dow/subs.csv" > "$TMP/cards.txt" <<'PYEOF'

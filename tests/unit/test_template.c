@@ -237,6 +237,129 @@ static void test_digest_formats(void **state)
 	template_doc_free(d);
 }
 
+/* Apply `t` to `d` with `params`; the result (caller frees). */
+static char *apply_ok(const struct template *t, const struct template_doc *d,
+		      const char *const *params, int fragment)
+{
+	struct cx_error e;
+	char *out = NULL;
+	size_t len;
+	int rc = fragment ? template_apply_fragment(t, d, params, &out, &len, &e)
+			  : template_apply(t, d, params, &out, &len, &e);
+	if (rc != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(strlen(out), len);
+	return out;
+}
+
+/* A fragment is the result without the newline libxml2's HTML serialiser
+ * ends a document with; a text result and an empty one are unchanged. */
+static void test_fragment(void **state)
+{
+	char xsl[128];
+	(void)state;
+	struct cx_error e;
+	struct template_doc *d = template_doc_load(CONVEX_SRCDIR "/tests/data/report/report.xml", &e);
+	assert_non_null(d);
+	static const struct { const char *body, *whole, *fragment; } cases[] = {
+		{"<xsl:output method=\"html\"/><xsl:template match=\"/\"><tr><td>a</td></tr><tr/></xsl:template>",
+		 "<tr><td>a</td></tr><tr></tr>\n", "<tr><td>a</td></tr><tr></tr>"},
+		{"<xsl:output method=\"html\"/><xsl:template match=\"/\"><xsl:text>b&#10;</xsl:text></xsl:template>",
+		 "b\n\n", "b\n"},
+		{"<xsl:output method=\"html\"/><xsl:template match=\"/\"/>", "", ""},
+		{"<xsl:output method=\"text\"/><xsl:template match=\"/\"><xsl:text>c&#10;</xsl:text></xsl:template>",
+		 "c\n", "c\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		put("frag.xsl", cases[i].body);
+		snprintf(xsl, sizeof xsl, "%s/frag.xsl", dir);
+		struct template *t = load_path(xsl);
+		char *whole = apply_ok(t, d, NULL, 0), *part = apply_ok(t, d, NULL, 1);
+		if (strcmp(whole, cases[i].whole) != 0 || strcmp(part, cases[i].fragment) != 0)
+			fail_msg("case %zu: \"%s\" and \"%s\"", i, whole, part);
+		free(whole);
+		free(part);
+		template_free(t);
+	}
+	template_doc_free(d);
+}
+
+/* The digest's shared sections (digest-html.xsl, digest-text.xsl): each
+ * made alone with the send's parameters, then given to a message as
+ * premade text, gives the bytes of the message that makes every section
+ * itself, for a subscriber whose name and address hold markup and quotes.
+ * And the premade text is what the message holds, not made again: a
+ * marker given as the tail replaces the notes. */
+static void test_premade_sections(void **state)
+{
+	static const struct { const char *file, *sections[3]; } parts[] = {
+		{"digest-html.xsl", {"preheader", "head", "tail"}},
+		{"digest-text.xsl", {"shifts", "tail", NULL}},
+	};
+	static const char *const batch[] = {
+		"web-url", "https://h.example/a/2007/05/08/index.html",
+		"pdf-base", "https://h.example/a/2007/05/08/", "cid-domain", "example.com",
+		"edition", "mail", "title", "Swiss <macro> \"watch\" 'list'",
+	};
+	static const char *const reader[] = {
+		"name", "Ada <b>&amp; \"Lovelace\" 'x'", "email", "ada&co@example.org",
+		"pairs", "|SBI-SPI|SBI-LP25|", "unsubscribe-url", "https://h.example/u?e=a&t=<1>",
+	};
+	char path[256];
+	struct cx_error e;
+
+	(void)state;
+	struct template_doc *d = template_doc_load(CONVEX_SRCDIR "/tests/data/report/report.xml", &e);
+	assert_non_null(d);
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		const char *params[32], *sec_params[16];
+		char *made[3] = {NULL, NULL, NULL}, name[3][32];
+		size_t n = 0, ns;
+
+		snprintf(path, sizeof path, "%s/templates/%s", CONVEX_SRCDIR, parts[i].file);
+		struct template *t = load_path(path);
+		memcpy(sec_params, batch, sizeof batch);
+		ns = sizeof batch / sizeof *batch;
+		sec_params[ns] = "only";
+		sec_params[ns + 2] = NULL;
+		memcpy(params, reader, sizeof reader);
+		n = sizeof reader / sizeof *reader;
+		memcpy(params + n, batch, sizeof batch);
+		n += sizeof batch / sizeof *batch;
+		params[n] = NULL;
+		char *whole = apply_ok(t, d, params, 0);
+		params[n++] = "premade";
+		params[n++] = "yes";
+		for (size_t k = 0; k < 3 && parts[i].sections[k] != NULL; k++) {
+			snprintf(name[k], sizeof name[k], "premade-%s", parts[i].sections[k]);
+			assert_int_equal(template_mentions_param(t, name[k]), 1);
+			sec_params[ns + 1] = parts[i].sections[k];
+			made[k] = apply_ok(t, d, sec_params, 1);
+			assert_true(strlen(made[k]) > 0);
+			params[n++] = name[k];
+			params[n++] = made[k];
+		}
+		params[n] = NULL;
+		char *joined = apply_ok(t, d, params, 0);
+		if (strcmp(joined, whole) != 0)
+			fail_msg("%s: the message with premade sections differs from the whole", parts[i].file);
+		/* The tail (the last section) as given, not made again. */
+		params[n - 1] = "<!--tail-marker-->";
+		char *marked = apply_ok(t, d, params, 0);
+		assert_non_null(strstr(marked, "<!--tail-marker-->"));
+		assert_null(strstr(marked, "METHODOLOGY"));
+		assert_null(strstr(marked, "Methodology"));
+		assert_non_null(strstr(whole, i == 0 ? "Methodology" : "METHODOLOGY"));
+		free(marked);
+		free(joined);
+		free(whole);
+		for (size_t k = 0; k < 3; k++)
+			free(made[k]);
+		template_free(t);
+	}
+	template_doc_free(d);
+}
+
 static void expect(const struct template_doc *d, const char *expr, const char *want)
 {
 	char *got = template_doc_string(d, expr);
@@ -373,6 +496,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_formats, setup, teardown),
 		cmocka_unit_test(test_site_summary),
+		cmocka_unit_test_setup_teardown(test_fragment, setup, teardown),
+		cmocka_unit_test(test_premade_sections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
