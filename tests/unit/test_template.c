@@ -15,7 +15,9 @@
  * made from the fixture report in parts, with the site's summary
  * (site_pair_summary), are byte for byte those made from the whole
  * report. The number formats and the page addresses of digest-common.xsl
- * give what a hand-written list of cases says. */
+ * give what a hand-written list of cases says. A fragment is a result
+ * without the HTML serialiser's final newline. The digest's sections made
+ * once (premade) give the bytes of a message that makes them itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
