@@ -26,18 +26,21 @@
   <xsl:param name="cid-domain" select="'convex.invalid'"/>
   <xsl:param name="edition" select="'mail'"/>     <!-- mail or web -->
 
-  <!-- Sections every message of a send shares: they read no per-subscriber
-       parameter ($name, $email, $pairs, $unsubscribe-url). convex makes
-       each once per send, applying this stylesheet with $only set to its
-       name, and gives every message the result: $premade = 'yes' and the
-       section's text in $premade-NAME, copied as it is. A section is made
-       once only when its premade-NAME parameter is declared here
-       (docs/mail.md, "Templates"). Without them, as in the preview above,
-       every section is made in place. -->
-  <xsl:param name="only" select="''"/>            <!-- preheader, head or tail -->
+  <!-- Sections made once and copied into many messages (docs/mail.md,
+       "Sections made once"). preheader, head and tail read no
+       per-subscriber parameter ($name, $email, $pairs, $unsubscribe-url):
+       convex makes each once per send. own reads $pairs alone: convex
+       makes it once per list that several subscribers share. Each is made
+       by applying this stylesheet with $only set to its name; a message
+       then gets $premade = '|NAME|NAME|' and each named section's text in
+       $premade-NAME, copied as it is. A section is made once only when its
+       premade-NAME parameter is declared here. Without them, as in the
+       preview above, every section is made in place. -->
+  <xsl:param name="only" select="''"/>            <!-- preheader, head, own or tail -->
   <xsl:param name="premade" select="''"/>
   <xsl:param name="premade-preheader" select="''"/>
   <xsl:param name="premade-head" select="''"/>
+  <xsl:param name="premade-own" select="''"/>
   <xsl:param name="premade-tail" select="''"/>
 
   <xsl:variable name="navy" select="'#17324d'"/>
@@ -85,7 +88,7 @@
     <xsl:param name="name"/>
     <xsl:param name="text"/>
     <xsl:choose>
-      <xsl:when test="$premade = 'yes'"><xsl:value-of select="$text" disable-output-escaping="yes"/></xsl:when>
+      <xsl:when test="contains($premade, concat('|', $name, '|'))"><xsl:value-of select="$text" disable-output-escaping="yes"/></xsl:when>
       <xsl:otherwise><xsl:call-template name="section"><xsl:with-param name="name" select="$name"/></xsl:call-template></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -95,6 +98,7 @@
     <xsl:choose>
       <xsl:when test="$name = 'preheader'"><xsl:apply-templates select="$r/ranking/shift[1]" mode="preheader"/></xsl:when>
       <xsl:when test="$name = 'head'"><xsl:call-template name="topline"/><xsl:call-template name="masthead"/></xsl:when>
+      <xsl:when test="$name = 'own'"><xsl:call-template name="own-pairs"/></xsl:when>
       <xsl:when test="$name = 'tail'"><xsl:call-template name="shifts"/><xsl:call-template name="notes"/></xsl:when>
     </xsl:choose>
   </xsl:template>
@@ -140,7 +144,7 @@
             <table role="presentation" class="wrap" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:600px;">
               <xsl:call-template name="shared"><xsl:with-param name="name" select="'head'"/><xsl:with-param name="text" select="$premade-head"/></xsl:call-template>
               <xsl:call-template name="greeting"/>
-              <xsl:call-template name="own-pairs"/>
+              <xsl:call-template name="shared"><xsl:with-param name="name" select="'own'"/><xsl:with-param name="text" select="$premade-own"/></xsl:call-template>
               <xsl:call-template name="shared"><xsl:with-param name="name" select="'tail'"/><xsl:with-param name="text" select="$premade-tail"/></xsl:call-template>
               <xsl:call-template name="footer"/>
             </table>

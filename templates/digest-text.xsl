@@ -15,11 +15,13 @@
   <xsl:param name="pdf-base" select="''"/>
   <xsl:param name="cid-domain" select="''"/>
   <xsl:param name="edition" select="'mail'"/>
-  <!-- Sections every message of a send shares, made once per send: as in
-       digest-html.xsl. -->
-  <xsl:param name="only" select="''"/>            <!-- shifts or tail -->
+  <!-- Sections made once and copied into many messages, as in
+       digest-html.xsl: shifts and tail once per send, own once per list
+       of pairs that several subscribers share. -->
+  <xsl:param name="only" select="''"/>            <!-- shifts, own or tail -->
   <xsl:param name="premade" select="''"/>
   <xsl:param name="premade-shifts" select="''"/>
+  <xsl:param name="premade-own" select="''"/>
   <xsl:param name="premade-tail" select="''"/>
 
   <xsl:variable name="r" select="/report"/>
@@ -37,7 +39,7 @@
     <xsl:param name="name"/>
     <xsl:param name="text"/>
     <xsl:choose>
-      <xsl:when test="$premade = 'yes'"><xsl:value-of select="$text"/></xsl:when>
+      <xsl:when test="contains($premade, concat('|', $name, '|'))"><xsl:value-of select="$text"/></xsl:when>
       <xsl:otherwise><xsl:call-template name="section"><xsl:with-param name="name" select="$name"/></xsl:call-template></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -46,6 +48,7 @@
     <xsl:param name="name"/>
     <xsl:choose>
       <xsl:when test="$name = 'shifts'"><xsl:call-template name="shifts"/></xsl:when>
+      <xsl:when test="$name = 'own'"><xsl:call-template name="own-pairs"/></xsl:when>
       <xsl:when test="$name = 'tail'"><xsl:call-template name="tail"/></xsl:when>
     </xsl:choose>
   </xsl:template>
@@ -63,6 +66,30 @@
     <xsl:text>,&#10;&#10;</xsl:text>
     <xsl:call-template name="shared"><xsl:with-param name="name" select="'shifts'"/><xsl:with-param name="text" select="$premade-shifts"/></xsl:call-template>
     <xsl:text>YOUR PAIRS&#10;==========&#10;</xsl:text>
+    <xsl:call-template name="shared"><xsl:with-param name="name" select="'own'"/><xsl:with-param name="text" select="$premade-own"/></xsl:call-template>
+    <xsl:call-template name="shared"><xsl:with-param name="name" select="'tail'"/><xsl:with-param name="text" select="$premade-tail"/></xsl:call-template>
+    <xsl:text>&#10;&#10;-- &#10;You receive this digest because </xsl:text>
+    <xsl:value-of select="$email"/>
+    <xsl:text> subscribed to </xsl:text><xsl:value-of select="$title"/><xsl:text>.&#10;</xsl:text>
+    <xsl:if test="$unsubscribe-url != ''">
+      <xsl:value-of select="concat('Unsubscribe: ', $unsubscribe-url, $nl)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The day's largest shifts, the same in every message. -->
+  <xsl:template name="shifts">
+    <xsl:text>TODAY'S BIGGEST REGIME SHIFTS&#10;=============================&#10;</xsl:text>
+    <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
+    <xsl:if test="not($top)">No pair had enough history for a shift test today.&#10;</xsl:if>
+    <xsl:apply-templates select="$top" mode="text"/>
+    <xsl:text>(q: significance after correcting for the </xsl:text>
+    <xsl:value-of select="$r/ranking/@tests"/>
+    <xsl:text> pairs tested, Benjamini-Hochberg at 5%)&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- The subscriber's own pairs: the same for every subscriber of the
+       same list. -->
+  <xsl:template name="own-pairs">
     <xsl:variable name="mine" select="$r/pairs/pair[$pairs = '' or contains($pairs, concat('|', @id, '|'))]"/>
     <xsl:if test="not($mine)">None of your pairs could be computed today.&#10;</xsl:if>
     <!-- As the HTML: by rank, $full-max in full, $brief-max one line each. -->
@@ -85,24 +112,6 @@
         <xsl:otherwise><xsl:value-of select="concat('.', $nl)"/></xsl:otherwise>
       </xsl:choose>
     </xsl:if>
-    <xsl:call-template name="shared"><xsl:with-param name="name" select="'tail'"/><xsl:with-param name="text" select="$premade-tail"/></xsl:call-template>
-    <xsl:text>&#10;&#10;-- &#10;You receive this digest because </xsl:text>
-    <xsl:value-of select="$email"/>
-    <xsl:text> subscribed to </xsl:text><xsl:value-of select="$title"/><xsl:text>.&#10;</xsl:text>
-    <xsl:if test="$unsubscribe-url != ''">
-      <xsl:value-of select="concat('Unsubscribe: ', $unsubscribe-url, $nl)"/>
-    </xsl:if>
-  </xsl:template>
-
-  <!-- The day's largest shifts, the same in every message. -->
-  <xsl:template name="shifts">
-    <xsl:text>TODAY'S BIGGEST REGIME SHIFTS&#10;=============================&#10;</xsl:text>
-    <xsl:variable name="top" select="$r/ranking/shift[position() &lt;= number($r/ranking/@top)]"/>
-    <xsl:if test="not($top)">No pair had enough history for a shift test today.&#10;</xsl:if>
-    <xsl:apply-templates select="$top" mode="text"/>
-    <xsl:text>(q: significance after correcting for the </xsl:text>
-    <xsl:value-of select="$r/ranking/@tests"/>
-    <xsl:text> pairs tested, Benjamini-Hochberg at 5%)&#10;&#10;</xsl:text>
   </xsl:template>
 
   <!-- What was not computed, data quality, methodology, disclaimer: the

@@ -131,28 +131,36 @@ check "the Dow job has 435 pairs" \
 run_convex send "$DOW" --job "$TMP/dow/dow.xml"
 expect_rc 0 "Dow: send to $N subscribers"
 check "Dow: $N messages" test "$(ls "$DOW"/mail/*.eml | wc -l)" -eq "$N"
-# The sections every message shares (masthead, the day's shifts, notes)
-# are made once per send and copied into each message (docs/mail.md,
-# "Templates"). The reference: the same templates with their premade-*
-# parameters renamed, so that convex makes none and every message makes
-# each section itself. The first 60 subscribers (every, all, two pairs and
-# 57 random lists), byte for byte.
-mkdir -p "$TMP/inplace/data"
+# Sections made once and copied into many messages (docs/mail.md,
+# "Sections made once"): the masthead, the day's shifts and the notes once
+# per send, a subscriber's own pairs once per list that several share. The
+# reference: the same templates with their premade-* parameters renamed,
+# so that convex makes none and every message makes each section itself.
+# 80 subscribers: the first 60 (every, all, two pairs and 57 random lists)
+# and a twin of each of the first 20, with the same list. Byte for byte.
+mkdir -p "$TMP/inplace/data" "$TMP/premade"
 cp -r "$REPO/templates" "$REPO/jobs" "$TMP/inplace/data/"
 sed -i 's/premade-/inplace-/g' "$TMP/inplace/data/templates/digest-html.xsl" \
   "$TMP/inplace/data/templates/digest-text.xsl"
-head -n 61 "$TMP/dow/subs.csv" > "$TMP/dow/subs60.csv"
-sed 's|subscribers="subs.csv"|subscribers="subs60.csv"|' "$TMP/dow/dow.xml" > "$TMP/dow/dow60.xml"
-cp -rp "$DOW" "$TMP/inplace/run"
-rm -rf "$TMP/inplace/run/mail"
-CONVEX_DATADIR=$TMP/inplace/data run_convex send "$TMP/inplace/run" --job "$TMP/dow/dow60.xml"
-expect_rc 0 "Dow: send to 60 subscribers, every section made in each message"
+{ head -n 61 "$TMP/dow/subs.csv"; sed -n 2,21p "$TMP/dow/subs.csv" | sed 's/^\([^@,]*\)@/\1.twin@/'; } \
+  > "$TMP/dow/subs80.csv"
+sed 's|subscribers="subs.csv"|subscribers="subs80.csv"|' "$TMP/dow/dow.xml" > "$TMP/dow/dow80.xml"
+for d in premade inplace; do
+  cp -rp "$DOW" "$TMP/$d/run"
+  rm -rf "$TMP/$d/run/mail"
+done
+run_convex -v send "$TMP/premade/run" --job "$TMP/dow/dow80.xml"
+expect_rc 0 "Dow: send to 80 subscribers, 20 lists shared"
+check "Dow: 40 subscribers share 20 lists, each list's pairs made once" \
+  sh -c "printf '%s\n' \"\$1\" | grep -q '40 subscribers share 20 lists of pairs'" _ "$err"
+CONVEX_DATADIR=$TMP/inplace/data run_convex send "$TMP/inplace/run" --job "$TMP/dow/dow80.xml"
+expect_rc 0 "Dow: the same, every section made in each message"
 same=0
 for f in "$TMP/inplace/run"/mail/*.eml; do
-  cmp -s "$f" "$DOW/mail/${f##*/}" && same=$((same + 1))
+  cmp -s "$f" "$TMP/premade/run/mail/${f##*/}" && same=$((same + 1))
 done
-check "Dow: sections made once per send give the bytes of sections made in each message ($same of 60)" \
-  test "$same" -eq 60
+check "Dow: sections made once give the bytes of sections made in each message ($same of 80)" \
+  test "$same" -eq 80
 # Every pair a message shows in full has its chart: min(4, pairs) rolling
 # charts in each message (parsed by Python's email package).
 $PY - "$DOW" "$TMP/dow/subs.csv" > "$TMP/cards.txt" <<'PYEOF'

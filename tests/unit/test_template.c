@@ -289,14 +289,16 @@ static void test_fragment(void **state)
 /* The digest's shared sections (digest-html.xsl, digest-text.xsl): each
  * made alone with the send's parameters, then given to a message as
  * premade text, gives the bytes of the message that makes every section
- * itself, for a subscriber whose name and address hold markup and quotes.
+ * itself, for a subscriber whose name and address hold markup and quotes
+ * (the own-pairs section made with the subscriber's pairs alone).
  * And the premade text is what the message holds, not made again: a
- * marker given as the tail replaces the notes. */
+ * marker given as the tail replaces the notes, unless $premade leaves the
+ * tail out of its list. */
 static void test_premade_sections(void **state)
 {
-	static const struct { const char *file, *sections[3]; } parts[] = {
-		{"digest-html.xsl", {"preheader", "head", "tail"}},
-		{"digest-text.xsl", {"shifts", "tail", NULL}},
+	static const struct { const char *file, *sections[4], *given; } parts[] = {
+		{"digest-html.xsl", {"preheader", "head", "own", "tail"}, "|preheader|head|own|tail|"},
+		{"digest-text.xsl", {"shifts", "own", "tail", NULL}, "|shifts|own|tail|"},
 	};
 	static const char *const batch[] = {
 		"web-url", "https://h.example/a/2007/05/08/index.html",
@@ -315,13 +317,15 @@ static void test_premade_sections(void **state)
 	assert_non_null(d);
 	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
 		const char *params[32], *sec_params[16];
-		char *made[3] = {NULL, NULL, NULL}, name[3][32];
+		char *made[4] = {NULL, NULL, NULL, NULL}, name[4][32];
 		size_t n = 0, ns;
 
 		snprintf(path, sizeof path, "%s/templates/%s", CONVEX_SRCDIR, parts[i].file);
 		struct template *t = load_path(path);
 		memcpy(sec_params, batch, sizeof batch);
 		ns = sizeof batch / sizeof *batch;
+		sec_params[ns++] = "pairs";   /* read by the own-pairs section alone */
+		sec_params[ns++] = reader[5];
 		sec_params[ns] = "only";
 		sec_params[ns + 2] = NULL;
 		memcpy(params, reader, sizeof reader);
@@ -331,8 +335,8 @@ static void test_premade_sections(void **state)
 		params[n] = NULL;
 		char *whole = apply_ok(t, d, params, 0);
 		params[n++] = "premade";
-		params[n++] = "yes";
-		for (size_t k = 0; k < 3 && parts[i].sections[k] != NULL; k++) {
+		params[n++] = parts[i].given;
+		for (size_t k = 0; k < 4 && parts[i].sections[k] != NULL; k++) {
 			snprintf(name[k], sizeof name[k], "premade-%s", parts[i].sections[k]);
 			assert_int_equal(template_mentions_param(t, name[k]), 1);
 			sec_params[ns + 1] = parts[i].sections[k];
@@ -353,9 +357,16 @@ static void test_premade_sections(void **state)
 		assert_null(strstr(marked, "Methodology"));
 		assert_non_null(strstr(whole, i == 0 ? "Methodology" : "METHODOLOGY"));
 		free(marked);
+		/* A section given but not named in $premade is made in place. */
+		size_t at = sizeof reader / sizeof *reader + sizeof batch / sizeof *batch + 1;
+		params[at] = "|own|";
+		marked = apply_ok(t, d, params, 0);
+		assert_null(strstr(marked, "<!--tail-marker-->"));
+		assert_string_equal(marked, whole);
+		free(marked);
 		free(joined);
 		free(whole);
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < 4; k++)
 			free(made[k]);
 		template_free(t);
 	}
