@@ -22,6 +22,7 @@
 #include "mail.h"
 #include "paths.h"
 #include "pool.h"
+#include "premade.h"
 #include "progress.h"
 #include "relay.h"
 #include "rundir.h"
@@ -57,38 +58,13 @@ static const char *const template_files[T_COUNT] = {
 	"templates/digest-subject.xsl", "templates/digest-text.xsl", "templates/digest-html.xsl",
 };
 
-/* Sections of a part made once and copied into many messages, when the
- * part's template declares the section's premade-NAME parameter
- * (templates/digest-html.xsl, docs/mail.md): those every message shares
- * (the masthead, the day's shifts, the notes) once per send; the
- * subscriber's own pairs (S_OWN) once per list of pairs that several
- * subscribers have. For 1,000 one-pair digests, three quarters of the
- * templates' work. */
-enum { S_PREHEADER, S_HEAD, S_SHIFTS, S_TAIL, S_OWN, S_COUNT };
-static const char *const section_name[S_COUNT] = {"preheader", "head", "shifts", "tail", "own"};
-static const char *const section_param[S_COUNT] = {
-	"premade-preheader", "premade-head", "premade-shifts", "premade-tail", "premade-own",
-};
-/* Bytes of own-pairs sections kept for reuse (a list of 435 pairs: ~45 KB
- * of HTML); past it, a list's section is made in each of its messages. */
-#define DELIVER_OWN_MAX (32u << 20)
-
 /* The result of a template that reads no per-subscriber parameter
  * (template_mentions_param): made by the first message, copied by the
- * others. The others' sections made once per send (NULL: made in place;
- * `given` names those made, "|head|tail|"), read-only once made, and
- * their own-pairs sections by pairs parameter, made by the first
- * message of a list that `own_shared` marks. */
+ * others. The others make some of their sections once (premade.h). */
 struct shared_parts {
 	pthread_mutex_t lock;
 	int shared[T_COUNT];
 	char *out[T_COUNT];
-	char *section[T_COUNT][S_COUNT];
-	char given[T_COUNT][64];
-	GHashTable *own[T_COUNT];     /* pairs -> section, both owned; NULL:
-					 the part makes its own pairs in place */
-	size_t own_bytes;             /* held in own[], at most DELIVER_OWN_MAX */
-	bool *own_shared;             /* per subscriber: another has the same list */
 };
 
 struct batch {
@@ -97,6 +73,7 @@ struct batch {
 	struct template_doc *report;
 	struct template *tpl[T_COUNT];
 	struct shared_parts *parts;
+	struct premade *premade;    /* sections made once (premade.h) */
 	int compose_threads;        /* 1 when a template uses xsl:key (template.h) */
 	struct subscribers *subs;
 	char as_of[DATE_STR_SIZE];
@@ -162,14 +139,8 @@ static void parts_free(struct shared_parts *p)
 {
 	if (p == NULL)
 		return;
-	for (int i = 0; i < T_COUNT; i++) {
+	for (int i = 0; i < T_COUNT; i++)
 		free(p->out[i]);
-		for (int k = 0; k < S_COUNT; k++)
-			free(p->section[i][k]);
-		if (p->own[i] != NULL)
-			g_hash_table_destroy(p->own[i]);
-	}
-	free(p->own_shared);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -257,137 +228,18 @@ static size_t batch_params(const struct batch *b, const char **p)
 	return sizeof v / sizeof *v;
 }
 
-/* Every section made once per send that a part's template declares
- * (section_param), made with the send's parameters alone; and whether it
- * makes its own pairs once per list. */
+/* The sections of the parts made once (premade.h), for the send's
+ * subscribers. */
 static int premake(struct batch *b, struct cx_error *e)
 {
-	struct shared_parts *sp = b->parts;
 	const char *params[16];
-	size_t len, n = batch_params(b, params);
+	bool skip[T_COUNT];
 
-	params[n] = "only";
-	params[n + 2] = NULL;
-	for (int i = 0; i < T_COUNT; i++) {
-		for (int k = 0; k < S_COUNT && !sp->shared[i]; k++) {
-			if (!template_mentions_param(b->tpl[i], section_param[k]))
-				continue;
-			if (k == S_OWN) {
-				sp->own[i] = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
-				continue;
-			}
-			params[n + 1] = section_name[k];
-			if (template_apply_fragment(b->tpl[i], b->report, params,
-						    &sp->section[i][k], &len, e) != 0)
-				return -1;
-			size_t at = strlen(sp->given[i]);
-			snprintf(sp->given[i] + at, sizeof sp->given[i] - at, "%s%s|",
-				 at == 0 ? "|" : "", section_name[k]);
-		}
-	}
-	return 0;
-}
-
-/* Mark the subscribers whose list of pairs (as written) another one has
- * too: theirs is made once (own_section). */
-static void count_lists(struct batch *b)
-{
-	const struct subscribers *subs = b->subs;
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	char **key = xcalloc(subs->n + 1, sizeof *key);
-
-	b->parts->own_shared = xcalloc(subs->n + 1, sizeof *b->parts->own_shared);
-	for (size_t i = 0; i < subs->n; i++) {
-		GString *k = g_string_new("");
-		for (size_t t = 0; t < subs->v[i].npairs; t++)
-			g_string_append_printf(k, "%s\n", subs->v[i].pairs[t]);
-		key[i] = g_string_free(k, FALSE);
-		size_t c = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, key[i]));
-		g_hash_table_replace(seen, g_strdup(key[i]), GSIZE_TO_POINTER(c + 1));
-	}
-	size_t nsubs = 0, nlists = 0;
-	for (size_t i = 0; i < subs->n; i++) {
-		size_t c = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, key[i]));
-		b->parts->own_shared[i] = c > 1;
-		nsubs += c > 1;
-		g_free(key[i]);
-	}
-	GHashTableIter it;
-	gpointer k, c;
-	g_hash_table_iter_init(&it, seen);
-	while (g_hash_table_iter_next(&it, &k, &c))
-		nlists += GPOINTER_TO_SIZE(c) > 1;
-	if (nlists > 0)   /* -v */
-		log_info("%zu subscribers share %zu lists of pairs: each list's pairs made once",
-			 nsubs, nlists);
-	free(key);
-	g_hash_table_destroy(seen);
-}
-
-/* Part i's own-pairs section for subscriber s, when another subscriber
- * has the same list: made by the first of them, kept (up to
- * DELIVER_OWN_MAX bytes) and lent to the others. *own NULL: made in the
- * message. Two threads may make the same one at once; one copy is kept. */
-static int own_section(const struct batch *b, const struct subscriber *s, int i,
-		       const char *pairs, const char **own, struct cx_error *e)
-{
-	struct shared_parts *sp = b->parts;
-	size_t who = (size_t)(s - b->subs->v), len;
-	const char *params[20];
-	char *made;
-
-	*own = NULL;
-	if (sp->own[i] == NULL || who >= b->subs->n || !sp->own_shared[who])
-		return 0;
-	pthread_mutex_lock(&sp->lock);
-	*own = g_hash_table_lookup(sp->own[i], pairs);
-	bool room = sp->own_bytes < DELIVER_OWN_MAX;
-	pthread_mutex_unlock(&sp->lock);
-	if (*own != NULL || !room)
-		return 0;
-	size_t n = batch_params(b, params);
-	const char *more[] = {"pairs", pairs, "only", section_name[S_OWN], NULL};
-	memcpy(params + n, more, sizeof more);
-	if (template_apply_fragment(b->tpl[i], b->report, params, &made, &len, e) != 0)
-		return -1;
-	pthread_mutex_lock(&sp->lock);
-	*own = g_hash_table_lookup(sp->own[i], pairs);
-	if (*own == NULL) {
-		g_hash_table_insert(sp->own[i], xstrdup(pairs), made);
-		sp->own_bytes += len + strlen(pairs);
-		*own = made;
-	} else {
-		free(made);
-	}
-	pthread_mutex_unlock(&sp->lock);
-	return 0;
-}
-
-/* Part i's premade sections as parameters into p ("premade", the list of
- * their names, first, when there is one; `own` from own_section): returns
- * the number of entries written. `given` holds the list. */
-static size_t section_params(const struct shared_parts *sp, int i, const char *own,
-			     char given[80], const char **p)
-{
-	size_t n = 2;
-	for (int k = 0; k < S_COUNT; k++) {
-		if (sp->section[i][k] != NULL) {
-			p[n++] = section_param[k];
-			p[n++] = sp->section[i][k];
-		}
-	}
-	snprintf(given, 80, "%s", sp->given[i]);
-	if (own != NULL) {
-		p[n++] = section_param[S_OWN];
-		p[n++] = own;
-		snprintf(given + strlen(given), 80 - strlen(given), "%s%s|",
-			 given[0] == '\0' ? "|" : "", section_name[S_OWN]);
-	}
-	if (n == 2)
-		return 0;
-	p[0] = "premade";
-	p[1] = given;
-	return n;
+	params[batch_params(b, params)] = NULL;
+	for (int i = 0; i < T_COUNT; i++)
+		skip[i] = b->parts->shared[i];
+	b->premade = premade_new(b->tpl, skip, T_COUNT, b->report, params, b->subs, e);
+	return b->premade != NULL ? 0 : -1;
 }
 
 static const char *env_of(const char *name, const char *what, struct cx_error *e)
@@ -445,14 +297,11 @@ static int setup(struct batch *b, struct cx_error *e)
 	if (load_templates(b, e) != 0 || load_report(b, e) != 0)
 		return -1;
 	public_urls(b);
-	if (premake(b, e) != 0)
-		return -1;
 	b->images = mail_images_new();
 	/* The text suppression file is imported into the database. */
 	if ((b->subs = subscribers_load(d->subscribers, NULL, e)) == NULL ||
-	    (b->sup = suppress_open(b->job, true, e)) == NULL)
+	    (b->sup = suppress_open(b->job, true, e)) == NULL || premake(b, e) != 0)
 		return -1;
-	count_lists(b);
 	return d->has_smtp ? setup_smtp(b, e) : 0;
 }
 
@@ -460,6 +309,7 @@ static void release(struct batch *b)
 {
 	for (int i = 0; i < T_COUNT; i++)
 		template_free(b->tpl[i]);
+	premade_free(b->premade);
 	parts_free(b->parts);
 	template_doc_free(b->report);
 	subscribers_free(b->subs);
@@ -542,20 +392,19 @@ static int render(const struct batch *b, const struct subscriber *s, const char 
 		if (b->job->digest.unsubscribe_url != NULL)
 			*unsub_url = mail_unsubscribe_url(b->job->digest.unsubscribe_url, s->email, token);
 	}
-	const char *params[32] = {
+	const char *params[8 + 10 + PREMADE_PARAMS_MAX + 1] = {
 		"name", s->name, "email", s->email, "pairs", pairs,
 		"unsubscribe-url", *unsub_url != NULL ? *unsub_url : "",
 	};
-	size_t n = 8;
+	char given[PREMADE_GIVEN_SIZE];
+	size_t n = 8 + batch_params(b, params + 8);
 
-	char given[80];
-	const char *own;
-
-	n += batch_params(b, params + n);
 	for (int i = 0; i < T_COUNT && rc == 0; i++) {
-		if ((rc = own_section(b, s, i, pairs, &own, e)) != 0)
-			break;
-		params[n + section_params(b->parts, i, own, given, params + n)] = NULL;
+		int k = premade_params(b->premade, i, (size_t)(s - b->subs->v), pairs,
+				       params + n, given, e);
+		if (k < 0)
+			return -1;
+		params[n + (size_t)k] = NULL;
 		rc = render_part(b, i, params, &out[i], e);
 	}
 	if (rc == 0)
