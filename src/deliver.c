@@ -85,6 +85,8 @@ struct batch {
 	char pdf_base[2048], web_url[2048 + 16];
 	char **pair_ids, **pair_a, **pair_b, **group_a, **group_b;
 	size_t npairs;
+	GHashTable *by_ab;          /* "A\x1fB" -> GArray of the indices of the
+				       pairs A/B and B/A, ascending */
 	time_t eml_date;            /* Date of .eml files: report.xml's mtime */
 	struct ledger *ledger;
 	struct sendpool *pool;      /* NULL: no <smtp>, .eml files */
@@ -163,6 +165,34 @@ static int render_part(const struct batch *b, int i, const char *const *params, 
 	return rc;
 }
 
+static void array_free(gpointer a)
+{
+	g_array_free(a, TRUE);
+}
+
+/* b->by_ab: a subscriber's "A/B" found at once rather than by a pass over
+ * every pair (1,000 subscribers of up to 435 pairs each: 150 million
+ * comparisons, on the thread that composes in order). */
+static void index_pairs(struct batch *b)
+{
+	b->by_ab = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, array_free);
+	for (size_t i = 0; i < b->npairs; i++) {
+		for (int o = 0; o < 2; o++) {
+			gchar *key = g_strdup_printf("%s\x1f%s", o ? b->pair_b[i] : b->pair_a[i],
+						     o ? b->pair_a[i] : b->pair_b[i]);
+			GArray *v = g_hash_table_lookup(b->by_ab, key);
+			if (v == NULL) {
+				v = g_array_new(FALSE, FALSE, sizeof(size_t));
+				g_hash_table_insert(b->by_ab, key, v);
+			} else {
+				g_free(key);
+			}
+			if (v->len == 0 || g_array_index(v, size_t, v->len - 1) != i)
+				g_array_append_val(v, i);
+		}
+	}
+}
+
 static int load_report(struct batch *b, struct cx_error *e)
 {
 	char path[DELIVER_PATH_MAX];
@@ -200,6 +230,7 @@ static int load_report(struct batch *b, struct cx_error *e)
 		b->group_b[i] = template_doc_string(b->report, q);
 	}
 	b->npairs = n[0];
+	index_pairs(b);
 	return 0;
 }
 
@@ -319,6 +350,8 @@ static void release(struct batch *b)
 	template_strings_free(b->pair_b, b->npairs);
 	template_strings_free(b->group_a, b->npairs);
 	template_strings_free(b->group_b, b->npairs);
+	if (b->by_ab != NULL)
+		g_hash_table_destroy(b->by_ab);
 	sendpool_free(b->pool);
 	mail_images_free(b->images);
 	mailarchive_free(b->archive);
@@ -327,39 +360,57 @@ static void release(struct batch *b)
 
 /* ---- one message ---------------------------------------------------------- */
 
+/* The pairs token `tok` names, ascending, into v (job_selector_matches:
+ * "A/B" either way round, or a group); returns how many. */
+static size_t token_pairs(const struct batch *b, const char *tok, GArray *v)
+{
+	g_array_set_size(v, 0);
+	if (strchr(tok, '/') != NULL) {
+		gchar *key = g_strdup(tok);
+		*strchr(key, '/') = '\x1f';
+		GArray *hit = g_hash_table_lookup(b->by_ab, key);
+		g_free(key);
+		if (hit != NULL)
+			g_array_append_vals(v, hit->data, hit->len);
+		return v->len;
+	}
+	for (size_t i = 0; i < b->npairs; i++)
+		if (job_selector_matches(tok, b->pair_a[i], b->pair_b[i], b->group_a[i], b->group_b[i]))
+			g_array_append_val(v, i);
+	return v->len;
+}
+
 /* "|A-B|C-D|" for the subscriber's pairs and groups; "" for all. A token
- * that names nothing in today's report is a warning (the pair may have been
- * skipped today), not an error. Returns how many tokens named nothing. */
+ * that names nothing in today's report is a warning (the pair may have
+ * been skipped today), not an error. Returns how many tokens named
+ * nothing. */
 static size_t pairs_param(const struct batch *b, const struct subscriber *s,
 			  char *out, size_t size)
 {
-	size_t len = 0, unknown = 0;
+	size_t len = 1, unknown = 0;
+	GArray *hit = g_array_new(FALSE, FALSE, sizeof(size_t));
+	bool *in = xcalloc(b->npairs + 1, sizeof *in);   /* already in out */
+
 	out[0] = '\0';
-	if (s->npairs == 0)
-		return 0;
-	snprintf(out, size, "|");
-	len = 1;
+	if (s->npairs > 0)
+		snprintf(out, size, "|");
 	for (size_t t = 0; t < s->npairs; t++) {
-		const char *tok = s->pairs[t];
-		int hit = 0;
-		for (size_t i = 0; i < b->npairs; i++) {
-			if (!job_selector_matches(tok, b->pair_a[i], b->pair_b[i],
-						  b->group_a[i], b->group_b[i]))
-				continue;
-			hit = 1;
-			char needle[300];
-			snprintf(needle, sizeof needle, "|%s|", b->pair_ids[i]);
-			if (strstr(out, needle) == NULL && len + strlen(needle) < size) {
-				snprintf(out + len, size - len, "%s|", b->pair_ids[i]);
-				len = strlen(out);
-			}
-		}
-		if (!hit) {
+		if (token_pairs(b, s->pairs[t], hit) == 0) {
 			log_warn("%s:%ld: \"%s\" is not a pair or group of today's report",
-				 b->subs->path, s->line, tok);
+				 b->subs->path, s->line, s->pairs[t]);
 			unknown++;
 		}
+		for (guint k = 0; k < hit->len; k++) {
+			size_t i = g_array_index(hit, size_t, k), n = strlen(b->pair_ids[i]);
+			if (in[i] || len + n + 2 >= size)
+				continue;
+			snprintf(out + len, size - len, "%s|", b->pair_ids[i]);
+			len += n + 1;
+			in[i] = true;
+		}
 	}
+	free(in);
+	g_array_free(hit, TRUE);
 	return unknown;
 }
 
