@@ -145,4 +145,31 @@ expect_rc 3 "--out with a job-relative archive: exit 3 (the bad days)"
 check "--out: a job-relative archive follows it" test -s "$TMP/f/archive/2007/05/08/SBI-SPI.pdf"
 check "--out: nothing beside the job file" test ! -e "$TMP/job/rel-archive"
 
+# A day on which no pair could be computed still has its report.json,
+# written pair by pair (report_json.c): "pairs" is empty, the skipped pair
+# listed. BBB has 10 prices, too few to overlap AAA's 90 returns.
+mkdir -p "$TMP/zero"
+/usr/bin/python3 - "$TMP/zero/p.csv" <<'PY'
+import datetime, sys
+rows = [datetime.date(2020, 1, 1) + datetime.timedelta(days=i) for i in range(200)]
+with open(sys.argv[1], "w") as f:
+    f.write("date,AAA,BBB\n")
+    for i, d in enumerate(rows):
+        f.write("%s,%.2f,%s\n" % (d, 100 + (i % 7), "%.2f" % (50 + i % 3) if i >= 190 else ""))
+PY
+cat > "$TMP/zero/j.xml" <<'JOB'
+<?xml version="1.0" encoding="UTF-8"?>
+<job name="zero" title="No pair computed">
+  <assets><asset symbol="AAA" name="A"/><asset symbol="BBB" name="B"/></assets>
+  <prices><file path="p.csv" layout="wide"/></prices>
+  <watchlist><pair a="AAA" b="BBB"/></watchlist>
+  <outputs dir="out" archive="archive"/>
+</job>
+JOB
+run_convex run -qq --no-mail "$TMP/zero/j.xml"
+expect_rc 3 "no pair computed: exit 3 (the bad days)"
+check "no pair computed: report.json has no pairs and the skipped one" \
+  /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(not (r["pairs"] == [] and [s["id"] for s in r["skipped"]] == ["AAA-BBB"]))' \
+  "$TMP/zero/out/2020-07-18/report.json"
+
 finish
