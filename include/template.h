@@ -80,8 +80,8 @@ int template_apply(const struct template *t, const struct template_doc *d,
 		   struct cx_error *e);
 
 /* The same for a part of a page that another application of `t` copies
- * into its own result (disable-output-escaping: deliver.c's sections
- * shared by every message): the result as template_apply's, without the
+ * into its own result (disable-output-escaping: the digest's
+ * sections made once, premade.h): the result as template_apply's, without the
  * newline libxml2 ends a serialised HTML document with. */
 int template_apply_fragment(const struct template *t, const struct template_doc *d,
 			    const char *const *params, char **out, size_t *len,

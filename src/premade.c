@@ -28,7 +28,6 @@ struct premade {
 	size_t nbatch;
 	int n;
 	char *section[PREMADE_PARTS_MAX][S_COUNT]; /* made once per send, or NULL */
-	char given[PREMADE_PARTS_MAX][PREMADE_GIVEN_SIZE]; /* their names */
 	GHashTable *own[PREMADE_PARTS_MAX];  /* pairs -> own section, both owned;
 						NULL: made in each message */
 	bool *shared;                      /* per subscriber: another has the list */
@@ -71,7 +70,6 @@ static int make_sections(struct premade *p, int i, struct cx_error *e)
 		const char *more[] = {"only", section_name[k], NULL};
 		if (make(p, i, more, &p->section[i][k], e) != 0)
 			return -1;
-		list_add(p->given[i], sizeof p->given[i], section_name[k]);
 	}
 	return 0;
 }
@@ -188,16 +186,15 @@ int premade_params(struct premade *p, int i, size_t who, const char *pairs,
 		return 0;
 	if (own_section(p, i, who, pairs, &own, e) != 0)
 		return -1;
+	given[0] = '\0';
 	for (int k = 0; k < S_COUNT; k++) {
 		const char *text = k == S_OWN ? own : p->section[i][k];
 		if (text != NULL) {
 			out[n++] = section_param[k];
 			out[n++] = text;
+			list_add(given, PREMADE_GIVEN_SIZE, section_name[k]);
 		}
 	}
-	snprintf(given, PREMADE_GIVEN_SIZE, "%s", p->given[i]);
-	if (own != NULL)
-		list_add(given, PREMADE_GIVEN_SIZE, section_name[S_OWN]);
 	if (n == 2)
 		return 0;
 	out[0] = "premade";
